@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Makes this machine ready for Strata: packages, libvirt daemons, PostgreSQL, a database.
+# Idempotent; safe to run before every start. Needs root for installs (Debian 12).
+set -euo pipefail
+
+STRATA_DB_HOST="${STRATA_DB_HOST:-127.0.0.1}"
+STRATA_DB_PORT="${STRATA_DB_PORT:-5432}"
+STRATA_DB_USER="${STRATA_DB_USER:-postgres}"
+
+log() { echo "[host-setup] $*" >&2; }
+
+need_pkgs=()
+command -v virsh      >/dev/null || need_pkgs+=(libvirt-clients)
+command -v libvirtd   >/dev/null || need_pkgs+=(libvirt-daemon-system)
+command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
+command -v qemu-img   >/dev/null || need_pkgs+=(qemu-utils)
+command -v java       >/dev/null || need_pkgs+=(openjdk-17-jdk-headless)
+command -v mvn        >/dev/null || need_pkgs+=(maven)
+command -v psql       >/dev/null || need_pkgs+=(postgresql-client)
+pg_up() { pg_isready -q -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" 2>/dev/null; }
+if ! command -v pg_isready >/dev/null || ! pg_up; then
+  # No PostgreSQL answering: start an installed cluster, or install one.
+  if ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    log "starting the local PostgreSQL cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+  else
+    need_pkgs+=(postgresql)
+  fi
+fi
+
+if ((${#need_pkgs[@]})); then
+  log "installing: ${need_pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+if ! pg_up; then
+  if ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    ver="$(ls /etc/postgresql | sort -V | tail -1)"
+    # A freshly installed cluster: trust local TCP connections so the defaults work.
+    hba="/etc/postgresql/$ver/main/pg_hba.conf"
+    if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+      sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
+    fi
+    pg_ctlcluster --skip-systemctl-redirect "$ver" main start || pg_ctlcluster --skip-systemctl-redirect "$ver" main reload || true
+  fi
+  for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+  pg_up || { log "PostgreSQL does not answer on $STRATA_DB_HOST:$STRATA_DB_PORT"; exit 1; }
+fi
+
+# libvirt: no systemd here, so start the daemons ourselves when they are not running.
+if ! pgrep -x virtlogd >/dev/null; then log "starting virtlogd"; virtlogd -d; fi
+if ! pgrep -x libvirtd >/dev/null; then log "starting libvirtd"; libvirtd -d; fi
+for _ in $(seq 1 30); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.5; done
+virsh -c qemu:///system version >/dev/null 2>&1 || { log "libvirtd does not answer on qemu:///system"; exit 1; }
+
+# Creates a database when it is missing: host-setup.sh createdb NAME
+if [[ "${1:-}" == createdb ]]; then
+  db="$2"
+  if ! psql -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" -U "$STRATA_DB_USER" -d postgres -tAc \
+       "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    log "creating database $db"
+    createdb -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" -U "$STRATA_DB_USER" "$db"
+  fi
+fi
+log "ready"

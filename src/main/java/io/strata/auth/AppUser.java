@@ -1,0 +1,56 @@
+package io.strata.auth;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.hibernate.orm.panache.PanacheEntity;
+import io.quarkus.security.jpa.Password;
+import io.quarkus.security.jpa.Roles;
+import io.quarkus.security.jpa.UserDefinition;
+import io.quarkus.security.jpa.Username;
+
+/** A Strata account; the password is stored as a bcrypt hash (Modular Crypt Format). */
+@Entity
+@Table(name = "app_user")
+@UserDefinition
+public class AppUser extends PanacheEntity {
+
+    @Username
+    public String username;
+
+    @Password
+    @Column(name = "password_hash")
+    public String passwordHash;
+
+    /** Comma separated, as quarkus-security-jpa reads it. */
+    @Roles
+    public String roles;
+
+    @Column(name = "created_at", insertable = false, updatable = false)
+    public Instant createdAt;
+
+    public static Optional<AppUser> findByUsername(String username) {
+        return find("username", username).firstResultOptional();
+    }
+
+    public static AppUser create(String username, String password, Set<String> roles) {
+        AppUser u = new AppUser();
+        u.username = username;
+        u.passwordHash = BcryptUtil.bcryptHash(password);
+        u.roles = String.join(",", new TreeSet<>(roles));
+        u.persist();
+        return u;
+    }
+
+    public Set<String> roleSet() {
+        return new TreeSet<>(Arrays.asList(roles.split(",")));
+    }
+}

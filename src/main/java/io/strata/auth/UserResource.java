@@ -1,0 +1,51 @@
+package io.strata.auth;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/users")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "users")
+@RolesAllowed("admin")
+public class UserResource {
+
+    public record UserView(String username, Set<String> roles) {
+    }
+
+    public record NewUser(String username, String password, Set<String> roles) {
+    }
+
+    @Inject
+    Users users;
+    @Inject
+    Caller caller;
+
+    @GET
+    @Operation(summary = "All accounts (admin)")
+    public List<UserView> list() {
+        return users.all().stream().map(u -> new UserView(u.username, u.roleSet())).toList();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create an account (admin): {username, password, roles[]}")
+    public Response create(NewUser body) {
+        NewUser b = body == null ? new NewUser(null, null, Set.of()) : body;
+        AppUser u = users.create(caller, b.username(), b.password(), b.roles() == null ? Set.of() : new HashSet<>(b.roles()));
+        return Response.status(201).entity(new UserView(u.username, u.roleSet())).build();
+    }
+}

@@ -1,0 +1,81 @@
+package io.strata.host;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.strata.libvirt.LibvirtGateway;
+
+/**
+ * The hosts: {@code local} from STRATA_LIBVIRT_URI, more from STRATA_HOSTS ("name=uri,name=uri")
+ * or added by an admin. Every known host is registered with the libvirt gateway.
+ */
+@ApplicationScoped
+public class HostRegistry {
+
+    private static final Logger LOG = Logger.getLogger(HostRegistry.class);
+    public static final String LOCAL = "local";
+
+    @ConfigProperty(name = "strata.libvirt.uri", defaultValue = "qemu:///system")
+    String localUri;
+    @ConfigProperty(name = "strata.hosts")
+    Optional<List<String>> extraHosts;
+
+    @Inject
+    LibvirtGateway gateway;
+
+    @Transactional
+    void onStart(@Observes @Priority(10) StartupEvent ev) {
+        Map<String, String> configured = new LinkedHashMap<>();
+        configured.put(LOCAL, localUri);
+        for (String entry : extraHosts.orElse(List.of())) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                LOG.warnf("ignoring STRATA_HOSTS entry '%s': expected name=uri", entry);
+                continue;
+            }
+            configured.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+        }
+        configured.forEach(this::upsert);
+        for (Host h : Host.<Host>listAll()) {
+            gateway.register(h.name, h.uri);
+        }
+    }
+
+    /** Adds a host or changes its URI. */
+    @Transactional
+    public Host upsert(String name, String uri) {
+        Host h = Host.findById(name);
+        if (h == null) {
+            h = new Host();
+            h.name = name;
+            h.uri = uri;
+            h.persist();
+        } else {
+            h.uri = uri;
+        }
+        gateway.register(name, uri);
+        return h;
+    }
+
+    @Transactional
+    public List<Host> all() {
+        return Host.listAll(io.quarkus.panache.common.Sort.by("name"));
+    }
+
+    @Transactional
+    public Optional<Host> find(String name) {
+        return Optional.ofNullable(Host.findById(name));
+    }
+}

@@ -1,0 +1,65 @@
+package io.strata.host;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.audit.AuditLog;
+import io.strata.audit.Outcome;
+import io.strata.auth.Caller;
+import io.strata.web.Refusals;
+
+@Path("/api/hosts")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "hosts")
+public class HostResource {
+
+    public record HostView(String name, String uri) {
+    }
+
+    public record NewHost(String name, String uri) {
+    }
+
+    @Inject
+    HostRegistry hosts;
+    @Inject
+    Caller caller;
+    @Inject
+    Refusals refusals;
+    @Inject
+    AuditLog audit;
+
+    @GET
+    @RolesAllowed({ "user", "operator", "auditor", "admin" })
+    @Operation(summary = "The libvirt hosts Strata manages")
+    public List<HostView> list() {
+        return hosts.all().stream().map(h -> new HostView(h.name, h.uri)).toList();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("admin")
+    @Operation(summary = "Add a host (or change its URI)")
+    public HostView add(NewHost body) {
+        String name = body == null ? null : body.name();
+        refusals.requireName(caller, "host.add", name, "host name", name);
+        String uri = body.uri();
+        if (uri == null || !uri.matches("[a-z0-9+]+://[^\\s\"'<>]*")) {
+            throw refusals.refuse(caller, "host.add", name, 400, "uri must look like qemu:///system or qemu+ssh://host/system");
+        }
+        Host h = hosts.upsert(name, uri);
+        QuarkusTransaction.requiringNew().run(() -> audit.record(caller, "host.add", name, null, Outcome.SUCCESS, uri));
+        return new HostView(h.name, h.uri);
+    }
+}

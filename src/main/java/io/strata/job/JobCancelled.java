@@ -1,0 +1,8 @@
+package io.strata.job;
+
+/** Thrown at a check point when the job's cancel flag is set. */
+public class JobCancelled extends RuntimeException {
+    public JobCancelled() {
+        super("cancelled on request");
+    }
+}

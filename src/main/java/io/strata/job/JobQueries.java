@@ -1,0 +1,85 @@
+package io.strata.job;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.auth.Caller;
+import io.strata.web.Refusals;
+
+/** Reading jobs with the caller's visibility: users see their own jobs, other roles see all. */
+@ApplicationScoped
+public class JobQueries {
+
+    public record Filter(String state, String kind, String host, String vm, String actor, Integer limit) {
+    }
+
+    @Inject
+    Refusals refusals;
+    @Inject
+    JobService jobs;
+
+    public static boolean canSee(Caller c, Job j) {
+        return c.seesAllVms() || c.name().equals(j.actor);
+    }
+
+    public List<Job> list(Caller c, Filter f) {
+        StringBuilder q = new StringBuilder("1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (!c.seesAllVms()) {
+            args.add(c.name());
+            q.append(" and actor = ?").append(args.size());
+        }
+        if (f.state() != null && !f.state().isBlank()) {
+            try {
+                args.add(JobState.valueOf(f.state().toUpperCase()));
+            } catch (IllegalArgumentException e) {
+                throw refusals.refuse(c, "job.list", null, 400, "unknown job state " + io.strata.web.InputRules.printable(f.state()));
+            }
+            q.append(" and state = ?").append(args.size());
+        }
+        if (f.kind() != null && !f.kind().isBlank()) {
+            try {
+                args.add(JobKind.valueOf(f.kind().toUpperCase()));
+            } catch (IllegalArgumentException e) {
+                throw refusals.refuse(c, "job.list", null, 400, "unknown job kind " + io.strata.web.InputRules.printable(f.kind()));
+            }
+            q.append(" and kind = ?").append(args.size());
+        }
+        if (f.host() != null && !f.host().isBlank()) {
+            args.add(f.host());
+            q.append(" and host = ?").append(args.size());
+        }
+        if (f.vm() != null && !f.vm().isBlank()) {
+            args.add(f.vm());
+            q.append(" and vm = ?").append(args.size());
+        }
+        if (f.actor() != null && !f.actor().isBlank()) {
+            args.add(f.actor());
+            q.append(" and actor = ?").append(args.size());
+        }
+        int limit = f.limit() == null ? 100 : Math.max(1, Math.min(500, f.limit()));
+        q.append(" order by id desc");
+        return QuarkusTransaction.requiringNew().call(() -> Job.<Job>find(q.toString(), args.toArray()).page(0, limit).list());
+    }
+
+    /** The job, or 404 (audited) when it does not exist or is not the caller's. */
+    public Job get(Caller c, long id, String action) {
+        return jobs.find(id).filter(j -> canSee(c, j))
+                .orElseThrow(() -> refusals.refuse(c, action, "job/" + id, 404, "no job " + id));
+    }
+
+    public Job cancel(Caller c, long id) {
+        Job j = get(c, id, "job.cancel");
+        if (!c.actsOnAllVms() && !c.name().equals(j.actor)) {
+            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 403, "only the job's requester or an operator can cancel it");
+        }
+        if (j.state.isFinished()) {
+            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 409, "job " + id + " already ended: " + j.state);
+        }
+        return jobs.cancel(c, j);
+    }
+}

@@ -1,0 +1,56 @@
+package io.strata.job;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.strata.auth.Caller;
+
+@Path("/api/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "jobs")
+@RolesAllowed({ "user", "operator", "auditor", "admin" })
+public class JobResource {
+
+    @Inject
+    JobQueries queries;
+    @Inject
+    JobService jobs;
+    @Inject
+    Caller caller;
+
+    @GET
+    @Operation(summary = "Jobs, newest first (users see their own)")
+    public List<JobView> list(@QueryParam("state") String state, @QueryParam("kind") String kind,
+            @QueryParam("host") String host, @QueryParam("vm") String vm, @QueryParam("actor") String actor,
+            @QueryParam("limit") Integer limit) {
+        return queries.list(caller, new JobQueries.Filter(state, kind, host, vm, actor, limit)).stream()
+                .map(j -> JobView.of(j, null)).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One job with its log lines")
+    public JobView get(@PathParam("id") long id) {
+        Job j = queries.get(caller, id, "job.read");
+        return JobView.of(j, jobs.logOf(id));
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Cancel a queued job, or ask a running one to stop at its next check point")
+    public JobView cancel(@PathParam("id") long id) {
+        return JobView.of(queries.cancel(caller, id), null);
+    }
+}

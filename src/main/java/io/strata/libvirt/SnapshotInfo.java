@@ -1,0 +1,8 @@
+package io.strata.libvirt;
+
+import java.time.Instant;
+
+/** One snapshot as libvirt describes it (parsed from its XML: libvirt-java has no getters for these). */
+public record SnapshotInfo(String name, String parent, SnapshotKind kind, String domainState,
+                           String description, Instant createdAt, boolean current) {
+}

@@ -1,0 +1,107 @@
+package io.strata.libvirt;
+
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathExpressionException;
+import javax.xml.xpath.XPathFactory;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+/**
+ * The one way Strata reads and writes libvirt XML: a DOM and XPath, never string concatenation,
+ * so names with quotes or angle brackets can never change the document's structure.
+ */
+public final class Xml {
+
+    private Xml() {
+    }
+
+    public static Document parse(String xml) {
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setExpandEntityReferences(false);
+            DocumentBuilder b = f.newDocumentBuilder();
+            return b.parse(new InputSource(new StringReader(xml)));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("unreadable XML from libvirt: " + e.getMessage(), e);
+        }
+    }
+
+    public static Document newDocument(String rootName) {
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            Document d = f.newDocumentBuilder().newDocument();
+            d.appendChild(d.createElement(rootName));
+            return d;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String serialize(Node node) {
+        try {
+            TransformerFactory tf = TransformerFactory.newInstance();
+            tf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            Transformer t = tf.newTransformer();
+            t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            StringWriter w = new StringWriter();
+            t.transform(new DOMSource(node), new StreamResult(w));
+            return w.toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Appends a child element with the given text (escaped by the DOM). */
+    public static Element addText(Element parent, String name, String text) {
+        Element e = parent.getOwnerDocument().createElement(name);
+        e.setTextContent(text);
+        parent.appendChild(e);
+        return e;
+    }
+
+    /** The string value of an XPath over the node, or null when it selects nothing or an empty string. */
+    public static String string(Node node, String xpath) {
+        try {
+            String s = (String) XPathFactory.newInstance().newXPath().evaluate(xpath, node, XPathConstants.STRING);
+            return s == null || s.isEmpty() ? null : s;
+        } catch (XPathExpressionException e) {
+            throw new IllegalArgumentException(xpath, e);
+        }
+    }
+
+    public static List<Element> elements(Node node, String xpath) {
+        try {
+            NodeList nl = (NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, node, XPathConstants.NODESET);
+            List<Element> out = new ArrayList<>(nl.getLength());
+            for (int i = 0; i < nl.getLength(); i++) {
+                if (nl.item(i) instanceof Element e) {
+                    out.add(e);
+                }
+            }
+            return out;
+        } catch (XPathExpressionException e) {
+            throw new IllegalArgumentException(xpath, e);
+        }
+    }
+}

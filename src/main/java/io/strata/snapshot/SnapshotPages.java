@@ -1,0 +1,44 @@
+package io.strata.snapshot;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.strata.auth.Caller;
+import io.strata.vm.VmPages;
+
+/** The snapshot forms of the VM page; each queues a job and sends the browser to it. */
+@Path("/vms/{host}/{vm}/snapshots")
+@RolesAllowed({ "user", "operator", "auditor", "admin" })
+@Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+public class SnapshotPages {
+
+    @Inject
+    SnapshotService snapshots;
+    @Inject
+    Caller caller;
+
+    @POST
+    public Response create(@PathParam("host") String host, @PathParam("vm") String vm, @FormParam("name") String name,
+            @FormParam("description") String description, @FormParam("kind") String kind) {
+        return VmPages.toJob(snapshots.create(caller, host, vm, name, description, kind));
+    }
+
+    @POST
+    @Path("/{snap}/revert")
+    public Response revert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
+        return VmPages.toJob(snapshots.revert(caller, host, vm, snap));
+    }
+
+    @POST
+    @Path("/{snap}/delete")
+    public Response delete(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
+        return VmPages.toJob(snapshots.delete(caller, host, vm, snap));
+    }
+}

@@ -1,0 +1,27 @@
+package io.strata.snapshot;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntity;
+
+/** The inventory cache's row for one snapshot of a VM. */
+@Entity
+@Table(name = "snapshot")
+public class SnapshotRecord extends PanacheEntity {
+    @Column(name = "vm_id")
+    public long vmId;
+    public String name;
+    public String parent;
+    /** INTERNAL or EXTERNAL. */
+    public String kind;
+    /** The domain state saved with the snapshot (running, shutoff, disk-snapshot…). */
+    public String state;
+    public String description;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    public boolean current;
+}

@@ -1,0 +1,79 @@
+package io.strata.snapshot;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the parent/child tree of a VM's snapshots, and a flat, indented form for pages. */
+public final class SnapshotTree {
+
+    /** A row of the flat form: the node and how deep it sits. */
+    public record Row(SnapshotNode node, int depth) {
+    }
+
+    private SnapshotTree() {
+    }
+
+    public static List<SnapshotNode> roots(List<SnapshotRecord> records, Instant now) {
+        List<SnapshotRecord> sorted = new ArrayList<>(records);
+        sorted.sort(Comparator.comparing((SnapshotRecord r) -> r.createdAt).thenComparing(r -> r.name));
+        Map<String, SnapshotRecord> byName = new HashMap<>();
+        sorted.forEach(r -> byName.put(r.name, r));
+        Map<String, List<SnapshotRecord>> children = new HashMap<>();
+        List<SnapshotRecord> rootRecords = new ArrayList<>();
+        for (SnapshotRecord r : sorted) {
+            if (r.parent == null || !byName.containsKey(r.parent)) {
+                rootRecords.add(r);
+            } else {
+                children.computeIfAbsent(r.parent, k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<SnapshotNode> out = new ArrayList<>();
+        for (SnapshotRecord r : rootRecords) {
+            out.add(build(r, children, now));
+        }
+        return out;
+    }
+
+    private static SnapshotNode build(SnapshotRecord r, Map<String, List<SnapshotRecord>> children, Instant now) {
+        long age = Math.max(0, Duration.between(r.createdAt, now).getSeconds());
+        SnapshotNode n = new SnapshotNode(r.name, r.kind.toLowerCase(), r.parent, r.createdAt, age, humanAge(age),
+                r.description, r.state, r.current, List.of());
+        for (SnapshotRecord c : children.getOrDefault(r.name, List.of())) {
+            n = n.withChild(build(c, children, now));
+        }
+        return n;
+    }
+
+    public static List<Row> flatten(List<SnapshotNode> roots) {
+        List<Row> rows = new ArrayList<>();
+        for (SnapshotNode n : roots) {
+            walk(n, 0, rows);
+        }
+        return rows;
+    }
+
+    private static void walk(SnapshotNode n, int depth, List<Row> rows) {
+        rows.add(new Row(n, depth));
+        for (SnapshotNode c : n.children()) {
+            walk(c, depth + 1, rows);
+        }
+    }
+
+    public static String humanAge(long seconds) {
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + " min";
+        }
+        if (seconds < 86400) {
+            return seconds / 3600 + " h " + (seconds % 3600) / 60 + " min";
+        }
+        return seconds / 86400 + " d " + (seconds % 86400) / 3600 + " h";
+    }
+}

@@ -1,0 +1,164 @@
+package io.strata.vm;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import io.strata.host.Host;
+import io.strata.job.JobFinished;
+import io.strata.job.JobKind;
+import io.strata.libvirt.DomainSummary;
+import io.strata.libvirt.LibvirtFailure;
+import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.SnapshotInfo;
+import io.strata.snapshot.SnapshotRecord;
+
+/**
+ * Copies libvirt's view of domains and snapshots into the cache tables: after every job, on
+ * demand (INVENTORY_SYNC jobs) and periodically (one node at a time).
+ */
+@ApplicationScoped
+public class InventorySync {
+
+    private static final Logger LOG = Logger.getLogger(InventorySync.class);
+    private static final long PERIODIC_SYNC_LOCK = 0x5354524154415359L;
+
+    @Inject
+    LibvirtGateway gateway;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    EntityManager em;
+
+    /** Refreshes one VM; removes its row when the domain is gone. Returns the row, or null. */
+    public Vm syncVm(String host, String name) {
+        DomainSummary d;
+        List<SnapshotInfo> snaps;
+        try {
+            d = gateway.describe(host, name);
+            snaps = gateway.snapshots(host, name);
+        } catch (LibvirtFailure e) {
+            if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
+                QuarkusTransaction.requiringNew().run(() -> Vm.find(host, name).ifPresent(Vm::delete));
+                return null;
+            }
+            throw e;
+        }
+        String disks = toJson(d.disks());
+        return QuarkusTransaction.requiringNew().call(() -> store(host, d, snaps, disks));
+    }
+
+    /** Refreshes every domain of a host and drops rows of domains that no longer exist. */
+    public int syncHost(String host) {
+        List<String> names = gateway.domainNames(host);
+        Set<String> seen = new HashSet<>();
+        for (String n : names) {
+            try {
+                if (syncVm(host, n) != null) {
+                    seen.add(n);
+                }
+            } catch (LibvirtFailure e) {
+                LOG.warnf("sync of %s/%s: %s", host, n, e.getMessage());
+                seen.add(n); // keep the stale row rather than lose its owner
+            }
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (Vm vm : Vm.<Vm>list("host", host)) {
+                if (!seen.contains(vm.name)) {
+                    vm.delete();
+                }
+            }
+        });
+        return seen.size();
+    }
+
+    private Vm store(String host, DomainSummary d, List<SnapshotInfo> snaps, String disks) {
+        Vm vm = Vm.find(host, d.name()).orElse(null);
+        if (vm == null) {
+            vm = new Vm();
+            vm.host = host;
+            vm.name = d.name();
+        }
+        if (vm.uuid != null && !vm.uuid.equals(d.uuid())) {
+            // A different domain now has this name: the old owner must not carry over.
+            vm.owner = null;
+        }
+        vm.uuid = d.uuid();
+        if (d.owner() != null) {
+            vm.owner = d.owner();
+        }
+        vm.template = d.template();
+        vm.state = d.state().label();
+        vm.vcpus = d.vcpus();
+        vm.memoryKib = d.memoryKib();
+        vm.disksJson = disks;
+        vm.syncedAt = Instant.now();
+        vm.persist();
+        SnapshotRecord.delete("vmId", vm.id);
+        em.flush();
+        for (SnapshotInfo s : snaps) {
+            SnapshotRecord r = new SnapshotRecord();
+            r.vmId = vm.id;
+            r.name = s.name();
+            r.parent = s.parent();
+            r.kind = s.kind().name();
+            r.state = s.domainState();
+            r.description = s.description();
+            r.createdAt = s.createdAt();
+            r.current = s.current();
+            r.persist();
+        }
+        return vm;
+    }
+
+    void afterJob(@Observes JobFinished e) {
+        if (e.kind() == JobKind.INVENTORY_SYNC) {
+            return;
+        }
+        if (e.vm() != null) {
+            syncVm(e.host(), e.vm());
+        } else {
+            syncHost(e.host());
+        }
+    }
+
+    @Scheduled(every = "${strata.inventory.sync-interval:60s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Transactional
+    void periodic() {
+        Object locked = em.createNativeQuery("SELECT pg_try_advisory_xact_lock(?1)")
+                .setParameter(1, PERIODIC_SYNC_LOCK).getSingleResult();
+        if (!Boolean.TRUE.equals(locked)) {
+            return; // another node is syncing
+        }
+        for (Host h : Host.<Host>listAll()) {
+            try {
+                syncHost(h.name);
+            } catch (LibvirtFailure e) {
+                LOG.warnf("periodic sync of host %s: %s", h.name, e.getMessage());
+            }
+        }
+    }
+
+    private String toJson(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.strata.vm;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.auth.Caller;
+import io.strata.host.HostRegistry;
+import io.strata.libvirt.LibvirtFailure;
+import io.strata.web.Refusals;
+
+/**
+ * Who may see and act on which VM. A VM the caller may not see does not exist for them (404),
+ * and the denial is audited; a VM they may see but not change gives 403.
+ */
+@ApplicationScoped
+public class VmAccess {
+
+    @Inject
+    HostRegistry hosts;
+    @Inject
+    InventorySync sync;
+    @Inject
+    Refusals refusals;
+
+    public boolean canSee(Caller c, Vm vm) {
+        return c.seesAllVms() || (c.has(io.strata.auth.Roles.USER) && c.name().equals(vm.owner));
+    }
+
+    public boolean canChange(Caller c, Vm vm) {
+        return c.actsOnAllVms() || (c.has(io.strata.auth.Roles.USER) && c.name().equals(vm.owner));
+    }
+
+    public List<Vm> visibleOn(Caller c, String host) {
+        return QuarkusTransaction.requiringNew().call(() -> Vm.<Vm>list("host = ?1 order by name", host))
+                .stream().filter(vm -> canSee(c, vm)).toList();
+    }
+
+    /** The VM for a read; 404 when the host or VM is unknown or not the caller's. */
+    public Vm forReading(Caller c, String host, String name, String action) {
+        Vm vm = lookup(c, host, name, action);
+        if (!canSee(c, vm)) {
+            throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name));
+        }
+        return vm;
+    }
+
+    /** The VM for a change; 404 when not visible, 403 when visible but read-only for the caller. */
+    public Vm forChange(Caller c, String host, String name, String action) {
+        Vm vm = lookup(c, host, name, action);
+        if (!canSee(c, vm)) {
+            throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name));
+        }
+        if (!canChange(c, vm)) {
+            throw refusals.refuse(c, action, host + "/" + name, 403,
+                    "your roles (" + c.rolesText() + ") allow reading VM " + name + " but not changing it");
+        }
+        return vm;
+    }
+
+    private Vm lookup(Caller c, String host, String name, String action) {
+        if (hosts.find(host).isEmpty()) {
+            throw refusals.refuse(c, action, host + "/" + name, 404, "no host named " + host);
+        }
+        Optional<Vm> cached = QuarkusTransaction.requiringNew().call(() -> Vm.find(host, name));
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        // Perhaps defined since the last sync: ask libvirt before saying no.
+        if (io.strata.web.InputRules.nameProblem("name", name) == null) {
+            try {
+                Vm fresh = sync.syncVm(host, name);
+                if (fresh != null) {
+                    return fresh;
+                }
+            } catch (LibvirtFailure e) {
+                if (e.kind() != LibvirtFailure.Kind.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name));
+    }
+
+    private static String notFound(String host, String name) {
+        return "no VM named " + io.strata.web.InputRules.printable(name) + " on host " + host;
+    }
+}

@@ -1,0 +1,106 @@
+package io.strata.vm;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.strata.auth.Caller;
+import io.strata.host.Host;
+import io.strata.host.HostRegistry;
+import io.strata.job.Job;
+import io.strata.job.JobQueries;
+import io.strata.snapshot.SnapshotService;
+import io.strata.snapshot.SnapshotTree;
+
+@Path("/vms")
+@Produces(MediaType.TEXT_HTML)
+@RolesAllowed({ "user", "operator", "auditor", "admin" })
+public class VmPages {
+
+    public record HostVms(Host host, List<VmView> vms) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance list(List<HostVms> hosts);
+
+        static native TemplateInstance vm(VmView vm, List<SnapshotTree.Row> snapshots, List<Job> jobs,
+                boolean canChange, boolean isAdmin);
+    }
+
+    @Inject
+    HostRegistry hosts;
+    @Inject
+    VmAccess access;
+    @Inject
+    VmViews views;
+    @Inject
+    VmService service;
+    @Inject
+    SnapshotService snapshots;
+    @Inject
+    JobQueries jobs;
+    @Inject
+    Caller caller;
+
+    @GET
+    public TemplateInstance list() {
+        List<HostVms> out = new ArrayList<>();
+        for (Host h : hosts.all()) {
+            out.add(new HostVms(h, access.visibleOn(caller, h.name).stream().map(views::of).toList()));
+        }
+        return Templates.list(out);
+    }
+
+    @GET
+    @Path("/{host}/{vm}")
+    public TemplateInstance vm(@PathParam("host") String host, @PathParam("vm") String name) {
+        Vm vm = access.forReading(caller, host, name, "vm.read");
+        var rows = SnapshotTree.flatten(snapshots.tree(caller, host, name));
+        var recent = jobs.list(caller, new JobQueries.Filter(null, null, host, name, null, 10));
+        return Templates.vm(views.of(vm), rows, recent, access.canChange(caller, vm), caller.has("admin"));
+    }
+
+    @POST
+    @Path("/{host}/{vm}/sync")
+    public Response sync(@PathParam("host") String host, @PathParam("vm") String name) {
+        return toJob(service.syncVm(caller, host, name));
+    }
+
+    @POST
+    @Path("/{host}/sync")
+    public Response syncHost(@PathParam("host") String host) {
+        return toJob(service.syncHost(caller, host));
+    }
+
+    @POST
+    @Path("/{host}/{vm}/owner")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response owner(@PathParam("host") String host, @PathParam("vm") String name, @FormParam("owner") String owner) {
+        return toJob(service.assignOwner(caller, host, name, owner));
+    }
+
+    /** After a form that queued a job, the browser goes to the job's live page. */
+    public static Response toJob(Job j) {
+        return Response.seeOther(URI.create("/jobs/" + j.id)).build();
+    }
+
+    static String age(Instant t) {
+        return t == null ? "" : SnapshotTree.humanAge(java.time.Duration.between(t, Instant.now()).getSeconds());
+    }
+}

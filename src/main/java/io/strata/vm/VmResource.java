@@ -1,0 +1,89 @@
+package io.strata.vm;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.strata.auth.Caller;
+import io.strata.job.Job;
+import io.strata.job.JobAccepted;
+import io.strata.web.Refusals;
+
+@Path("/api/hosts/{host}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "vms")
+@RolesAllowed({ "user", "operator", "auditor", "admin" })
+public class VmResource {
+
+    public record OwnerChange(String owner) {
+    }
+
+    @Inject
+    VmAccess access;
+    @Inject
+    VmViews views;
+    @Inject
+    VmService service;
+    @Inject
+    Caller caller;
+    @Inject
+    Refusals refusals;
+    @Inject
+    io.strata.host.HostRegistry hosts;
+
+    @GET
+    @Path("/vms")
+    @Operation(summary = "The VMs of a host the caller may see (from the inventory cache)")
+    public List<VmView> list(@PathParam("host") String host) {
+        if (hosts.find(host).isEmpty()) {
+            throw refusals.refuse(caller, "vm.list", host, 404, "no host named " + host);
+        }
+        return access.visibleOn(caller, host).stream().map(views::of).toList();
+    }
+
+    @GET
+    @Path("/vms/{vm}")
+    @Operation(summary = "One VM: state, vCPUs, memory, disks with backing chains")
+    public VmView get(@PathParam("host") String host, @PathParam("vm") String vm) {
+        return views.of(access.forReading(caller, host, vm, "vm.read"));
+    }
+
+    @POST
+    @Path("/vms/{vm}/sync")
+    @Operation(summary = "Refresh one VM from libvirt (a job)")
+    public Response syncVm(@PathParam("host") String host, @PathParam("vm") String vm) {
+        return accepted(service.syncVm(caller, host, vm));
+    }
+
+    @POST
+    @Path("/sync")
+    @Operation(summary = "Refresh a whole host from libvirt (a job; operator or admin)")
+    public Response syncHost(@PathParam("host") String host) {
+        return accepted(service.syncHost(caller, host));
+    }
+
+    @PUT
+    @Path("/vms/{vm}/owner")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Assign a VM's owner (admin; written into the domain's metadata by a job)")
+    public Response assignOwner(@PathParam("host") String host, @PathParam("vm") String vm, OwnerChange body) {
+        return accepted(service.assignOwner(caller, host, vm, body == null ? null : body.owner()));
+    }
+
+    public static Response accepted(Job j) {
+        return Response.accepted(JobAccepted.of(j)).header("Location", "/api/jobs/" + j.id).build();
+    }
+}

@@ -1,0 +1,63 @@
+package io.strata.vm;
+
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.auth.AppUser;
+import io.strata.auth.Caller;
+import io.strata.auth.Roles;
+import io.strata.host.HostRegistry;
+import io.strata.job.Job;
+import io.strata.job.JobKind;
+import io.strata.job.JobRequest;
+import io.strata.job.JobService;
+import io.strata.web.Refusals;
+
+/** VM-level requests shared by the API and the pages: refresh from libvirt, assign an owner. */
+@ApplicationScoped
+public class VmService {
+
+    @Inject
+    VmAccess access;
+    @Inject
+    Refusals refusals;
+    @Inject
+    JobService jobs;
+    @Inject
+    HostRegistry hosts;
+
+    public Job syncVm(Caller c, String host, String vm) {
+        access.forReading(c, host, vm, JobKind.INVENTORY_SYNC.action);
+        return jobs.enqueue(c, new JobRequest(JobKind.INVENTORY_SYNC, host, vm, null, Map.of(), "refresh one VM"));
+    }
+
+    public Job syncHost(Caller c, String host) {
+        String action = JobKind.INVENTORY_SYNC.action;
+        if (!c.actsOnAllVms()) {
+            throw refusals.refuse(c, action, host, 403, "refreshing a whole host needs the operator or admin role");
+        }
+        if (hosts.find(host).isEmpty()) {
+            throw refusals.refuse(c, action, host, 404, "no host named " + host);
+        }
+        return jobs.enqueue(c, new JobRequest(JobKind.INVENTORY_SYNC, host, null, null, Map.of(), "refresh the host"));
+    }
+
+    public Job assignOwner(Caller c, String host, String vmName, String owner) {
+        String action = JobKind.VM_ASSIGN_OWNER.action;
+        access.forReading(c, host, vmName, action);
+        String target = host + "/" + vmName;
+        if (!c.has(Roles.ADMIN)) {
+            throw refusals.refuse(c, action, target, 403, "only an admin can assign owners");
+        }
+        refusals.requireName(c, action, target, "owner", owner);
+        boolean exists = QuarkusTransaction.requiringNew().call(() -> AppUser.findByUsername(owner).isPresent());
+        if (!exists) {
+            throw refusals.refuse(c, action, target, 400, "no user named " + owner);
+        }
+        return jobs.enqueue(c, new JobRequest(JobKind.VM_ASSIGN_OWNER, host, vmName, null, Map.of("owner", owner),
+                "owner := " + owner));
+    }
+}

@@ -1,0 +1,5 @@
+package io.strata.web;
+
+/** The JSON body of every API error. */
+public record ApiError(int status, String error, String message) {
+}

@@ -1,0 +1,81 @@
+package io.strata.web;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.strata.job.JobConflict;
+import io.strata.libvirt.LibvirtFailure;
+
+/**
+ * Every error leaves as JSON {status, error, message} for /api and as a page for browsers. The
+ * request is marked so the access auditor does not record an already audited refusal twice.
+ */
+public class ErrorMappers {
+
+    public static final String AUDITED = "strata.audited";
+
+    @Inject
+    CurrentVertxRequest request;
+
+    @Inject
+    @Location("error.html")
+    Template errorPage;
+
+    @ServerExceptionMapper
+    public Response refused(Refused e) {
+        markAudited();
+        return respond(e.status, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response jobConflict(JobConflict e) {
+        markAudited();
+        return respond(409, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response libvirt(LibvirtFailure e) {
+        int status = switch (e.kind()) {
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case HOST_UNAVAILABLE -> 503;
+            case FAILED -> 502;
+        };
+        return respond(status, e.getMessage());
+    }
+
+    @ServerExceptionMapper(priority = 5000)
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status == 401 || status == 302 || status == 303) {
+            return e.getResponse();
+        }
+        return respond(status, e.getMessage());
+    }
+
+    private void markAudited() {
+        if (request.getCurrent() != null) {
+            request.getCurrent().put(AUDITED, Boolean.TRUE);
+        }
+    }
+
+    private Response respond(int status, String message) {
+        String path = request.getCurrent() == null ? "/api" : request.getCurrent().normalizedPath();
+        String reason = Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
+        if (path.startsWith("/api")) {
+            return Response.status(status).type(MediaType.APPLICATION_JSON)
+                    .entity(new ApiError(status, reason, message)).build();
+        }
+        return Response.status(status).type(MediaType.TEXT_HTML)
+                .entity(errorPage.data("status", status).data("reason", reason).data("message", message).render())
+                .build();
+    }
+}

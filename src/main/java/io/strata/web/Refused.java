@@ -1,0 +1,14 @@
+package io.strata.web;
+
+/**
+ * A request Strata said no to (bad input, not found, not allowed, wrong state). Thrown after the
+ * refusal was audited; mapped to the status given, as JSON for the API and a page for browsers.
+ */
+public class Refused extends RuntimeException {
+    public final int status;
+
+    public Refused(int status, String message) {
+        super(message);
+        this.status = status;
+    }
+}
