@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.strata.auth.Caller;
+import io.strata.auth.CurrentCaller;
 
 @Path("/audit")
 @Produces(MediaType.TEXT_HTML)
@@ -30,13 +31,13 @@ public class AuditPages {
     @Inject
     AuditLog audit;
     @Inject
-    Caller caller;
+    CurrentCaller caller;
 
     @GET
     public TemplateInstance list(@QueryParam("actor") String actor, @QueryParam("vm") String vm,
             @QueryParam("action") String action, @QueryParam("outcome") String outcome,
             @QueryParam("from") String from, @QueryParam("to") String to) {
         AuditQuery.Filter f = new AuditQuery.Filter(actor, vm, action, outcome, from, to, 500);
-        return Templates.list(query.search(caller, f), f, Outcome.values(), audit.verify());
+        return Templates.list(query.search(caller.get(), f), f, Outcome.values(), audit.verify());
     }
 }

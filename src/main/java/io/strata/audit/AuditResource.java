@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.strata.auth.Caller;
+import io.strata.auth.CurrentCaller;
 
 @Path("/api/audit")
 @Produces(MediaType.APPLICATION_JSON)
@@ -26,14 +27,14 @@ public class AuditResource {
     @Inject
     AuditLog audit;
     @Inject
-    Caller caller;
+    CurrentCaller caller;
 
     @GET
     @Operation(summary = "Audit events, newest first; filters: actor, vm, action, outcome, from, to (ISO times), limit")
     public List<AuditEvent> search(@QueryParam("actor") String actor, @QueryParam("vm") String vm,
             @QueryParam("action") String action, @QueryParam("outcome") String outcome,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") Integer limit) {
-        return query.search(caller, new AuditQuery.Filter(actor, vm, action, outcome, from, to, limit));
+        return query.search(caller.get(), new AuditQuery.Filter(actor, vm, action, outcome, from, to, limit));
     }
 
     @GET

@@ -40,7 +40,8 @@ public class AccessAudit {
     });
 
     void register(@Observes Filters filters) {
-        filters.register(this::observe, 100);
+        // Above the security handlers, so the header hook is in place before they answer.
+        filters.register(this::observe, 10_000);
     }
 
     private void observe(RoutingContext rc) {

@@ -34,7 +34,7 @@ public class AdminPages {
     @Inject
     HostRegistry hosts;
     @Inject
-    Caller caller;
+    CurrentCaller caller;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -47,7 +47,7 @@ public class AdminPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response createUser(@FormParam("username") String username, @FormParam("password") String password,
             @FormParam("roles") List<String> roles) {
-        users.create(caller, username, password, new HashSet<>(roles == null ? List.of() : roles));
+        users.create(caller.get(), username, password, new HashSet<>(roles == null ? List.of() : roles));
         return Response.seeOther(URI.create("/admin")).build();
     }
 }

@@ -11,7 +11,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 
 import io.quarkus.elytron.security.common.BcryptUtil;
-import io.quarkus.hibernate.orm.panache.PanacheEntity;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
 import io.quarkus.security.jpa.Password;
 import io.quarkus.security.jpa.Roles;
 import io.quarkus.security.jpa.UserDefinition;
@@ -21,7 +24,11 @@ import io.quarkus.security.jpa.Username;
 @Entity
 @Table(name = "app_user")
 @UserDefinition
-public class AppUser extends PanacheEntity {
+public class AppUser extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
 
     @Username
     public String username;

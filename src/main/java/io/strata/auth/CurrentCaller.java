@@ -1,13 +1,12 @@
 package io.strata.auth;
 
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 
-/** Produces the {@link Caller} of the current HTTP request. */
+/** The {@link Caller} of the current HTTP request; inject this, not a Caller, into singletons. */
 @RequestScoped
 public class CurrentCaller {
 
@@ -17,9 +16,17 @@ public class CurrentCaller {
     @Inject
     CurrentVertxRequest request;
 
-    @Produces
-    @RequestScoped
-    public Caller caller() {
+    /** The caller of this request (computed once per request). */
+    public Caller get() {
+        if (cached == null) {
+            cached = compute();
+        }
+        return cached;
+    }
+
+    private Caller cached;
+
+    private Caller compute() {
         String source = null;
         if (request.getCurrent() != null && request.getCurrent().request().remoteAddress() != null) {
             source = request.getCurrent().request().remoteAddress().hostAddress();

@@ -32,7 +32,7 @@ public class UserResource {
     @Inject
     Users users;
     @Inject
-    Caller caller;
+    CurrentCaller caller;
 
     @GET
     @Operation(summary = "All accounts (admin)")
@@ -45,7 +45,7 @@ public class UserResource {
     @Operation(summary = "Create an account (admin): {username, password, roles[]}")
     public Response create(NewUser body) {
         NewUser b = body == null ? new NewUser(null, null, Set.of()) : body;
-        AppUser u = users.create(caller, b.username(), b.password(), b.roles() == null ? Set.of() : new HashSet<>(b.roles()));
+        AppUser u = users.create(caller.get(), b.username(), b.password(), b.roles() == null ? Set.of() : new HashSet<>(b.roles()));
         return Response.status(201).entity(new UserView(u.username, u.roleSet())).build();
     }
 }

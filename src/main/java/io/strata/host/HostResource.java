@@ -18,6 +18,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
 import io.strata.auth.Caller;
+import io.strata.auth.CurrentCaller;
 import io.strata.web.Refusals;
 
 @Path("/api/hosts")
@@ -34,7 +35,7 @@ public class HostResource {
     @Inject
     HostRegistry hosts;
     @Inject
-    Caller caller;
+    CurrentCaller caller;
     @Inject
     Refusals refusals;
     @Inject
@@ -53,13 +54,13 @@ public class HostResource {
     @Operation(summary = "Add a host (or change its URI)")
     public HostView add(NewHost body) {
         String name = body == null ? null : body.name();
-        refusals.requireName(caller, "host.add", name, "host name", name);
+        refusals.requireName(caller.get(), "host.add", name, "host name", name);
         String uri = body.uri();
         if (uri == null || !uri.matches("[a-z0-9+]+://[^\\s\"'<>]*")) {
-            throw refusals.refuse(caller, "host.add", name, 400, "uri must look like qemu:///system or qemu+ssh://host/system");
+            throw refusals.refuse(caller.get(), "host.add", name, 400, "uri must look like qemu:///system or qemu+ssh://host/system");
         }
         Host h = hosts.upsert(name, uri);
-        QuarkusTransaction.requiringNew().run(() -> audit.record(caller, "host.add", name, null, Outcome.SUCCESS, uri));
+        QuarkusTransaction.requiringNew().run(() -> audit.record(caller.get(), "host.add", name, null, Outcome.SUCCESS, uri));
         return new HostView(h.name, h.uri);
     }
 }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.strata.auth.Caller;
+import io.strata.auth.CurrentCaller;
 
 @Path("/jobs")
 @Produces(MediaType.TEXT_HTML)
@@ -37,37 +38,37 @@ public class JobPages {
     @Inject
     JobService jobs;
     @Inject
-    Caller caller;
+    CurrentCaller caller;
 
     @GET
     public TemplateInstance list(@QueryParam("state") String state, @QueryParam("kind") String kind,
             @QueryParam("host") String host, @QueryParam("vm") String vm, @QueryParam("actor") String actor) {
         JobQueries.Filter f = new JobQueries.Filter(state, kind, host, vm, actor, 200);
-        return Templates.list(queries.list(caller, f), f, JobState.values(), JobKind.values());
+        return Templates.list(queries.list(caller.get(), f), f, JobState.values(), JobKind.values());
     }
 
     @GET
     @Path("/{id}")
     public TemplateInstance job(@PathParam("id") long id) {
-        Job j = queries.get(caller, id, "job.read");
+        Job j = queries.get(caller.get(), id, "job.read");
         return Templates.job(j, jobs.logOf(id), canCancel(j));
     }
 
     @GET
     @Path("/{id}/live")
     public TemplateInstance live(@PathParam("id") long id) {
-        Job j = queries.get(caller, id, "job.read");
+        Job j = queries.get(caller.get(), id, "job.read");
         return Templates.live(j, jobs.logOf(id), canCancel(j));
     }
 
     @POST
     @Path("/{id}/cancel")
     public Response cancel(@PathParam("id") long id) {
-        queries.cancel(caller, id);
+        queries.cancel(caller.get(), id);
         return Response.seeOther(java.net.URI.create("/jobs/" + id)).build();
     }
 
     private boolean canCancel(Job j) {
-        return !j.state.isFinished() && (caller.actsOnAllVms() || caller.name().equals(j.actor));
+        return !j.state.isFinished() && (caller.get().actsOnAllVms() || caller.get().name().equals(j.actor));
     }
 }

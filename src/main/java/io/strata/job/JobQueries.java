@@ -80,6 +80,10 @@ public class JobQueries {
         if (j.state.isFinished()) {
             throw refusals.refuse(c, "job.cancel", j.auditTarget(), 409, "job " + id + " already ended: " + j.state);
         }
-        return jobs.cancel(c, j);
+        Job after = jobs.cancel(c, j.id);
+        if (after.state.isFinished() && after.state != JobState.CANCELLED) {
+            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 409, "job " + id + " already ended: " + after.state);
+        }
+        return after;
     }
 }

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.strata.auth.Caller;
+import io.strata.auth.CurrentCaller;
 
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -28,14 +29,14 @@ public class JobResource {
     @Inject
     JobService jobs;
     @Inject
-    Caller caller;
+    CurrentCaller caller;
 
     @GET
     @Operation(summary = "Jobs, newest first (users see their own)")
     public List<JobView> list(@QueryParam("state") String state, @QueryParam("kind") String kind,
             @QueryParam("host") String host, @QueryParam("vm") String vm, @QueryParam("actor") String actor,
             @QueryParam("limit") Integer limit) {
-        return queries.list(caller, new JobQueries.Filter(state, kind, host, vm, actor, limit)).stream()
+        return queries.list(caller.get(), new JobQueries.Filter(state, kind, host, vm, actor, limit)).stream()
                 .map(j -> JobView.of(j, null)).toList();
     }
 
@@ -43,7 +44,7 @@ public class JobResource {
     @Path("/{id}")
     @Operation(summary = "One job with its log lines")
     public JobView get(@PathParam("id") long id) {
-        Job j = queries.get(caller, id, "job.read");
+        Job j = queries.get(caller.get(), id, "job.read");
         return JobView.of(j, jobs.logOf(id));
     }
 
@@ -51,6 +52,6 @@ public class JobResource {
     @Path("/{id}/cancel")
     @Operation(summary = "Cancel a queued job, or ask a running one to stop at its next check point")
     public JobView cancel(@PathParam("id") long id) {
-        return JobView.of(queries.cancel(caller, id), null);
+        return JobView.of(queries.cancel(caller.get(), id), null);
     }
 }

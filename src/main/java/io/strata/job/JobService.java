@@ -171,7 +171,11 @@ public class JobService {
      * Returns the job as it is after the request.
      */
     @Transactional
-    public Job cancel(Caller caller, Job j) {
+    public Job cancel(Caller caller, long jobId) {
+        Job j = Job.findById(jobId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (j.state.isFinished()) {
+            return j; // ended while the request was on its way; the caller reports that
+        }
         if (j.state == JobState.QUEUED) {
             j.state = JobState.CANCELLED;
             j.finishedAt = Instant.now();

@@ -6,12 +6,19 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntity;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
 
 /** The inventory cache's row for one snapshot of a VM. */
 @Entity
 @Table(name = "snapshot")
-public class SnapshotRecord extends PanacheEntity {
+public class SnapshotRecord extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
     @Column(name = "vm_id")
     public long vmId;
     public String name;

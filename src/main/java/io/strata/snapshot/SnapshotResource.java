@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.strata.auth.Caller;
+import io.strata.auth.CurrentCaller;
 import io.strata.vm.VmResource;
 
 @Path("/api/hosts/{host}/vms/{vm}/snapshots")
@@ -32,12 +33,12 @@ public class SnapshotResource {
     @Inject
     SnapshotService snapshots;
     @Inject
-    Caller caller;
+    CurrentCaller caller;
 
     @GET
     @Operation(summary = "The VM's snapshots as a tree (roots first, children nested, oldest first)")
     public List<SnapshotNode> tree(@PathParam("host") String host, @PathParam("vm") String vm) {
-        return snapshots.tree(caller, host, vm);
+        return snapshots.tree(caller.get(), host, vm);
     }
 
     @POST
@@ -45,20 +46,20 @@ public class SnapshotResource {
     @Operation(summary = "Create a snapshot (a job): {name, description, kind: internal}")
     public Response create(@PathParam("host") String host, @PathParam("vm") String vm, NewSnapshot body) {
         NewSnapshot b = body == null ? new NewSnapshot(null, null, null) : body;
-        return VmResource.accepted(snapshots.create(caller, host, vm, b.name(), b.description(), b.kind()));
+        return VmResource.accepted(snapshots.create(caller.get(), host, vm, b.name(), b.description(), b.kind()));
     }
 
     @POST
     @Path("/{snap}/revert")
     @Operation(summary = "Revert the VM to a snapshot (a job)")
     public Response revert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
-        return VmResource.accepted(snapshots.revert(caller, host, vm, snap));
+        return VmResource.accepted(snapshots.revert(caller.get(), host, vm, snap));
     }
 
     @DELETE
     @Path("/{snap}")
     @Operation(summary = "Delete a snapshot (a job); its children move to its parent")
     public Response delete(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
-        return VmResource.accepted(snapshots.delete(caller, host, vm, snap));
+        return VmResource.accepted(snapshots.delete(caller.get(), host, vm, snap));
     }
 }

@@ -70,7 +70,7 @@ public class SnapshotService {
         }
         requireNotTemplate(c, vm, action, target);
         for (DiskInfo d : views.disks(vm)) {
-            if ("disk".equals(d.device()) && d.file() != null && !"qcow2".equals(d.format())) {
+            if ("disk".equals(d.device()) && d.format() != null && !"qcow2".equals(d.format())) {
                 throw refusals.refuse(c, action, target, 409, "internal snapshots need qcow2 disks; disk "
                         + d.target() + " is " + d.format() + " (convert it first)");
             }

@@ -6,12 +6,19 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntity;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
 
 /** The inventory cache's row for one domain. libvirt is the truth; {@link InventorySync} keeps this honest. */
 @Entity
 @Table(name = "vm")
-public class Vm extends PanacheEntity {
+public class Vm extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
     public String host;
     public String name;
     public String uuid;

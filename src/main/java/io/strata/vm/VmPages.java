@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.strata.auth.Caller;
+import io.strata.auth.CurrentCaller;
 import io.strata.host.Host;
 import io.strata.host.HostRegistry;
 import io.strata.job.Job;
@@ -56,13 +57,13 @@ public class VmPages {
     @Inject
     JobQueries jobs;
     @Inject
-    Caller caller;
+    CurrentCaller caller;
 
     @GET
     public TemplateInstance list() {
         List<HostVms> out = new ArrayList<>();
         for (Host h : hosts.all()) {
-            out.add(new HostVms(h, access.visibleOn(caller, h.name).stream().map(views::of).toList()));
+            out.add(new HostVms(h, access.visibleOn(caller.get(), h.name).stream().map(views::of).toList()));
         }
         return Templates.list(out);
     }
@@ -70,29 +71,29 @@ public class VmPages {
     @GET
     @Path("/{host}/{vm}")
     public TemplateInstance vm(@PathParam("host") String host, @PathParam("vm") String name) {
-        Vm vm = access.forReading(caller, host, name, "vm.read");
-        var rows = SnapshotTree.flatten(snapshots.tree(caller, host, name));
-        var recent = jobs.list(caller, new JobQueries.Filter(null, null, host, name, null, 10));
-        return Templates.vm(views.of(vm), rows, recent, access.canChange(caller, vm), caller.has("admin"));
+        Vm vm = access.forReading(caller.get(), host, name, "vm.read");
+        var rows = SnapshotTree.flatten(snapshots.tree(caller.get(), host, name));
+        var recent = jobs.list(caller.get(), new JobQueries.Filter(null, null, host, name, null, 10));
+        return Templates.vm(views.of(vm), rows, recent, access.canChange(caller.get(), vm), caller.get().has("admin"));
     }
 
     @POST
     @Path("/{host}/{vm}/sync")
     public Response sync(@PathParam("host") String host, @PathParam("vm") String name) {
-        return toJob(service.syncVm(caller, host, name));
+        return toJob(service.syncVm(caller.get(), host, name));
     }
 
     @POST
     @Path("/{host}/sync")
     public Response syncHost(@PathParam("host") String host) {
-        return toJob(service.syncHost(caller, host));
+        return toJob(service.syncHost(caller.get(), host));
     }
 
     @POST
     @Path("/{host}/{vm}/owner")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response owner(@PathParam("host") String host, @PathParam("vm") String name, @FormParam("owner") String owner) {
-        return toJob(service.assignOwner(caller, host, name, owner));
+        return toJob(service.assignOwner(caller.get(), host, name, owner));
     }
 
     /** After a form that queued a job, the browser goes to the job's live page. */

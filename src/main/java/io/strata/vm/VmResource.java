@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.strata.auth.Caller;
+import io.strata.auth.CurrentCaller;
 import io.strata.job.Job;
 import io.strata.job.JobAccepted;
 import io.strata.web.Refusals;
@@ -38,7 +39,7 @@ public class VmResource {
     @Inject
     VmService service;
     @Inject
-    Caller caller;
+    CurrentCaller caller;
     @Inject
     Refusals refusals;
     @Inject
@@ -49,30 +50,30 @@ public class VmResource {
     @Operation(summary = "The VMs of a host the caller may see (from the inventory cache)")
     public List<VmView> list(@PathParam("host") String host) {
         if (hosts.find(host).isEmpty()) {
-            throw refusals.refuse(caller, "vm.list", host, 404, "no host named " + host);
+            throw refusals.refuse(caller.get(), "vm.list", host, 404, "no host named " + host);
         }
-        return access.visibleOn(caller, host).stream().map(views::of).toList();
+        return access.visibleOn(caller.get(), host).stream().map(views::of).toList();
     }
 
     @GET
     @Path("/vms/{vm}")
     @Operation(summary = "One VM: state, vCPUs, memory, disks with backing chains")
     public VmView get(@PathParam("host") String host, @PathParam("vm") String vm) {
-        return views.of(access.forReading(caller, host, vm, "vm.read"));
+        return views.of(access.forReading(caller.get(), host, vm, "vm.read"));
     }
 
     @POST
     @Path("/vms/{vm}/sync")
     @Operation(summary = "Refresh one VM from libvirt (a job)")
     public Response syncVm(@PathParam("host") String host, @PathParam("vm") String vm) {
-        return accepted(service.syncVm(caller, host, vm));
+        return accepted(service.syncVm(caller.get(), host, vm));
     }
 
     @POST
     @Path("/sync")
     @Operation(summary = "Refresh a whole host from libvirt (a job; operator or admin)")
     public Response syncHost(@PathParam("host") String host) {
-        return accepted(service.syncHost(caller, host));
+        return accepted(service.syncHost(caller.get(), host));
     }
 
     @PUT
@@ -80,7 +81,7 @@ public class VmResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Assign a VM's owner (admin; written into the domain's metadata by a job)")
     public Response assignOwner(@PathParam("host") String host, @PathParam("vm") String vm, OwnerChange body) {
-        return accepted(service.assignOwner(caller, host, vm, body == null ? null : body.owner()));
+        return accepted(service.assignOwner(caller.get(), host, vm, body == null ? null : body.owner()));
     }
 
     public static Response accepted(Job j) {

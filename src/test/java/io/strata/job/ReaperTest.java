@@ -1,0 +1,58 @@
+package io.strata.job;
+
+import static io.strata.support.Api.as;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.strata.support.Api;
+import io.strata.support.TestDatabase;
+import io.strata.support.TestHost;
+
+/**
+ * A RUNNING job whose worker stopped heartbeating (another node died) becomes INTERRUPTED, is
+ * reconciled against the host, and the audit log says so. (AppKilledIT does this with a real kill.)
+ */
+@QuarkusTest
+class ReaperTest {
+
+    @Test
+    void aSilentRunningJobIsInterruptedAndReconciled() throws Exception {
+        String vm = TestHost.defineVm("reap", "admin");
+        long jobId;
+        try (Connection c = TestDatabase.connect();
+             PreparedStatement s = c.prepareStatement("INSERT INTO job(kind, state, host, vm, target, actor, worker, "
+                     + "heartbeat_at, started_at, attempts) VALUES ('SNAPSHOT_CREATE', 'RUNNING', 'local', ?, 'lost', "
+                     + "'admin', 'node-dead', now() - interval '1 hour', now() - interval '1 hour', 1) RETURNING id")) {
+            s.setString(1, vm);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                jobId = r.getLong(1);
+            }
+        }
+        JsonPath job = Api.awaitJob("admin", jobId);
+        assertEquals("INTERRUPTED", job.getString("state"));
+        assertTrue(job.getString("error").contains("node-dead stopped heartbeating"), job.getString("error"));
+        // Reconciliation looked at the host: the snapshot was never made.
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (job.getString("result") == null && System.currentTimeMillis() < deadline) {
+            Api.sleep(200);
+            job = as("admin").get("/api/jobs/" + jobId).then().extract().jsonPath();
+        }
+        assertTrue(String.valueOf(job.getString("result")).contains("does not exist on the host"), job.prettify());
+
+        List<String> outcomes = as("admin").queryParam("vm", vm).get("/api/audit").then().statusCode(200)
+                .extract().jsonPath().getList("outcome", String.class);
+        assertTrue(outcomes.contains("INTERRUPTED"), "audit says the job was interrupted: " + outcomes);
+        // And the VM is free for new work.
+        Api.awaitSuccess("admin", Api.createSnapshot("admin", vm, "after", "after the reaper"));
+    }
+}

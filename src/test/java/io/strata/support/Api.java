@@ -1,0 +1,79 @@
+package io.strata.support;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.List;
+import java.util.Map;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+
+/** The JSON API as test users call it (HTTP Basic). */
+public final class Api {
+
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "admin-test-password";
+
+    private Api() {
+    }
+
+    public static String passwordOf(String user) {
+        return user.equals(ADMIN) ? ADMIN_PASSWORD : user + "-password-1";
+    }
+
+    public static RequestSpecification as(String user) {
+        return given().auth().preemptive().basic(user, passwordOf(user)).contentType(ContentType.JSON)
+                .accept(ContentType.JSON);
+    }
+
+    /** Creates the account unless it exists. */
+    public static void ensureUser(String user, String... roles) {
+        int status = as(ADMIN).body(Map.of("username", user, "password", passwordOf(user), "roles", List.of(roles)))
+                .post("/api/users").statusCode();
+        if (status != 201 && status != 409) {
+            fail("could not create user " + user + ": " + status);
+        }
+    }
+
+    public static String vmPath(String vm) {
+        return "/api/hosts/local/vms/" + vm;
+    }
+
+    /** POSTs a snapshot request and returns the job id (asserting 202). */
+    public static long createSnapshot(String user, String vm, String name, String description) {
+        return as(user).body(Map.of("name", name, "description", description, "kind", "internal"))
+                .post(vmPath(vm) + "/snapshots").then().statusCode(202).extract().jsonPath().getLong("jobId");
+    }
+
+    /** Polls the job until it has ended; returns its JSON. */
+    public static JsonPath awaitJob(String user, long jobId) {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonPath j = as(user).get("/api/jobs/" + jobId).then().statusCode(200).extract().jsonPath();
+            String state = j.getString("state");
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                return j;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("job " + jobId + " did not end in 120 s");
+    }
+
+    public static JsonPath awaitSuccess(String user, long jobId) {
+        JsonPath j = awaitJob(user, jobId);
+        if (!"SUCCEEDED".equals(j.getString("state"))) {
+            fail("job " + jobId + " ended " + j.getString("state") + ": " + j.getString("error"));
+        }
+        return j;
+    }
+
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.strata.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * The real libvirtd of this machine (qemu:///system) with TCG domains on blank qcow2 disks, named
+ * {@code st-<run>-…} and kept under /var/lib/libvirt/images/strata-test-<run>/ (reachable by the
+ * libvirt-qemu user). Everything the run created is destroyed, undefined and deleted at the end.
+ */
+public class TestHost implements QuarkusTestResourceLifecycleManager {
+
+    public static final String URI = "qemu:///system";
+    public static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+    public static final String PREFIX = "st-" + RUN + "-";
+    public static final Path DIR = Path.of("/var/lib/libvirt/images/strata-test-" + RUN);
+
+    @Override
+    public Map<String, String> start() {
+        Proc r = Proc.run("virsh", "-c", URI, "version");
+        if (r.exit() != 0) {
+            throw new IllegalStateException("libvirtd does not answer on " + URI
+                    + " (run scripts/host-setup.sh, or ./strata test which does): " + r.err());
+        }
+        try {
+            Files.createDirectories(DIR);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return Map.of("strata.libvirt.uri", URI);
+    }
+
+    @Override
+    public void stop() {
+        cleanup();
+    }
+
+    public static void cleanup() {
+        Proc list = Proc.run("virsh", "-c", URI, "list", "--all", "--name");
+        for (String name : list.out().split("\n")) {
+            name = name.strip();
+            if (name.startsWith(PREFIX)) {
+                Proc.run("virsh", "-c", URI, "destroy", name);
+                Proc.run("virsh", "-c", URI, "undefine", name, "--snapshots-metadata", "--nvram");
+            }
+        }
+        if (Files.exists(DIR)) {
+            try (Stream<Path> s = Files.walk(DIR)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Defines (not starts) a TCG domain with one blank 64 MiB qcow2 disk; returns its name. */
+    public static String defineVm(String suffix, String owner) {
+        String name = PREFIX + suffix;
+        Path disk = DIR.resolve(name + ".qcow2");
+        Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M");
+        String metadata = owner == null ? "" : """
+                  <metadata>
+                    <strata:vm xmlns:strata="https://strata.io/xmlns/libvirt/domain/1" owner="%s" template="false"/>
+                  </metadata>
+                """.formatted(owner);
+        String xml = """
+                <domain type='qemu'>
+                  <name>%s</name>
+                %s  <memory unit='MiB'>128</memory>
+                  <vcpu>1</vcpu>
+                  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+                  <devices>
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='qcow2'/>
+                      <source file='%s'/>
+                      <target dev='vda' bus='virtio'/>
+                    </disk>
+                  </devices>
+                </domain>
+                """.formatted(name, metadata, disk);
+        Path xmlFile = DIR.resolve(name + ".xml");
+        try {
+            Files.writeString(xmlFile, xml);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        virsh("define", xmlFile.toString());
+        return name;
+    }
+
+    public static Path diskOf(String vm) {
+        return DIR.resolve(vm + ".qcow2");
+    }
+
+    public static String virsh(String... args) {
+        List<String> argv = new ArrayList<>(List.of("virsh", "-c", URI));
+        argv.addAll(List.of(args));
+        return Proc.ok(argv.toArray(String[]::new));
+    }
+
+    public static String state(String vm) {
+        return virsh("domstate", vm).strip();
+    }
+
+    public static List<String> snapshotNames(String vm) {
+        return virsh("snapshot-list", vm, "--name").lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Writes a byte pattern into a shut-off image with qemu-io. */
+    public static void writePattern(Path image, int pattern, String offset, String length) {
+        Proc.ok("qemu-io", "-f", "qcow2", "-c", "write -P " + pattern + " " + offset + " " + length, image.toString());
+    }
+
+    /** True when the image holds the pattern there (qemu-io read -P exits 1 when the data differs). */
+    public static boolean hasPattern(Path image, int pattern, String offset, String length) {
+        Proc r = Proc.run("qemu-io", "-f", "qcow2", "-U", "-r", "-c", "read -P " + pattern + " " + offset + " " + length,
+                image.toString());
+        if (r.out().contains("Pattern verification failed") || r.err().contains("Pattern verification failed")) {
+            return false;
+        }
+        assertEquals(0, r.exit(), "qemu-io read failed: " + r.err() + r.out());
+        return true;
+    }
+
+    /** A finished child process. */
+    public record Proc(int exit, String out, String err) {
+
+        public static Proc run(String... argv) {
+            try {
+                Process p = new ProcessBuilder(argv).start();
+                p.getOutputStream().close();
+                byte[] out = p.getInputStream().readAllBytes();
+                byte[] err = p.getErrorStream().readAllBytes();
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException(String.join(" ", argv) + " timed out");
+                }
+                return new Proc(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public static String ok(String... argv) {
+            Proc r = run(argv);
+            if (r.exit() != 0) {
+                throw new AssertionError(String.join(" ", argv) + " exited " + r.exit() + ": " + r.err() + r.out());
+            }
+            return r.out();
+        }
+    }
+}

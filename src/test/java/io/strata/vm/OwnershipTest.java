@@ -1,0 +1,78 @@
+package io.strata.vm;
+
+import static io.strata.support.Api.as;
+import static io.strata.support.Api.vmPath;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.strata.support.Api;
+import io.strata.support.TestHost;
+
+/** A user sees and acts only on their own VMs; every refusal is audited. */
+@QuarkusTest
+class OwnershipTest {
+
+    @BeforeEach
+    void users() {
+        Api.ensureUser("alice", "user");
+        Api.ensureUser("bob", "user");
+        Api.ensureUser("carol", "auditor");
+        Api.ensureUser("oscar", "operator");
+    }
+
+    @Test
+    void anotherUsersVmIsInvisibleAndUntouchable() {
+        String vm = TestHost.defineVm("owned", "alice");
+        as("alice").get(vmPath(vm)).then().statusCode(200).body("owner", is("alice"));
+
+        as("bob").get(vmPath(vm)).then().statusCode(404);
+        as("bob").get("/api/hosts/local/vms").then().statusCode(200).body("name", not(hasItem(vm)));
+        as("bob").get(vmPath(vm) + "/snapshots").then().statusCode(404);
+        as("bob").body(Map.of("name", "sneaky")).post(vmPath(vm) + "/snapshots").then().statusCode(404);
+        as("bob").post(vmPath(vm) + "/snapshots/any/revert").then().statusCode(404);
+        as("bob").delete(vmPath(vm) + "/snapshots/any").then().statusCode(404);
+        assertEquals(List.of(), TestHost.snapshotNames(vm), "nothing was created");
+
+        JsonPath audit = as("carol").queryParam("actor", "bob").queryParam("vm", vm).queryParam("outcome", "DENIED")
+                .get("/api/audit").then().statusCode(200).extract().jsonPath();
+        List<String> actions = audit.getList("action", String.class);
+        assertTrue(actions.contains("snapshot.create"), "denied create is audited: " + actions);
+        assertTrue(actions.contains("snapshot.revert"), "denied revert is audited: " + actions);
+        assertTrue(actions.contains("vm.read"), "denied read is audited: " + actions);
+
+        // Auditors read everything but change nothing; operators act on every VM.
+        as("carol").get(vmPath(vm)).then().statusCode(200);
+        as("carol").body(Map.of("name", "nope")).post(vmPath(vm) + "/snapshots").then().statusCode(403);
+        as("oscar").get("/api/hosts/local/vms").then().statusCode(200).body("name", hasItem(vm));
+        // Users cannot read the audit log at all.
+        as("bob").get("/api/audit").then().statusCode(403);
+    }
+
+    @Test
+    void adminAssignsOwnerIntoDomainMetadata() {
+        String vm = TestHost.defineVm("unowned", null);
+        as("alice").get(vmPath(vm)).then().statusCode(404);
+        as("bob").body(Map.of("owner", "bob")).put(vmPath(vm) + "/owner").then().statusCode(404);
+        as("oscar").body(Map.of("owner", "oscar")).put(vmPath(vm) + "/owner").then().statusCode(403);
+        as("admin").body(Map.of("owner", "nobody-" + TestHost.RUN)).put(vmPath(vm) + "/owner").then().statusCode(400);
+
+        long job = as("admin").body(Map.of("owner", "alice")).put(vmPath(vm) + "/owner").then().statusCode(202)
+                .extract().jsonPath().getLong("jobId");
+        Api.awaitSuccess("admin", job);
+        String xml = TestHost.virsh("dumpxml", vm);
+        assertTrue(xml.contains("owner=\"alice\""), "owner is in the domain's metadata: " + xml);
+        as("alice").get(vmPath(vm)).then().statusCode(200).body("owner", is("alice"));
+        as("bob").get(vmPath(vm)).then().statusCode(404);
+    }
+}

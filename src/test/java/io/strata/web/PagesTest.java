@@ -1,0 +1,78 @@
+package io.strata.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.filter.cookie.CookieFilter;
+import io.restassured.response.Response;
+import io.strata.support.Api;
+
+/**
+ * The browser side, against libvirt's test:///default driver (host "test"): form login, the VM
+ * list and VM page, CSRF on forms, the audit page, and that failed logins are audited.
+ */
+@QuarkusTest
+class PagesTest {
+
+    static CookieFilter login(String user, String password) {
+        CookieFilter cookies = new CookieFilter();
+        given().filter(cookies).redirects().follow(false).formParam("j_username", user).formParam("j_password", password)
+                .post("/j_security_check").then().statusCode(302);
+        return cookies;
+    }
+
+    @Test
+    void loginShowsVmListAndVmPageOfTheTestHost() {
+        given().redirects().follow(false).get("/vms").then().statusCode(302)
+                .header("Location", containsString("/login"));
+        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
+        given().filter(admin).get("/vms").then().statusCode(200)
+                .body(containsString("Host <code>test</code>")).body(containsString("/vms/test/test"));
+        given().filter(admin).get("/vms/test/test").then().statusCode(200)
+                .body(containsString("New snapshot")).body(containsString("csrf-token"));
+        given().filter(admin).get("/jobs").then().statusCode(200).body(containsString("<h1>Jobs</h1>"));
+        given().filter(admin).get("/audit").then().statusCode(200).body(containsString("Hash chain"));
+        given().filter(admin).get("/admin").then().statusCode(200).body(containsString("Create user"));
+    }
+
+    @Test
+    void formsNeedTheCsrfTokenAndThenQueueAJob() {
+        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
+        String page = given().filter(admin).get("/vms/test/test").then().statusCode(200).extract().asString();
+        // Without the token: refused, nothing queued.
+        given().filter(admin).redirects().follow(false).formParam("name", "nocsrf")
+                .post("/vms/test/test/snapshots").then().statusCode(400);
+        Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find(), "the form carries a CSRF token");
+        Response r = given().filter(admin).redirects().follow(false).formParam("csrf-token", m.group(1))
+                .formParam("name", "pagesnap").formParam("kind", "internal").post("/vms/test/test/snapshots");
+        assertEquals(303, r.statusCode(), r.asString());
+        String jobUrl = r.header("Location");
+        assertTrue(jobUrl.matches(".*/jobs/\\d+"), jobUrl);
+        given().filter(admin).get(jobUrl).then().statusCode(200).body(containsString("SNAPSHOT_CREATE"));
+    }
+
+    @Test
+    void failedLoginsAreAudited() {
+        given().redirects().follow(false).formParam("j_username", "mallory").formParam("j_password", "wrong")
+                .post("/j_security_check").then().statusCode(302).header("Location", containsString("error"));
+        given().auth().preemptive().basic("mallory", "wrong").get("/api/hosts").then().statusCode(401);
+        long deadline = System.currentTimeMillis() + 5000;
+        int denied = 0;
+        while (System.currentTimeMillis() < deadline && denied < 2) {
+            denied = Api.as("admin").queryParams(Map.of("actor", "mallory", "action", "login", "outcome", "DENIED"))
+                    .get("/api/audit").then().statusCode(200).extract().jsonPath().getList("seq").size();
+            Api.sleep(100);
+        }
+        assertEquals(2, denied, "form and Basic login failures are both audited");
+    }
+}
