@@ -49,6 +49,14 @@ if ! pg_up; then
   pg_up || { log "PostgreSQL does not answer on $STRATA_DB_HOST:$STRATA_DB_PORT"; exit 1; }
 fi
 
+# /dev/kvm as udev would leave it (root:kvm 0660). Without udev it stays root-only: QEMU's
+# capability probe (run as root) sees KVM, the check for the libvirt-qemu user does not, and
+# libvirtd re-probes QEMU (about 4 s a time, ten times a define) on nearly every call.
+if [[ -c /dev/kvm ]] && getent group kvm >/dev/null && [[ "$(stat -c %G:%a /dev/kvm)" != kvm:660 ]]; then
+  log "giving /dev/kvm udev's usual owner and mode (root:kvm 0660)"
+  chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+fi
+
 # libvirt: no systemd here, so start the daemons ourselves when they are not running.
 if ! pgrep -x virtlogd >/dev/null; then log "starting virtlogd"; virtlogd -d; fi
 if ! pgrep -x libvirtd >/dev/null; then log "starting libvirtd"; libvirtd -d; fi
@@ -58,8 +66,8 @@ virsh -c qemu:///system version >/dev/null 2>&1 || { log "libvirtd does not answ
 # Creates a database when it is missing: host-setup.sh createdb NAME
 if [[ "${1:-}" == createdb ]]; then
   db="$2"
-  if ! psql -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" -U "$STRATA_DB_USER" -d postgres -tAc \
-       "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+  if ! psql -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" -U "$STRATA_DB_USER" -d postgres -tA \
+       -v db="$db" <<<"SELECT 1 FROM pg_database WHERE datname = :'db'" | grep -q 1; then
     log "creating database $db"
     createdb -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" -U "$STRATA_DB_USER" "$db"
   fi
