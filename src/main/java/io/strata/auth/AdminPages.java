@@ -35,6 +35,8 @@ public class AdminPages {
     HostRegistry hosts;
     @Inject
     CurrentCaller caller;
+    @Inject
+    io.strata.host.HostResource hostApi;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -48,6 +50,14 @@ public class AdminPages {
     public Response createUser(@FormParam("username") String username, @FormParam("password") String password,
             @FormParam("roles") List<String> roles) {
         users.create(caller.get(), username, password, new HashSet<>(roles == null ? List.of() : roles));
+        return Response.seeOther(URI.create("/admin")).build();
+    }
+
+    @POST
+    @Path("/hosts")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response addHost(@FormParam("name") String name, @FormParam("uri") String uri) {
+        hostApi.add(new io.strata.host.HostResource.NewHost(name, uri));
         return Response.seeOther(URI.create("/admin")).build();
     }
 }

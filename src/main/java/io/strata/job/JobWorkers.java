@@ -65,10 +65,15 @@ public class JobWorkers {
     private final AtomicInteger busy = new AtomicInteger();
     private ExecutorService pool;
 
-    void start(@Observes StartupEvent ev) {
+    /** Before any scheduled reap can run: a reaped job needs its handler to be reconciled. */
+    @jakarta.annotation.PostConstruct
+    void collectHandlers() {
         for (JobHandler h : handlerBeans) {
             handlers.put(h.kind(), h);
         }
+    }
+
+    void start(@Observes StartupEvent ev) {
         if (!enabled) {
             LOG.info("job workers disabled (strata.jobs.enabled=false)");
             return;
@@ -193,7 +198,7 @@ public class JobWorkers {
      */
     @Scheduled(every = "${strata.jobs.reaper-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reap() {
-        if (!enabled) {
+        if (!running.get()) {
             return;
         }
         List<Job> stale = jobs.interruptStale(Instant.now().minus(staleAfter));

@@ -62,8 +62,31 @@ public class InventorySync {
         return QuarkusTransaction.requiringNew().call(() -> store(host, d, snaps, disks));
     }
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "strata.inventory.sync-interval", defaultValue = "60s")
+    String syncInterval;
+
+    private final java.util.Map<String, Instant> lastHostSync = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Syncs the host when this node has not done so within one sync interval, so a list never
+     * shows an inventory older than that (e.g. right after a start). A host that does not answer
+     * leaves the cached list as it is.
+     */
+    public void ensureFresh(String host) {
+        Instant last = lastHostSync.get(host);
+        java.time.Duration interval = java.time.Duration.parse("PT" + syncInterval.toUpperCase());
+        if (last == null || last.plus(interval).isBefore(Instant.now())) {
+            try {
+                syncHost(host);
+            } catch (LibvirtFailure e) {
+                LOG.warnf("sync of host %s: %s", host, e.getMessage());
+            }
+        }
+    }
+
     /** Refreshes every domain of a host and drops rows of domains that no longer exist. */
     public int syncHost(String host) {
+        lastHostSync.put(host, Instant.now());
         List<String> names = gateway.domainNames(host);
         Set<String> seen = new HashSet<>();
         for (String n : names) {
@@ -87,6 +110,9 @@ public class InventorySync {
     }
 
     private Vm store(String host, DomainSummary d, List<SnapshotInfo> snaps, String disks) {
+        // Two syncs of one VM (a request's lookup and a job's refresh) must not both insert it.
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))").setParameter(1, host + "/" + d.name())
+                .getSingleResult();
         Vm vm = Vm.find(host, d.name()).orElse(null);
         if (vm == null) {
             vm = new Vm();

@@ -35,6 +35,7 @@ public class VmAccess {
     }
 
     public List<Vm> visibleOn(Caller c, String host) {
+        sync.ensureFresh(host);
         return QuarkusTransaction.requiringNew().call(() -> Vm.<Vm>list("host = ?1 order by name", host))
                 .stream().filter(vm -> canSee(c, vm)).toList();
     }

@@ -45,6 +45,20 @@ class PagesTest {
     }
 
     @Test
+    void vmPageShowsDiskChainAndSnapshotTreeOfARealVm() {
+        String vm = io.strata.support.TestHost.defineVm("page", "admin");
+        Api.awaitSuccess("admin", Api.createSnapshot("admin", vm, "p1", "page parent"));
+        Api.awaitSuccess("admin", Api.createSnapshot("admin", vm, "p2", "page child"));
+        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
+        String html = given().filter(admin).get("/vms/local/" + vm).then().statusCode(200).extract().asString();
+        assertTrue(html.contains(io.strata.support.TestHost.diskOf(vm).toString()), "disk file shown");
+        assertTrue(html.contains("64.0 MiB"), "virtual size shown");
+        assertTrue(html.contains("2 internal snapshot(s)"), "qemu-img's view of the image shown");
+        assertTrue(html.contains("page child") && html.contains("(current)"), "tree with current marker");
+        assertTrue(html.indexOf(">p1<") < html.indexOf(">p2<"), "parent before child");
+    }
+
+    @Test
     void formsNeedTheCsrfTokenAndThenQueueAJob() {
         CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
         String page = given().filter(admin).get("/vms/test/test").then().statusCode(200).extract().asString();
