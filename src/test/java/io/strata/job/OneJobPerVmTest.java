@@ -96,17 +96,10 @@ class OneJobPerVmTest {
     @Test
     void aQueuedJobCanBeCancelledAndNeverRuns() throws Exception {
         String vm = TestHost.defineVm("cancel", "dora");
-        long jobId;
         // A queued job that no worker will pick up yet (claims skip rows whose cancel flag is set),
         // so the cancel below meets it in QUEUED, as a cancel of a job waiting behind others would.
-        try (Connection c = TestDatabase.connect();
-             var s = c.prepareStatement("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested) "
-                     + "VALUES ('SNAPSHOT_CREATE', 'QUEUED', 'local', ?, 'never', 'dora', true) RETURNING id")) {
-            s.setString(1, vm);
-            var rs = s.executeQuery();
-            rs.next();
-            jobId = rs.getLong(1);
-        }
+        long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested) "
+                + "VALUES ('SNAPSHOT_CREATE', 'QUEUED', 'local', ?, 'never', 'dora', true) RETURNING id", vm);
         as("dora").post("/api/jobs/" + jobId + "/cancel").then().statusCode(200)
                 .body("state", org.hamcrest.Matchers.is("CANCELLED"));
         as("dora").post("/api/jobs/" + jobId + "/cancel").then().statusCode(409);

@@ -4,9 +4,6 @@ import static io.strata.support.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -27,17 +24,9 @@ class ReaperTest {
     @Test
     void aSilentRunningJobIsInterruptedAndReconciled() throws Exception {
         String vm = TestHost.defineVm("reap", "admin");
-        long jobId;
-        try (Connection c = TestDatabase.connect();
-             PreparedStatement s = c.prepareStatement("INSERT INTO job(kind, state, host, vm, target, actor, worker, "
-                     + "heartbeat_at, started_at, attempts) VALUES ('SNAPSHOT_CREATE', 'RUNNING', 'local', ?, 'lost', "
-                     + "'admin', 'node-dead', now() - interval '1 hour', now() - interval '1 hour', 1) RETURNING id")) {
-            s.setString(1, vm);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                jobId = r.getLong(1);
-            }
-        }
+        long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, worker, "
+                + "heartbeat_at, started_at, attempts) VALUES ('SNAPSHOT_CREATE', 'RUNNING', 'local', ?, 'lost', "
+                + "'admin', 'node-dead', now() - interval '1 hour', now() - interval '1 hour', 1) RETURNING id", vm);
         JsonPath job = Api.awaitJob("admin", jobId);
         assertEquals("INTERRUPTED", job.getString("state"));
         assertTrue(job.getString("error").contains("node-dead stopped heartbeating"), job.getString("error"));

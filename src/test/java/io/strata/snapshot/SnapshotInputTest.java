@@ -81,15 +81,8 @@ class SnapshotInputTest {
                 .extract().jsonPath().getLong("jobId"));
     }
 
-    static long jobCount(String vm) throws Exception {
-        try (Connection c = TestDatabase.connect();
-             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM job WHERE vm = ?")) {
-            s.setString(1, vm);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
+    static long jobCount(String vm) {
+        return TestDatabase.queryLong("SELECT count(*) FROM job WHERE vm = ?", vm);
     }
 
     static String lastAuditOf(String actor) throws Exception {

@@ -27,6 +27,21 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         return DriverManager.getConnection(url(), USER, "");
     }
 
+    /** Runs a query whose first column of the first row is a number (a count, a RETURNING id). */
+    public static long queryLong(String sql, Object... params) {
+        try (Connection c = connect(); java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public Map<String, String> start() {
         name = "strata_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
