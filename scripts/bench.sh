@@ -18,6 +18,13 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 [[ -f target/quarkus-app/quarkus-run.jar ]] || mvn -B -q package -DskipTests
 psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -qc "CREATE DATABASE $DB" >/dev/null
+# The job table of the run, for a breakdown of Strata's time (kept until the script ends).
+breakdown() {
+  psql -h 127.0.0.1 -U postgres -d "$DB" -tA -F ' ' -c "SELECT kind,
+    round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000)::numeric, 1),
+    round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)) * 1000)::numeric, 1)
+    FROM job GROUP BY kind ORDER BY kind" | awk '{ printf "%-16s queued %6s ms   running %6s ms\n", $1, $2, $3 }'
+}
 
 mkdir -p "$DIR"
 cleanup() {
@@ -25,6 +32,7 @@ cleanup() {
   virsh -q destroy "$VM" >/dev/null 2>&1 || true
   virsh -q undefine "$VM" --snapshots-metadata >/dev/null 2>&1 || true
   rm -rf "$DIR"
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -78,3 +86,5 @@ for op in c:create r:revert d:delete; do
   v=$(echo ${T[v$k]} | tr ' ' '\n' | median); s=$(echo ${T[s$k]} | tr ' ' '\n' | median)
   awk -v n="$name" -v v="$v" -v s="$s" 'BEGIN { printf "%-10s %8.1f %8.1f %10.1f %6.2fx\n", n, v, s, s - v, s / v }'
 done
+echo "Strata's jobs (medians): time in the queue, and claimed → finished (libvirt call + inventory refresh)"
+breakdown
