@@ -76,6 +76,29 @@ class PagesTest {
     }
 
     @Test
+    void adminFormsCreateUsersAndHosts() {
+        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
+        String page = given().filter(admin).get("/admin").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find());
+        String token = m.group(1);
+        given().filter(admin).redirects().follow(false).formParam("csrf-token", token).formParam("username", "formuser")
+                .formParam("password", "formuser-password").formParam("roles", "user").post("/admin/users")
+                .then().statusCode(303);
+        given().auth().preemptive().basic("formuser", "formuser-password").get("/api/hosts").then().statusCode(200);
+        given().filter(admin).redirects().follow(false).formParam("csrf-token", token).formParam("name", "test2")
+                .formParam("uri", "test:///default").post("/admin/hosts").then().statusCode(303);
+        Api.as("admin").get("/api/hosts").then().statusCode(200).body("name", org.hamcrest.Matchers.hasItem("test2"));
+        // A bad host name is refused with a page, not a stack trace.
+        given().filter(admin).redirects().follow(false).formParam("csrf-token", token).formParam("name", "../x")
+                .formParam("uri", "test:///default").post("/admin/hosts").then().statusCode(400)
+                .body(containsString("host name"));
+        // Users cannot reach the admin page.
+        CookieFilter user = login("formuser", "formuser-password");
+        given().filter(user).get("/admin").then().statusCode(403);
+    }
+
+    @Test
     void failedLoginsAreAudited() {
         given().redirects().follow(false).formParam("j_username", "mallory").formParam("j_password", "wrong")
                 .post("/j_security_check").then().statusCode(302).header("Location", containsString("error"));
