@@ -29,6 +29,10 @@ public class HostResource {
     public record HostView(String name, String uri) {
     }
 
+    /** Transports Strata accepts; no query string, since ?command=, ?socket=, ?keyfile= change what runs. */
+    static final java.util.regex.Pattern ALLOWED_URI = java.util.regex.Pattern.compile(
+            "(qemu|qemu\\+ssh|qemu\\+tls)://([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]*(:[0-9]{1,5})?/(system|session)|test:///default");
+
     public record NewHost(String name, String uri) {
     }
 
@@ -45,7 +49,9 @@ public class HostResource {
     @RolesAllowed({ "user", "operator", "auditor", "admin" })
     @Operation(summary = "The libvirt hosts Strata manages")
     public List<HostView> list() {
-        return hosts.all().stream().map(h -> new HostView(h.name, h.uri)).toList();
+        // URIs can name users and key paths: only operators and admins see them.
+        boolean showUri = caller.get().actsOnAllVms();
+        return hosts.all().stream().map(h -> new HostView(h.name, showUri ? h.uri : null)).toList();
     }
 
     @POST
@@ -56,8 +62,10 @@ public class HostResource {
         String name = body == null ? null : body.name();
         refusals.requireName(caller.get(), "host.add", name, "host name", name);
         String uri = body.uri();
-        if (uri == null || !uri.matches("[a-z0-9+]+://[^\\s\"'<>]*")) {
-            throw refusals.refuse(caller.get(), "host.add", name, 400, "uri must look like qemu:///system or qemu+ssh://host/system");
+        if (uri == null || !ALLOWED_URI.matcher(uri).matches()) {
+            throw refusals.refuse(caller.get(), "host.add", name, 400, "uri must be qemu:///system, "
+                    + "qemu+ssh://[user@]host[:port]/system, qemu+tls://host/system or test:///default, without a "
+                    + "query string (it could name a program to run)");
         }
         Host h = hosts.upsert(name, uri);
         QuarkusTransaction.requiringNew().run(() -> audit.record(caller.get(), "host.add", name, null, Outcome.SUCCESS, uri));

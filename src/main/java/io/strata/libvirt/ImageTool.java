@@ -24,11 +24,19 @@ public class ImageTool {
     ObjectMapper json;
 
     /**
-     * The image chain of a disk, top first. On a running domain QEMU holds a write lock on the
-     * image, so the read is done with {@code -U} (force share): a read-only look at metadata.
+     * The image chain of a disk, top first. The format is the one the domain XML declares, never
+     * guessed: a guest can write a qcow2 header into a raw disk, and a probed header could name
+     * any file (or a network source) as its backing file. On a running domain QEMU holds a write
+     * lock on the image, so the read is done with {@code -U} (force share): a read-only look.
      */
-    public List<ImageInfo> backingChain(String file, boolean inUse) {
-        List<String> argv = new ArrayList<>(List.of("qemu-img", "info", "--output=json", "--backing-chain"));
+    public List<ImageInfo> backingChain(String file, String format, boolean inUse) {
+        if (format == null || !(format.equals("qcow2") || format.equals("raw"))) {
+            throw new ImageToolException("disk format " + format + " is not inspected (only qcow2 and raw are)");
+        }
+        List<String> argv = new ArrayList<>(List.of("qemu-img", "info", "--output=json", "-f", format));
+        if (format.equals("qcow2")) {
+            argv.add("--backing-chain");
+        }
         if (inUse) {
             argv.add("-U");
         }
@@ -36,7 +44,8 @@ public class ImageTool {
         String out = run(argv);
         try {
             List<ImageInfo> chain = new ArrayList<>();
-            for (JsonNode n : json.readTree(out)) {
+            JsonNode root = json.readTree(out);
+            for (JsonNode n : root.isArray() ? root : json.createArrayNode().add(root)) {
                 chain.add(new ImageInfo(n.path("filename").asText(), n.path("format").asText(),
                         n.path("virtual-size").asLong(), n.path("actual-size").asLong(),
                         n.hasNonNull("full-backing-filename") ? n.get("full-backing-filename").asText()

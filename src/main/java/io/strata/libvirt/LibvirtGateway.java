@@ -147,7 +147,7 @@ public class LibvirtGateway {
                 String chainError = null;
                 if (file != null && "disk".equals(device)) {
                     try {
-                        chain = imageTool.backingChain(file, DomainState.of(info.state).isActive());
+                        chain = imageTool.backingChain(file, format, DomainState.of(info.state).isActive());
                     } catch (ImageToolException e) {
                         chainError = e.getMessage();
                     }

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
@@ -43,6 +42,8 @@ public class InventorySync {
     ObjectMapper json;
     @Inject
     EntityManager em;
+    @Inject
+    javax.sql.DataSource dataSource;
 
     /** Refreshes one VM; removes its row when the domain is gone. Returns the row, or null. */
     public Vm syncVm(String host, String name) {
@@ -162,21 +163,42 @@ public class InventorySync {
         }
     }
 
+    /**
+     * One node at a time: a session-level advisory lock on a connection of its own, held for the
+     * whole sync and released explicitly (a transaction-level lock would end with a transaction
+     * timeout while a slow host is still being read).
+     */
     @Scheduled(every = "${strata.inventory.sync-interval:60s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    @Transactional
     void periodic() {
-        Object locked = em.createNativeQuery("SELECT pg_try_advisory_xact_lock(?1)")
-                .setParameter(1, PERIODIC_SYNC_LOCK).getSingleResult();
-        if (!Boolean.TRUE.equals(locked)) {
-            return; // another node is syncing
-        }
-        for (Host h : Host.<Host>listAll()) {
-            try {
-                syncHost(h.name);
-            } catch (LibvirtFailure e) {
-                LOG.warnf("periodic sync of host %s: %s", h.name, e.getMessage());
+        try (java.sql.Connection lockConn = dataSource.getConnection();
+             java.sql.PreparedStatement lock = lockConn.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            lock.setLong(1, PERIODIC_SYNC_LOCK);
+            boolean mine;
+            try (java.sql.ResultSet r = lock.executeQuery()) {
+                mine = r.next() && r.getBoolean(1);
             }
+            if (!mine) {
+                return; // another node is syncing
+            }
+            try {
+                List<String> hostNames = QuarkusTransaction.requiringNew()
+                        .call(() -> Host.<Host>listAll().stream().map(h -> h.name).toList());
+                for (String host : hostNames) {
+                    try {
+                        syncHost(host);
+                    } catch (LibvirtFailure e) {
+                        LOG.warnf("periodic sync of host %s: %s", host, e.getMessage());
+                    }
+                }
+            } finally {
+                try (java.sql.PreparedStatement unlock = lockConn.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    unlock.setLong(1, PERIODIC_SYNC_LOCK);
+                    unlock.execute();
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            LOG.warn("periodic sync: " + e.getMessage());
         }
     }
 

@@ -30,7 +30,8 @@ public class VmService {
     HostRegistry hosts;
 
     public Job syncVm(Caller c, String host, String vm) {
-        access.forReading(c, host, vm, JobKind.INVENTORY_SYNC.action);
+        // A sync job takes the VM's one active-job slot: only those who may change the VM may ask.
+        access.forChange(c, host, vm, JobKind.INVENTORY_SYNC.action);
         return jobs.enqueue(c, new JobRequest(JobKind.INVENTORY_SYNC, host, vm, null, Map.of(), "refresh one VM"));
     }
 

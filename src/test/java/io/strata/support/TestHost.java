@@ -71,6 +71,11 @@ public class TestHost implements QuarkusTestResourceLifecycleManager {
         String name = PREFIX + suffix;
         Path disk = DIR.resolve(name + ".qcow2");
         Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M");
+        return defineVm(name, owner, disk, "qcow2");
+    }
+
+    /** Defines (not starts) a TCG domain over an existing disk file declared with the given format. */
+    public static String defineVm(String name, String owner, Path disk, String format) {
         String metadata = owner == null ? "" : """
                   <metadata>
                     <strata:vm xmlns:strata="https://strata.io/xmlns/libvirt/domain/1" owner="%s" template="false"/>
@@ -84,13 +89,13 @@ public class TestHost implements QuarkusTestResourceLifecycleManager {
                   <os><type arch='x86_64' machine='pc'>hvm</type></os>
                   <devices>
                     <disk type='file' device='disk'>
-                      <driver name='qemu' type='qcow2'/>
+                      <driver name='qemu' type='%s'/>
                       <source file='%s'/>
                       <target dev='vda' bus='virtio'/>
                     </disk>
                   </devices>
                 </domain>
-                """.formatted(name, metadata, disk);
+                """.formatted(name, metadata, format, disk);
         Path xmlFile = DIR.resolve(name + ".xml");
         try {
             Files.writeString(xmlFile, xml);

@@ -54,6 +54,8 @@ class OwnershipTest {
         // Auditors read everything but change nothing; operators act on every VM.
         as("carol").get(vmPath(vm)).then().statusCode(200);
         as("carol").body(Map.of("name", "nope")).post(vmPath(vm) + "/snapshots").then().statusCode(403);
+        as("carol").post(vmPath(vm) + "/sync").then().statusCode(403); // a sync would hold the VM's job slot
+        as("alice").post(vmPath(vm) + "/sync").then().statusCode(202);
         as("oscar").get("/api/hosts/local/vms").then().statusCode(200).body("name", hasItem(vm));
         // Users cannot read the audit log at all.
         as("bob").get("/api/audit").then().statusCode(403);
