@@ -33,10 +33,15 @@ public class Users {
         if (roles.isEmpty() || !Roles.ALL.containsAll(roles)) {
             throw refusals.refuse(c, "user.create", username, 400, "roles must be some of " + Roles.ALL);
         }
-        if (exists(username)) {
-            throw refusals.refuse(c, "user.create", username, 409, "a user named " + username + " already exists");
+        try {
+            return store(c, username, password, roles);
+        } catch (RuntimeException e) {
+            // The unique index on username decides, also when two admins create the same name at once.
+            if (exists(username)) {
+                throw refusals.refuse(c, "user.create", username, 409, "a user named " + username + " already exists");
+            }
+            throw e;
         }
-        return store(c, username, password, roles);
     }
 
     @Transactional

@@ -34,6 +34,8 @@ public class HostRegistry {
 
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    io.strata.audit.AuditLog audit;
 
     @Transactional
     void onStart(@Observes @Priority(10) StartupEvent ev) {
@@ -53,9 +55,29 @@ public class HostRegistry {
         }
     }
 
-    /** Adds a host or changes its URI. */
+    /**
+     * Adds a host or changes its URI, audited in the same transaction; the gateway learns of it
+     * only after the commit.
+     */
+    public Host add(io.strata.auth.Caller c, String name, String uri) {
+        Host h = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            Host saved = store(name, uri);
+            audit.record(c, "host.add", name, null, io.strata.audit.Outcome.SUCCESS, uri);
+            return saved;
+        });
+        gateway.register(name, uri);
+        return h;
+    }
+
+    /** Adds a host or changes its URI (configuration at start). */
     @Transactional
     public Host upsert(String name, String uri) {
+        Host h = store(name, uri);
+        gateway.register(name, uri);
+        return h;
+    }
+
+    private Host store(String name, String uri) {
         Host h = Host.findById(name);
         if (h == null) {
             h = new Host();
@@ -65,7 +87,6 @@ public class HostRegistry {
         } else {
             h.uri = uri;
         }
-        gateway.register(name, uri);
         return h;
     }
 

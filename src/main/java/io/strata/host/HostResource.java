@@ -14,9 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.strata.audit.AuditLog;
-import io.strata.audit.Outcome;
 import io.strata.auth.Caller;
 import io.strata.auth.CurrentCaller;
 import io.strata.web.Refusals;
@@ -42,8 +39,6 @@ public class HostResource {
     CurrentCaller caller;
     @Inject
     Refusals refusals;
-    @Inject
-    AuditLog audit;
 
     @GET
     @RolesAllowed({ "user", "operator", "auditor", "admin" })
@@ -67,8 +62,7 @@ public class HostResource {
                     + "qemu+ssh://[user@]host[:port]/system, qemu+tls://host/system or test:///default, without a "
                     + "query string (it could name a program to run)");
         }
-        Host h = hosts.upsert(name, uri);
-        QuarkusTransaction.requiringNew().run(() -> audit.record(caller.get(), "host.add", name, null, Outcome.SUCCESS, uri));
+        Host h = hosts.add(caller.get(), name, uri);
         return new HostView(h.name, h.uri);
     }
 }

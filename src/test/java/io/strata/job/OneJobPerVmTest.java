@@ -96,6 +96,7 @@ class OneJobPerVmTest {
     @Test
     void aQueuedJobCanBeCancelledAndNeverRuns() throws Exception {
         String vm = TestHost.defineVm("cancel", "dora");
+        as("dora").get(vmPath(vm)).then().statusCode(200); // in the inventory, as any VM with a job is
         // A queued job that no worker will pick up yet (claims skip rows whose cancel flag is set),
         // so the cancel below meets it in QUEUED, as a cancel of a job waiting behind others would.
         long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested) "

@@ -76,5 +76,15 @@ class OwnershipTest {
         assertTrue(xml.contains("owner=\"alice\""), "owner is in the domain's metadata: " + xml);
         as("alice").get(vmPath(vm)).then().statusCode(200).body("owner", is("alice"));
         as("bob").get(vmPath(vm)).then().statusCode(404);
+
+        // Alice's job history on the VM goes with the VM when it is given to Bob.
+        long aliceJob = Api.createSnapshot("alice", vm, "by-alice", "before the handover");
+        Api.awaitSuccess("alice", aliceJob);
+        as("alice").get("/api/jobs/" + aliceJob).then().statusCode(200);
+        Api.awaitSuccess("admin", as("admin").body(Map.of("owner", "bob")).put(vmPath(vm) + "/owner").then()
+                .statusCode(202).extract().jsonPath().getLong("jobId"));
+        as("alice").get("/api/jobs/" + aliceJob).then().statusCode(404);
+        as("alice").queryParam("vm", vm).get("/api/jobs").then().statusCode(200).body("size()", is(0));
+        as("bob").get(vmPath(vm)).then().statusCode(200);
     }
 }
