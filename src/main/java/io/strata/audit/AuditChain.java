@@ -1,10 +1,6 @@
 package io.strata.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 
 /**
  * The hash of an audit event covers every field and the previous event's hash, so changing,
@@ -30,12 +26,7 @@ final class AuditChain {
         field(b, e.jobId == null ? null : e.jobId.toString());
         field(b, e.outcome.name());
         field(b, e.details);
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(b.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return io.strata.web.Digests.sha256Hex(b.toString());
     }
 
     /** Length-prefixed, so no choice of field values can make two different events hash alike. */

@@ -29,32 +29,29 @@ public class AuditQuery {
     public List<AuditEvent> search(Caller c, Filter f) {
         StringBuilder q = new StringBuilder("1 = 1");
         List<Object> args = new ArrayList<>();
-        if (present(f.actor())) {
+        if (InputRules.present(f.actor())) {
             args.add(f.actor());
             q.append(" and actor = ?").append(args.size());
         }
-        if (present(f.vm())) {
+        if (InputRules.present(f.vm())) {
             // Targets are host/vm[/...]: match the VM part exactly, on any host.
             args.add(f.vm());
             q.append(" and function('split_part', target, '/', 2) = ?").append(args.size());
         }
-        if (present(f.action())) {
+        if (InputRules.present(f.action())) {
             args.add(f.action());
             q.append(" and action = ?").append(args.size());
         }
-        if (present(f.outcome())) {
-            try {
-                args.add(Outcome.valueOf(f.outcome().toUpperCase()));
-            } catch (IllegalArgumentException e) {
-                throw refusals.refuse(c, "audit.search", null, 400, "unknown outcome " + InputRules.printable(f.outcome()));
-            }
+        Outcome outcome = refusals.optionalEnum(c, "audit.search", Outcome.class, "outcome", f.outcome());
+        if (outcome != null) {
+            args.add(outcome);
             q.append(" and outcome = ?").append(args.size());
         }
-        if (present(f.from())) {
+        if (InputRules.present(f.from())) {
             args.add(instant(c, "from", f.from()));
             q.append(" and at >= ?").append(args.size());
         }
-        if (present(f.to())) {
+        if (InputRules.present(f.to())) {
             args.add(instant(c, "to", f.to()));
             q.append(" and at < ?").append(args.size());
         }
@@ -75,9 +72,5 @@ public class AuditQuery {
                         what + " must be an ISO time such as 2026-11-25T10:00:00Z, not " + InputRules.printable(value));
             }
         }
-    }
-
-    private static boolean present(String s) {
-        return s != null && !s.isBlank();
     }
 }

@@ -1,11 +1,7 @@
 package io.strata.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,7 +45,7 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             AuthenticationRequestContext context) {
         String user = request.getUsername();
         String password = new String(request.getPassword().getPassword());
-        String key = user + "\u0000" + sha256(password);
+        String key = user + "\u0000" + io.strata.web.Digests.sha256Hex(password);
         Verified hit = verified.get(key);
         if (hit != null && hit.until().isAfter(Instant.now())) {
             return Uni.createFrom().item(hit.identity());
@@ -70,13 +66,5 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
 
     static SecurityIdentity identityOf(AppUser u) {
         return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(u.username)).addRoles(u.roleSet()).build();
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

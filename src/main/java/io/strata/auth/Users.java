@@ -33,15 +33,22 @@ public class Users {
         if (roles.isEmpty() || !Roles.ALL.containsAll(roles)) {
             throw refusals.refuse(c, "user.create", username, 400, "roles must be some of " + Roles.ALL);
         }
+        if (exists(username)) {
+            throw taken(c, username);
+        }
         try {
             return store(c, username, password, roles);
         } catch (RuntimeException e) {
-            // The unique index on username decides, also when two admins create the same name at once.
+            // Two admins creating the same name at once: the unique index decides.
             if (exists(username)) {
-                throw refusals.refuse(c, "user.create", username, 409, "a user named " + username + " already exists");
+                throw taken(c, username);
             }
             throw e;
         }
+    }
+
+    private io.strata.web.Refused taken(Caller c, String username) {
+        return refusals.refuse(c, "user.create", username, 409, "a user named " + username + " already exists");
     }
 
     @Transactional

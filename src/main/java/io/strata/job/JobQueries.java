@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.auth.Caller;
+import io.strata.web.InputRules;
 import io.strata.web.Refusals;
 
 /** Reading jobs with the caller's visibility: users see their own jobs, other roles see all. */
@@ -44,31 +45,25 @@ public class JobQueries {
             args.add(c.name()); // ?1, as USER_SEES expects
             q.append(" and ").append(USER_SEES);
         }
-        if (f.state() != null && !f.state().isBlank()) {
-            try {
-                args.add(JobState.valueOf(f.state().toUpperCase()));
-            } catch (IllegalArgumentException e) {
-                throw refusals.refuse(c, "job.list", null, 400, "unknown job state " + io.strata.web.InputRules.printable(f.state()));
-            }
+        JobState state = refusals.optionalEnum(c, "job.list", JobState.class, "job state", f.state());
+        if (state != null) {
+            args.add(state);
             q.append(" and j.state = ?").append(args.size());
         }
-        if (f.kind() != null && !f.kind().isBlank()) {
-            try {
-                args.add(JobKind.valueOf(f.kind().toUpperCase()));
-            } catch (IllegalArgumentException e) {
-                throw refusals.refuse(c, "job.list", null, 400, "unknown job kind " + io.strata.web.InputRules.printable(f.kind()));
-            }
+        JobKind kind = refusals.optionalEnum(c, "job.list", JobKind.class, "job kind", f.kind());
+        if (kind != null) {
+            args.add(kind);
             q.append(" and j.kind = ?").append(args.size());
         }
-        if (f.host() != null && !f.host().isBlank()) {
+        if (InputRules.present(f.host())) {
             args.add(f.host());
             q.append(" and j.host = ?").append(args.size());
         }
-        if (f.vm() != null && !f.vm().isBlank()) {
+        if (InputRules.present(f.vm())) {
             args.add(f.vm());
             q.append(" and j.vm = ?").append(args.size());
         }
-        if (f.actor() != null && !f.actor().isBlank()) {
+        if (InputRules.present(f.actor())) {
             args.add(f.actor());
             q.append(" and j.actor = ?").append(args.size());
         }

@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.strata.auth.Caller;
 import io.strata.auth.CurrentCaller;
-import io.strata.vm.VmPages;
+import io.strata.job.JobAccepted;
 
 /** The snapshot forms of the VM page; each queues a job and sends the browser to it. */
 @Path("/vms/{host}/{vm}/snapshots")
@@ -28,18 +28,18 @@ public class SnapshotPages {
     @POST
     public Response create(@PathParam("host") String host, @PathParam("vm") String vm, @FormParam("name") String name,
             @FormParam("description") String description, @FormParam("kind") String kind) {
-        return VmPages.toJob(snapshots.create(caller.get(), host, vm, name, description, kind));
+        return JobAccepted.redirectToPage(snapshots.create(caller.get(), host, vm, name, description, kind));
     }
 
     @POST
     @Path("/{snap}/revert")
     public Response revert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
-        return VmPages.toJob(snapshots.revert(caller.get(), host, vm, snap));
+        return JobAccepted.redirectToPage(snapshots.revert(caller.get(), host, vm, snap));
     }
 
     @POST
     @Path("/{snap}/delete")
     public Response delete(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
-        return VmPages.toJob(snapshots.delete(caller.get(), host, vm, snap));
+        return JobAccepted.redirectToPage(snapshots.delete(caller.get(), host, vm, snap));
     }
 }

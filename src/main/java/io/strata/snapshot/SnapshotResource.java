@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.strata.auth.Caller;
 import io.strata.auth.CurrentCaller;
-import io.strata.vm.VmResource;
+import io.strata.job.JobAccepted;
 
 @Path("/api/hosts/{host}/vms/{vm}/snapshots")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,20 +46,20 @@ public class SnapshotResource {
     @Operation(summary = "Create a snapshot (a job): {name, description, kind: internal}")
     public Response create(@PathParam("host") String host, @PathParam("vm") String vm, NewSnapshot body) {
         NewSnapshot b = body == null ? new NewSnapshot(null, null, null) : body;
-        return VmResource.accepted(snapshots.create(caller.get(), host, vm, b.name(), b.description(), b.kind()));
+        return JobAccepted.response(snapshots.create(caller.get(), host, vm, b.name(), b.description(), b.kind()));
     }
 
     @POST
     @Path("/{snap}/revert")
     @Operation(summary = "Revert the VM to a snapshot (a job)")
     public Response revert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
-        return VmResource.accepted(snapshots.revert(caller.get(), host, vm, snap));
+        return JobAccepted.response(snapshots.revert(caller.get(), host, vm, snap));
     }
 
     @DELETE
     @Path("/{snap}")
     @Operation(summary = "Delete a snapshot (a job); its children move to its parent")
     public Response delete(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
-        return VmResource.accepted(snapshots.delete(caller.get(), host, vm, snap));
+        return JobAccepted.response(snapshots.delete(caller.get(), host, vm, snap));
     }
 }

@@ -62,10 +62,15 @@ public class VmAccess {
         return vm;
     }
 
-    private Vm lookup(Caller c, String host, String name, String action) {
+    /** 404 (audited) unless the host is one Strata manages. */
+    public void requireHost(Caller c, String host, String action, String target) {
         if (hosts.find(host).isEmpty()) {
-            throw refusals.refuse(c, action, host + "/" + name, 404, "no host named " + host);
+            throw refusals.refuse(c, action, target, 404, "no host named " + host);
         }
+    }
+
+    private Vm lookup(Caller c, String host, String name, String action) {
+        requireHost(c, host, action, host + "/" + name);
         Optional<Vm> cached = QuarkusTransaction.requiringNew().call(() -> Vm.find(host, name));
         if (cached.isPresent()) {
             return cached.get();

@@ -1,7 +1,5 @@
 package io.strata.vm;
 
-import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +22,7 @@ import io.strata.auth.CurrentCaller;
 import io.strata.host.Host;
 import io.strata.host.HostRegistry;
 import io.strata.job.Job;
+import io.strata.job.JobAccepted;
 import io.strata.job.JobQueries;
 import io.strata.snapshot.SnapshotService;
 import io.strata.snapshot.SnapshotTree;
@@ -80,28 +79,19 @@ public class VmPages {
     @POST
     @Path("/{host}/{vm}/sync")
     public Response sync(@PathParam("host") String host, @PathParam("vm") String name) {
-        return toJob(service.syncVm(caller.get(), host, name));
+        return JobAccepted.redirectToPage(service.syncVm(caller.get(), host, name));
     }
 
     @POST
     @Path("/{host}/sync")
     public Response syncHost(@PathParam("host") String host) {
-        return toJob(service.syncHost(caller.get(), host));
+        return JobAccepted.redirectToPage(service.syncHost(caller.get(), host));
     }
 
     @POST
     @Path("/{host}/{vm}/owner")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response owner(@PathParam("host") String host, @PathParam("vm") String name, @FormParam("owner") String owner) {
-        return toJob(service.assignOwner(caller.get(), host, name, owner));
-    }
-
-    /** After a form that queued a job, the browser goes to the job's live page. */
-    public static Response toJob(Job j) {
-        return Response.seeOther(URI.create("/jobs/" + j.id)).build();
-    }
-
-    static String age(Instant t) {
-        return t == null ? "" : SnapshotTree.humanAge(java.time.Duration.between(t, Instant.now()).getSeconds());
+        return JobAccepted.redirectToPage(service.assignOwner(caller.get(), host, name, owner));
     }
 }

@@ -19,9 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.strata.auth.Caller;
 import io.strata.auth.CurrentCaller;
-import io.strata.job.Job;
 import io.strata.job.JobAccepted;
-import io.strata.web.Refusals;
 
 @Path("/api/hosts/{host}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,18 +38,12 @@ public class VmResource {
     VmService service;
     @Inject
     CurrentCaller caller;
-    @Inject
-    Refusals refusals;
-    @Inject
-    io.strata.host.HostRegistry hosts;
 
     @GET
     @Path("/vms")
     @Operation(summary = "The VMs of a host the caller may see (from the inventory cache)")
     public List<VmView> list(@PathParam("host") String host) {
-        if (hosts.find(host).isEmpty()) {
-            throw refusals.refuse(caller.get(), "vm.list", host, 404, "no host named " + host);
-        }
+        access.requireHost(caller.get(), host, "vm.list", host);
         return access.visibleOn(caller.get(), host).stream().map(views::of).toList();
     }
 
@@ -66,14 +58,14 @@ public class VmResource {
     @Path("/vms/{vm}/sync")
     @Operation(summary = "Refresh one VM from libvirt (a job)")
     public Response syncVm(@PathParam("host") String host, @PathParam("vm") String vm) {
-        return accepted(service.syncVm(caller.get(), host, vm));
+        return JobAccepted.response(service.syncVm(caller.get(), host, vm));
     }
 
     @POST
     @Path("/sync")
     @Operation(summary = "Refresh a whole host from libvirt (a job; operator or admin)")
     public Response syncHost(@PathParam("host") String host) {
-        return accepted(service.syncHost(caller.get(), host));
+        return JobAccepted.response(service.syncHost(caller.get(), host));
     }
 
     @PUT
@@ -81,10 +73,6 @@ public class VmResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Assign a VM's owner (admin; written into the domain's metadata by a job)")
     public Response assignOwner(@PathParam("host") String host, @PathParam("vm") String vm, OwnerChange body) {
-        return accepted(service.assignOwner(caller.get(), host, vm, body == null ? null : body.owner()));
-    }
-
-    public static Response accepted(Job j) {
-        return Response.accepted(JobAccepted.of(j)).header("Location", "/api/jobs/" + j.id).build();
+        return JobAccepted.response(service.assignOwner(caller.get(), host, vm, body == null ? null : body.owner()));
     }
 }

@@ -9,7 +9,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.auth.AppUser;
 import io.strata.auth.Caller;
 import io.strata.auth.Roles;
-import io.strata.host.HostRegistry;
 import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
@@ -26,8 +25,6 @@ public class VmService {
     Refusals refusals;
     @Inject
     JobService jobs;
-    @Inject
-    HostRegistry hosts;
 
     public Job syncVm(Caller c, String host, String vm) {
         // A sync job takes the VM's one active-job slot: only those who may change the VM may ask.
@@ -40,9 +37,7 @@ public class VmService {
         if (!c.actsOnAllVms()) {
             throw refusals.refuse(c, action, host, 403, "refreshing a whole host needs the operator or admin role");
         }
-        if (hosts.find(host).isEmpty()) {
-            throw refusals.refuse(c, action, host, 404, "no host named " + host);
-        }
+        access.requireHost(c, host, action, host);
         return jobs.enqueue(c, new JobRequest(JobKind.INVENTORY_SYNC, host, null, null, Map.of(), "refresh the host"));
     }
 

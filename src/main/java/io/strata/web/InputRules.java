@@ -50,6 +50,11 @@ public final class InputRules {
         return null;
     }
 
+    /** True when a request gave a value (filters treat null and blank alike: not given). */
+    public static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+
     /** A value safe to repeat in a message: cut short, control characters shown as '?'. */
     public static String printable(String value) {
         String v = value.length() > 80 ? value.substring(0, 80) + "…" : value;

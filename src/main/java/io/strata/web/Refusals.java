@@ -20,6 +20,18 @@ public class Refusals {
         return new Refused(status, message);
     }
 
+    /** An enum constant named by the request (any case), or null when none was given; 400 when unknown. */
+    public <E extends Enum<E>> E optionalEnum(Caller caller, String action, Class<E> type, String what, String value) {
+        if (!InputRules.present(value)) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw refuse(caller, action, null, 400, "unknown " + what + " " + InputRules.printable(value));
+        }
+    }
+
     /** Checks a name; on a bad one audits and throws 400. */
     public void requireName(Caller caller, String action, String target, String what, String value) {
         String problem = InputRules.nameProblem(what, value);
