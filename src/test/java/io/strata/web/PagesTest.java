@@ -58,6 +58,7 @@ class PagesTest {
         assertTrue(html.indexOf(">p1<") < html.indexOf(">p2<"), "parent before child");
     }
 
+    /** The form path only (token, redirect, job page); disk effects are proven against qemu:///system elsewhere. */
     @Test
     void formsNeedTheCsrfTokenAndThenQueueAJob() {
         CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
