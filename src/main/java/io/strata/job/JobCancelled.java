@@ -5,4 +5,9 @@ public class JobCancelled extends RuntimeException {
     public JobCancelled() {
         super("cancelled on request");
     }
+
+    /** Cancelled, with what the stop left behind. */
+    public JobCancelled(String message) {
+        super(message);
+    }
 }

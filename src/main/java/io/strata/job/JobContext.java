@@ -52,6 +52,11 @@ public final class JobContext {
         jobs.progress(job.id, percent, text);
     }
 
+    /** Whether someone asked to cancel the job, for handlers that must stop in their own way. */
+    public boolean cancelRequested() {
+        return jobs.isCancelRequested(job.id);
+    }
+
     /** A check point: stops the job here when someone asked to cancel it. */
     public void checkCancelled() {
         if (jobs.isCancelRequested(job.id)) {

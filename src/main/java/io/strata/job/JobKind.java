@@ -5,6 +5,9 @@ public enum JobKind {
     SNAPSHOT_CREATE("snapshot.create"),
     SNAPSHOT_REVERT("snapshot.revert"),
     SNAPSHOT_DELETE("snapshot.delete"),
+    /** Merge a VM's whole external chain back into its base images and clear its snapshot list. */
+    BLOCK_COMMIT("snapshot.merge-all"),
+    DISK_CHECK("disk.check"),
     VM_ASSIGN_OWNER("vm.assign-owner"),
     INVENTORY_SYNC("inventory.sync");
 

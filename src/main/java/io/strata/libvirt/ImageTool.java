@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,25 +60,222 @@ public class ImageTool {
         }
     }
 
-    String run(List<String> argv) {
+    /**
+     * A new qcow2 overlay on {@code backing}, the backing format stated (never probed). The file is
+     * claimed with an exclusive create first, so an existing file is never overwritten.
+     */
+    public void createOverlay(String overlay, String backing, String backingFormat) {
+        requireFormat(backingFormat);
         try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(false).start();
+            java.nio.file.Files.createFile(java.nio.file.Path.of(overlay));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new ImageToolException("file " + overlay + " already exists; Strata does not overwrite files");
+        } catch (IOException e) {
+            throw new ImageToolException("cannot create " + overlay + ": " + e.getMessage());
+        }
+        try {
+            run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b", backing, "-F", backingFormat, overlay));
+        } catch (ImageToolException e) {
+            removeQuietly(overlay);
+            throw e;
+        }
+    }
+
+    /**
+     * Commits {@code top} into {@code base} (a file lower in its chain), copying only what the
+     * layers above base hold. Only base is written: what the chain reads through top is unchanged,
+     * so stopping half-way leaves the chain reading as it did. Progress is 0..1; a bandwidth
+     * above 0 limits the copy to that many MiB/s.
+     */
+    public void commit(String top, String base, long bandwidthMiB, DoubleConsumer progress, BooleanSupplier cancelled) {
+        List<String> argv = new ArrayList<>(List.of("qemu-img", "commit", "-f", "qcow2", "-p", "-d", "-b", base));
+        if (bandwidthMiB > 0) {
+            argv.addAll(List.of("-r", Long.toString(bandwidthMiB * 1024 * 1024)));
+        }
+        argv.add(top);
+        runWithProgress(argv, progress, cancelled);
+    }
+
+    /** Points {@code file} at another backing file without copying (the caller made the data equal). */
+    public void rebaseUnsafe(String file, String backing, String backingFormat) {
+        requireFormat(backingFormat);
+        run(List.of("qemu-img", "rebase", "-u", "-f", "qcow2", "-b", backing, "-F", backingFormat, file));
+    }
+
+    /** {@code qemu-img check} of one image; a running domain's image is read shared ({@code -U}). */
+    public ImageCheck check(String file, String format, boolean inUse) {
+        if (!"qcow2".equals(format)) {
+            return new ImageCheck(file, format, true, 0, 0, 0, "raw images carry no metadata to check");
+        }
+        List<String> argv = new ArrayList<>(List.of("qemu-img", "check", "--output=json", "-f", "qcow2"));
+        if (inUse) {
+            argv.add("-U");
+        }
+        argv.add(file);
+        Result r = exec(argv, TIMEOUT_SECONDS * 10);
+        // Exit codes: 0 clean, 1 check not completed, 2 corruptions, 3 leaks only, 63 unsupported.
+        if (r.exit == 1 || r.exit == 63 || r.out.isBlank()) {
+            throw new ImageToolException("qemu-img check of " + file + " could not run: " + r.err.strip());
+        }
+        try {
+            JsonNode n = json.readTree(r.out);
+            long corruptions = n.path("corruptions").asLong();
+            long leaks = n.path("leaks").asLong();
+            long errors = n.path("check-errors").asLong();
+            boolean clean = corruptions == 0 && leaks == 0 && errors == 0;
+            String summary = clean ? "no errors" : corruptions + " corruption(s), " + leaks + " leaked cluster(s), "
+                    + errors + " check error(s)";
+            return new ImageCheck(file, format, clean, corruptions, leaks, errors, summary);
+        } catch (IOException e) {
+            throw new ImageToolException("unreadable qemu-img check output for " + file + ": " + e.getMessage());
+        }
+    }
+
+    public boolean exists(String file) {
+        return java.nio.file.Files.exists(java.nio.file.Path.of(file));
+    }
+
+    /**
+     * The file's length, or -1 when it is not there. A qcow2 overlay grows cluster by cluster as
+     * data lands in it, so its length is what it holds (qemu-img's allocated size costs a process).
+     */
+    public long fileBytes(String file) {
+        try {
+            return java.nio.file.Files.size(java.nio.file.Path.of(file));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Deletes an image file Strata made; the caller has proven nothing references it. */
+    public void remove(String file) {
+        try {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file));
+        } catch (IOException e) {
+            throw new ImageToolException("cannot remove " + file + ": " + e.getMessage());
+        }
+    }
+
+    public void removeQuietly(String file) {
+        try {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file));
+        } catch (IOException e) {
+            // best effort: the caller is already reporting a failure
+        }
+    }
+
+    private static void requireFormat(String format) {
+        if (!"qcow2".equals(format) && !"raw".equals(format)) {
+            throw new ImageToolException("image format " + format + " is not handled (only qcow2 and raw are)");
+        }
+    }
+
+    private static final java.util.regex.Pattern PROGRESS = java.util.regex.Pattern.compile("\\((\\d+(?:\\.\\d+)?)/100%\\)");
+
+    /**
+     * Runs a long qemu-img command that prints "(12.34/100%)" progress with {@code -p}; reports
+     * it, and kills the process when {@code cancelled} turns true (then throws {@link Cancelled}).
+     */
+    void runWithProgress(List<String> argv, DoubleConsumer progress, BooleanSupplier cancelled) {
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).start();
             p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            byte[] err = p.getErrorStream().readAllBytes();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new ImageToolException(argv.get(0) + " " + argv.get(1) + " did not finish in " + TIMEOUT_SECONDS + " s");
+        } catch (IOException e) {
+            throw new ImageToolException("could not run " + argv.get(0) + ": " + e.getMessage());
+        }
+        java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
             }
+        });
+        Thread reader = new Thread(() -> {
+            StringBuilder chunk = new StringBuilder();
+            try (var in = p.getInputStream()) {
+                int c;
+                while ((c = in.read()) >= 0) {
+                    if (c == '\r' || c == '\n') {
+                        var m = PROGRESS.matcher(chunk);
+                        if (m.find()) {
+                            progress.accept(Double.parseDouble(m.group(1)) / 100.0);
+                        }
+                        chunk.setLength(0);
+                    } else {
+                        chunk.append((char) c);
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "qemu-img-progress");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
+                if (cancelled.getAsBoolean()) {
+                    p.destroy();
+                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        p.waitFor();
+                    }
+                    throw new Cancelled();
+                }
+            }
+            reader.join(1000);
             if (p.exitValue() != 0) {
-                throw new ImageToolException(new String(err, StandardCharsets.UTF_8).strip());
+                throw new ImageToolException(String.join(" ", argv.subList(0, 2)) + " failed: "
+                        + new String(err.join(), StandardCharsets.UTF_8).strip());
             }
-            return new String(out, StandardCharsets.UTF_8);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new ImageToolException(argv.get(0) + " interrupted");
+        }
+    }
+
+    /** Thrown when a long image command was stopped on request; what it wrote so far stays. */
+    public static class Cancelled extends RuntimeException {
+        public Cancelled() {
+            super("cancelled");
+        }
+    }
+
+    record Result(int exit, String out, String err) {
+    }
+
+    Result exec(List<String> argv, long timeoutSeconds) {
+        try {
+            Process p = new ProcessBuilder(argv).start();
+            p.getOutputStream().close();
+            java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getErrorStream().readAllBytes();
+                } catch (IOException e) {
+                    return new byte[0];
+                }
+            });
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new ImageToolException(argv.get(0) + " " + argv.get(1) + " did not finish in " + timeoutSeconds + " s");
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+                    new String(err.join(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new ImageToolException("could not run " + argv.get(0) + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ImageToolException(argv.get(0) + " interrupted");
         }
+    }
+
+    String run(List<String> argv) {
+        Result r = exec(argv, TIMEOUT_SECONDS);
+        if (r.exit != 0) {
+            throw new ImageToolException(r.err.strip());
+        }
+        return r.out;
     }
 }

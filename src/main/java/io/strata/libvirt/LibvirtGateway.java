@@ -193,7 +193,7 @@ public class LibvirtGateway {
             for (String name : dom.snapshotListNames()) {
                 DomainSnapshot s = dom.snapshotLookupByName(name);
                 try {
-                    out.add(parseSnapshot(Xml.parse(s.getXMLDesc()), current));
+                    out.add(parseSnapshot(Xml.parse(s.getXMLDesc()), current, imageTool::fileBytes));
                 } finally {
                     s.free();
                 }
@@ -207,16 +207,232 @@ public class LibvirtGateway {
         return snapshots(host, vm).stream().anyMatch(s -> s.name().equals(snapshot));
     }
 
-    static SnapshotInfo parseSnapshot(Document xml, String currentName) {
+    static SnapshotInfo parseSnapshot(Document xml, String currentName, java.util.function.ToLongFunction<String> bytesOf) {
         String name = Xml.string(xml, "/domainsnapshot/name");
         String parent = Xml.string(xml, "/domainsnapshot/parent/name");
         String created = Xml.string(xml, "/domainsnapshot/creationTime");
         boolean external = !Xml.elements(xml, "/domainsnapshot/disks/disk[@snapshot='external']").isEmpty()
                 || "external".equals(Xml.string(xml, "/domainsnapshot/memory/@snapshot"));
+        List<SnapshotDisk> disks = new ArrayList<>();
+        for (Element d : Xml.elements(xml, "/domainsnapshot/disks/disk")) {
+            String target = d.getAttribute("name");
+            String mode = d.getAttribute("snapshot");
+            Element saved = Xml.elements(xml, "/domainsnapshot/domain/devices/disk").stream()
+                    .filter(e -> target.equals(Xml.string(e, "target/@dev"))).findFirst().orElse(null);
+            String overlay = Xml.string(d, "source/@file");
+            disks.add(new SnapshotDisk(target, mode.isEmpty() ? null : mode, overlay,
+                    saved == null ? null : Xml.string(saved, "source/@file"),
+                    saved == null ? null : Xml.string(saved, "driver/@type"),
+                    overlay == null ? -1 : bytesOf.applyAsLong(overlay)));
+        }
         return new SnapshotInfo(name, parent, external ? SnapshotKind.EXTERNAL : SnapshotKind.INTERNAL,
                 Xml.string(xml, "/domainsnapshot/state"), Xml.string(xml, "/domainsnapshot/description"),
                 created == null ? Instant.EPOCH : Instant.ofEpochSecond(Long.parseLong(created)),
-                name.equals(currentName));
+                name.equals(currentName), List.copyOf(disks));
+    }
+
+    // libvirt flag values (libvirt-java 0.5.4 has no constants for most of them)
+    static final int SNAPSHOT_CREATE_REDEFINE = 1;
+    static final int SNAPSHOT_CREATE_CURRENT = 2;
+    static final int SNAPSHOT_CREATE_DISK_ONLY = 16;
+    static final int SNAPSHOT_CREATE_QUIESCE = 64;
+    static final int SNAPSHOT_CREATE_ATOMIC = 128;
+    static final int SNAPSHOT_DELETE_METADATA_ONLY = 2;
+    static final int SNAPSHOT_XML_SECURE = 1;
+    static final int DOMAIN_XML_SECURE = 1;
+    static final int DOMAIN_XML_INACTIVE = 2;
+    static final int BLOCK_COMMIT_ACTIVE = 4;
+    static final int BLOCK_JOB_ABORT_PIVOT = 2;
+
+    /**
+     * An external, disk-only snapshot, atomic: each listed disk gets a new qcow2 overlay at the
+     * given path; disks not listed (CD-ROMs, network disks) are left out. With {@code quiesce} the
+     * guest agent freezes the guest's filesystems first, and the call fails when it cannot.
+     */
+    public void createExternalSnapshot(String host, String vm, String name, String description,
+            Map<String, String> overlayByTarget, List<String> otherTargets, boolean quiesce) {
+        Document d = Xml.newDocument("domainsnapshot");
+        Element root = d.getDocumentElement();
+        Xml.addText(root, "name", name);
+        if (description != null && !description.isBlank()) {
+            Xml.addText(root, "description", description);
+        }
+        Element disks = d.createElement("disks");
+        root.appendChild(disks);
+        overlayByTarget.forEach((target, file) -> {
+            Element disk = d.createElement("disk");
+            disk.setAttribute("name", target);
+            disk.setAttribute("snapshot", "external");
+            disk.setAttribute("type", "file");
+            Element driver = d.createElement("driver");
+            driver.setAttribute("type", "qcow2");
+            disk.appendChild(driver);
+            Element source = d.createElement("source");
+            source.setAttribute("file", file);
+            disk.appendChild(source);
+            disks.appendChild(disk);
+        });
+        for (String target : otherTargets) {
+            Element disk = d.createElement("disk");
+            disk.setAttribute("name", target);
+            disk.setAttribute("snapshot", "no");
+            disks.appendChild(disk);
+        }
+        String xml = Xml.serialize(root);
+        int flags = SNAPSHOT_CREATE_DISK_ONLY | SNAPSHOT_CREATE_ATOMIC | (quiesce ? SNAPSHOT_CREATE_QUIESCE : 0);
+        changeDomain(host, vm, "creating external snapshot " + name + " of " + vm, dom -> {
+            dom.snapshotCreateXML(xml, flags).free();
+            return null;
+        });
+    }
+
+    /** The snapshot's full XML (with its saved domain), for redefining it after its files moved. */
+    public String snapshotXml(String host, String vm, String name) {
+        return readDomain(host, vm, "reading snapshot " + name + " of " + vm, dom -> {
+            DomainSnapshot s = dom.snapshotLookupByName(name);
+            try {
+                return s.getXMLDesc(SNAPSHOT_XML_SECURE);
+            } finally {
+                s.free();
+            }
+        });
+    }
+
+    /** Replaces a snapshot's metadata (REDEFINE); files are not touched. */
+    public void redefineSnapshot(String host, String vm, String xml, boolean makeCurrent) {
+        int flags = SNAPSHOT_CREATE_REDEFINE | (makeCurrent ? SNAPSHOT_CREATE_CURRENT : 0);
+        changeDomain(host, vm, "updating snapshot metadata of " + vm, dom -> {
+            dom.snapshotCreateXML(xml, flags).free();
+            return null;
+        });
+    }
+
+    /** Removes a snapshot's metadata only (its children move to its parent); files stay. */
+    public void deleteSnapshotMetadata(String host, String vm, String name) {
+        changeDomain(host, vm, "removing snapshot metadata " + name + " of " + vm, dom -> {
+            DomainSnapshot s = dom.snapshotLookupByName(name);
+            try {
+                s.delete(SNAPSHOT_DELETE_METADATA_ONLY);
+            } finally {
+                s.free();
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- definitions and block jobs
+
+    /** The persistent definition, secrets included, as {@link #define} takes it back. */
+    public String definition(String host, String vm) {
+        return readDomain(host, vm, "reading definition of " + vm,
+                dom -> dom.getXMLDesc(DOMAIN_XML_SECURE | DOMAIN_XML_INACTIVE));
+    }
+
+    public void define(String host, String xml) {
+        change(host, "defining " + Xml.string(Xml.parse(xml), "/domain/name"), conn -> {
+            conn.domainDefineXML(xml).free();
+            return null;
+        });
+    }
+
+    /**
+     * Points disks of a shut-off domain at other files (target → file, format) in its persistent
+     * definition; returns the definition as it was, for a rollback.
+     */
+    public String repointDisks(String host, String vm, Map<String, String[]> fileAndFormatByTarget) {
+        String before = definition(host, vm);
+        Document xml = Xml.parse(before);
+        for (Map.Entry<String, String[]> e : fileAndFormatByTarget.entrySet()) {
+            Element disk = Xml.elements(xml, "/domain/devices/disk").stream()
+                    .filter(d -> e.getKey().equals(Xml.string(d, "target/@dev"))).findFirst()
+                    .orElseThrow(() -> new LibvirtFailure(LibvirtFailure.Kind.NOT_FOUND,
+                            vm + " has no disk " + e.getKey()));
+            Xml.elements(disk, "source").get(0).setAttribute("file", e.getValue()[0]);
+            Xml.elements(disk, "driver").get(0).setAttribute("type", e.getValue()[1]);
+            for (Element b : Xml.elements(disk, "backingStore")) {
+                disk.removeChild(b);
+            }
+        }
+        define(host, Xml.serialize(xml));
+        return before;
+    }
+
+    public void start(String host, String vm) {
+        changeDomain(host, vm, "starting " + vm, Domain::create);
+    }
+
+    public void suspend(String host, String vm) {
+        changeDomain(host, vm, "pausing " + vm, dom -> {
+            dom.suspend();
+            return null;
+        });
+    }
+
+    public void resume(String host, String vm) {
+        changeDomain(host, vm, "resuming " + vm, dom -> {
+            dom.resume();
+            return null;
+        });
+    }
+
+    /** libvirt ≥ 9.9 reverts external snapshots itself and then says so in its capabilities. */
+    public boolean revertsExternalSnapshots(String host) {
+        return read(host, "reading capabilities", conn ->
+                !Xml.elements(Xml.parse(conn.getCapabilities()), "//externalSnapshot").isEmpty());
+    }
+
+    /**
+     * Starts a block commit of {@code top} (null: the active layer) into {@code base} on a running
+     * domain, limited to {@code bandwidthMiB} MiB/s when above 0.
+     */
+    public void blockCommit(String host, String vm, String target, String base, String top, long bandwidthMiB) {
+        int flags = top == null ? BLOCK_COMMIT_ACTIVE : 0;
+        changeDomain(host, vm, "starting block commit on " + vm + " " + target, dom -> {
+            dom.blockCommit(target, base, top, Math.max(0, bandwidthMiB), flags);
+            return null;
+        });
+    }
+
+    /** The disk's block job, or null when it has none (any more). */
+    public BlockJob blockJob(String host, String vm, String target) {
+        return readDomain(host, vm, "reading block job of " + vm + " " + target, dom -> {
+            org.libvirt.DomainBlockJobInfo info = dom.getBlockJobInfo(target, 0);
+            return info.type == 0 ? null : new BlockJob(target, info.type, info.cur, info.end);
+        });
+    }
+
+    /** Ends a block job: with {@code pivot} the domain switches to the commit's base; without, nothing changes. */
+    public void abortBlockJob(String host, String vm, String target, boolean pivot) {
+        changeDomain(host, vm, (pivot ? "pivoting " : "aborting block job on ") + vm + " " + target, dom -> {
+            dom.blockJobAbort(target, pivot ? BLOCK_JOB_ABORT_PIVOT : 0);
+            return null;
+        });
+    }
+
+    /** Every disk file of every other domain of the host, with their backing chains. */
+    public Map<String, String> filesOfOtherDomains(String host, String vm) {
+        Map<String, String> owner = new java.util.HashMap<>();
+        for (String other : domainNames(host)) {
+            if (other.equals(vm)) {
+                continue;
+            }
+            DomainSummary d;
+            try {
+                d = describe(host, other);
+            } catch (LibvirtFailure e) {
+                if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
+                    continue;
+                }
+                throw e;
+            }
+            for (DiskInfo disk : d.disks()) {
+                if (disk.file() != null) {
+                    owner.put(disk.file(), other);
+                }
+                disk.chain().forEach(img -> owner.put(img.file(), other));
+            }
+        }
+        return owner;
     }
 
     /** An internal snapshot (disks, plus memory when running), created atomically. */

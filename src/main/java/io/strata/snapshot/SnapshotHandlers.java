@@ -6,18 +6,26 @@ import jakarta.inject.Inject;
 import io.strata.job.JobContext;
 import io.strata.job.JobHandler;
 import io.strata.job.JobKind;
+import io.strata.libvirt.BlockJob;
+import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.LibvirtGateway;
 
-/** The internal-snapshot job handlers: create, revert, delete. */
+/** The snapshot job handlers: create, revert, delete (internal or external), and merge all. */
 public final class SnapshotHandlers {
 
     private SnapshotHandlers() {
+    }
+
+    static boolean external(JobContext ctx) {
+        return "external".equals(ctx.param("kind"));
     }
 
     @ApplicationScoped
     public static class Create implements JobHandler {
         @Inject
         LibvirtGateway gateway;
+        @Inject
+        ExternalSnapshots external;
 
         @Override
         public JobKind kind() {
@@ -26,21 +34,32 @@ public final class SnapshotHandlers {
 
         @Override
         public String run(JobContext ctx) {
+            if (external(ctx)) {
+                return external.create(ctx);
+            }
             String state = gateway.state(ctx.host(), ctx.vm()).label();
             ctx.progress(10, "creating internal snapshot (VM " + state + ")");
             ctx.log("VM is " + state + "; creating internal snapshot " + ctx.target()
                     + (state.equals("running") ? " with memory state" : " of the disks"));
             ctx.checkCancelled();
-            gateway.createInternalSnapshot(ctx.host(), ctx.vm(), ctx.target(), ctx.param("description"));
+            boolean pause = ctx.flag("pause") && state.equals("running");
+            if (pause) {
+                gateway.suspend(ctx.host(), ctx.vm());
+            }
+            try {
+                gateway.createInternalSnapshot(ctx.host(), ctx.vm(), ctx.target(), ctx.param("description"));
+            } finally {
+                if (pause) {
+                    gateway.resume(ctx.host(), ctx.vm());
+                }
+            }
             return "snapshot " + ctx.target() + " created";
         }
 
-        /** The snapshot call is atomic: either it exists or nothing happened. */
+        /** Both kinds are atomic in libvirt: either the snapshot exists or nothing happened. */
         @Override
         public String reconcile(JobContext ctx) {
-            return gateway.hasSnapshot(ctx.host(), ctx.vm(), ctx.target())
-                    ? "snapshot " + ctx.target() + " exists on the host: libvirt completed it"
-                    : "snapshot " + ctx.target() + " does not exist on the host: nothing was created";
+            return external.reconcileCreate(ctx);
         }
     }
 
@@ -48,6 +67,8 @@ public final class SnapshotHandlers {
     public static class Revert implements JobHandler {
         @Inject
         LibvirtGateway gateway;
+        @Inject
+        ExternalSnapshots external;
 
         @Override
         public JobKind kind() {
@@ -56,10 +77,18 @@ public final class SnapshotHandlers {
 
         @Override
         public String run(JobContext ctx) {
+            if (external(ctx)) {
+                return external.revert(ctx, SnapshotMark.of(ctx.host(), ctx.vm()));
+            }
             ctx.progress(10, "reverting to " + ctx.target());
             ctx.checkCancelled();
             gateway.revertToSnapshot(ctx.host(), ctx.vm(), ctx.target());
-            return "reverted to " + ctx.target() + "; VM is now " + gateway.state(ctx.host(), ctx.vm()).label();
+            String state = gateway.state(ctx.host(), ctx.vm()).label();
+            if (ctx.flag("start") && !state.equals("running")) {
+                gateway.start(ctx.host(), ctx.vm());
+                return "reverted to " + ctx.target() + "; VM started";
+            }
+            return "reverted to " + ctx.target() + "; VM is now " + state;
         }
 
         @Override
@@ -67,7 +96,8 @@ public final class SnapshotHandlers {
             return "revert to " + ctx.target() + " may or may not have happened; VM is "
                     + gateway.state(ctx.host(), ctx.vm()).label() + ", current snapshot: "
                     + gateway.snapshots(ctx.host(), ctx.vm()).stream().filter(s -> s.current())
-                            .map(s -> s.name()).findFirst().orElse("none");
+                            .map(s -> s.name()).findFirst().orElse("none")
+                    + (external(ctx) ? "; an unused overlay may be left beside the disk" : "");
         }
     }
 
@@ -75,6 +105,8 @@ public final class SnapshotHandlers {
     public static class Delete implements JobHandler {
         @Inject
         LibvirtGateway gateway;
+        @Inject
+        ExternalSnapshots external;
 
         @Override
         public JobKind kind() {
@@ -83,6 +115,9 @@ public final class SnapshotHandlers {
 
         @Override
         public String run(JobContext ctx) {
+            if (external(ctx)) {
+                return external.delete(ctx);
+            }
             ctx.progress(10, "deleting " + ctx.target());
             ctx.checkCancelled();
             gateway.deleteSnapshot(ctx.host(), ctx.vm(), ctx.target());
@@ -91,9 +126,61 @@ public final class SnapshotHandlers {
 
         @Override
         public String reconcile(JobContext ctx) {
-            return gateway.hasSnapshot(ctx.host(), ctx.vm(), ctx.target())
-                    ? "snapshot " + ctx.target() + " still exists: it was not deleted; delete it again if wanted"
-                    : "snapshot " + ctx.target() + " is gone: the delete completed";
+            String aborted = abortBlockJobs(gateway, ctx);
+            if (gateway.hasSnapshot(ctx.host(), ctx.vm(), ctx.target())) {
+                if (external(ctx)) {
+                    SnapshotMark.mark(ctx.host(), ctx.vm(), ctx.target(), ctx.jobId(),
+                            "job " + ctx.jobId() + " was interrupted during its merge");
+                }
+                return aborted + "snapshot " + ctx.target() + " still exists: it was not deleted"
+                        + (external(ctx) ? " (marked partly merged: delete it again to finish)" : "; delete it again if wanted");
+            }
+            return aborted + "snapshot " + ctx.target() + " is gone: the delete completed";
         }
+    }
+
+    @ApplicationScoped
+    public static class MergeAll implements JobHandler {
+        @Inject
+        LibvirtGateway gateway;
+        @Inject
+        ExternalSnapshots external;
+
+        @Override
+        public JobKind kind() {
+            return JobKind.BLOCK_COMMIT;
+        }
+
+        @Override
+        public String run(JobContext ctx) {
+            return external.mergeAll(ctx);
+        }
+
+        @Override
+        public String reconcile(JobContext ctx) {
+            String aborted = abortBlockJobs(gateway, ctx);
+            int left = gateway.snapshots(ctx.host(), ctx.vm()).size();
+            return aborted + (left == 0 ? "the snapshot list is empty: the merge completed"
+                    : left + " snapshot(s) remain: the merge did not complete; run it again");
+        }
+    }
+
+    /**
+     * A block job left by a vanished worker is aborted without pivot, so the VM keeps the chain it
+     * had; the caller then says what it found.
+     */
+    static String abortBlockJobs(LibvirtGateway gateway, JobContext ctx) {
+        StringBuilder out = new StringBuilder();
+        if (!gateway.state(ctx.host(), ctx.vm()).isActive()) {
+            return "";
+        }
+        for (DiskInfo d : gateway.describe(ctx.host(), ctx.vm()).disks()) {
+            BlockJob job = gateway.blockJob(ctx.host(), ctx.vm(), d.target());
+            if (job != null) {
+                gateway.abortBlockJob(ctx.host(), ctx.vm(), d.target(), false);
+                out.append(d.target()).append(": its block job was aborted (no pivot); ");
+            }
+        }
+        return out.toString();
     }
 }

@@ -15,7 +15,7 @@ import io.strata.auth.CurrentCaller;
 import io.strata.job.JobAccepted;
 
 /** The snapshot forms of the VM page; each queues a job and sends the browser to it. */
-@Path("/vms/{host}/{vm}/snapshots")
+@Path("/vms/{host}/{vm}")
 @RolesAllowed({ "user", "operator", "auditor", "admin" })
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
 public class SnapshotPages {
@@ -26,20 +26,30 @@ public class SnapshotPages {
     CurrentCaller caller;
 
     @POST
+    @Path("/snapshots")
     public Response create(@PathParam("host") String host, @PathParam("vm") String vm, @FormParam("name") String name,
-            @FormParam("description") String description, @FormParam("kind") String kind) {
-        return JobAccepted.redirectToPage(snapshots.create(caller.get(), host, vm, name, description, kind));
+            @FormParam("description") String description, @FormParam("kind") String kind,
+            @FormParam("quiesce") String quiesce, @FormParam("pause") String pause) {
+        return JobAccepted.redirectToPage(snapshots.create(caller.get(), host, vm, new SnapshotService.NewSnapshot(
+                name, description, kind, quiesce != null, pause != null)));
     }
 
     @POST
-    @Path("/{snap}/revert")
-    public Response revert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
-        return JobAccepted.redirectToPage(snapshots.revert(caller.get(), host, vm, snap));
+    @Path("/snapshots/{snap}/revert")
+    public Response revert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap,
+            @FormParam("start") String start) {
+        return JobAccepted.redirectToPage(snapshots.revert(caller.get(), host, vm, snap, start != null));
     }
 
     @POST
-    @Path("/{snap}/delete")
+    @Path("/merge")
+    public Response mergeAll(@PathParam("host") String host, @PathParam("vm") String vm) {
+        return JobAccepted.redirectToPage(snapshots.mergeAll(caller.get(), host, vm, null));
+    }
+
+    @POST
+    @Path("/snapshots/{snap}/delete")
     public Response delete(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
-        return JobAccepted.redirectToPage(snapshots.delete(caller.get(), host, vm, snap));
+        return JobAccepted.redirectToPage(snapshots.delete(caller.get(), host, vm, snap, null));
     }
 }

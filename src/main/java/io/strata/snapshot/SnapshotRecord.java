@@ -31,4 +31,9 @@ public class SnapshotRecord extends PanacheEntityBase {
     @Column(name = "created_at")
     public Instant createdAt;
     public boolean current;
+    /** For external snapshots: one "target: image → overlay" line per disk. */
+    public String files;
+    /** For external snapshots: bytes its overlay files take on disk; null for internal ones. */
+    @Column(name = "overlay_bytes")
+    public Long overlayBytes;
 }

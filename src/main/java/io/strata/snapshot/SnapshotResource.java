@@ -11,6 +11,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -21,13 +22,14 @@ import io.strata.auth.Caller;
 import io.strata.auth.CurrentCaller;
 import io.strata.job.JobAccepted;
 
-@Path("/api/hosts/{host}/vms/{vm}/snapshots")
+@Path("/api/hosts/{host}/vms/{vm}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "snapshots")
 @RolesAllowed({ "user", "operator", "auditor", "admin" })
 public class SnapshotResource {
 
-    public record NewSnapshot(String name, String description, String kind) {
+    /** Revert options: start the VM afterwards. */
+    public record RevertOptions(Boolean start) {
     }
 
     @Inject
@@ -36,30 +38,47 @@ public class SnapshotResource {
     CurrentCaller caller;
 
     @GET
-    @Operation(summary = "The VM's snapshots as a tree (roots first, children nested, oldest first)")
+    @Path("/snapshots")
+    @Operation(summary = "The VM's snapshots as a tree (roots first, children nested, oldest first), with kind, age,"
+            + " current marker and, for external ones, their files and the bytes their overlays hold")
     public List<SnapshotNode> tree(@PathParam("host") String host, @PathParam("vm") String vm) {
         return snapshots.tree(caller.get(), host, vm);
     }
 
     @POST
+    @Path("/snapshots")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a snapshot (a job): {name, description, kind: internal}")
-    public Response create(@PathParam("host") String host, @PathParam("vm") String vm, NewSnapshot body) {
-        NewSnapshot b = body == null ? new NewSnapshot(null, null, null) : body;
-        return JobAccepted.response(snapshots.create(caller.get(), host, vm, b.name(), b.description(), b.kind()));
+    @Operation(summary = "Create a snapshot (a job): {name, description, kind: internal|external, quiesce, pause}")
+    public Response create(@PathParam("host") String host, @PathParam("vm") String vm, SnapshotService.NewSnapshot body) {
+        SnapshotService.NewSnapshot b = body == null ? new SnapshotService.NewSnapshot(null, null, null, null, null) : body;
+        return JobAccepted.response(snapshots.create(caller.get(), host, vm, b));
     }
 
     @POST
-    @Path("/{snap}/revert")
-    @Operation(summary = "Revert the VM to a snapshot (a job)")
-    public Response revert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
-        return JobAccepted.response(snapshots.revert(caller.get(), host, vm, snap));
+    @Path("/snapshots/{snap}/revert")
+    @Operation(summary = "Revert the VM to a snapshot (a job): {start: true|false}; an external revert needs the VM shut off")
+    public Response revert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap,
+            RevertOptions body) {
+        boolean start = body != null && Boolean.TRUE.equals(body.start());
+        return JobAccepted.response(snapshots.revert(caller.get(), host, vm, snap, start));
     }
 
     @DELETE
-    @Path("/{snap}")
-    @Operation(summary = "Delete a snapshot (a job); its children move to its parent")
-    public Response delete(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap) {
-        return JobAccepted.response(snapshots.delete(caller.get(), host, vm, snap));
+    @Path("/snapshots/{snap}")
+    @Operation(summary = "Delete a snapshot (a job); its children move to its parent. An external snapshot's overlay"
+            + " is merged into its image first (block commit; active commit and pivot on a running VM);"
+            + " ?bandwidth=MiB/s limits the merge")
+    public Response delete(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap,
+            @QueryParam("bandwidth") Long bandwidthMiB) {
+        return JobAccepted.response(snapshots.delete(caller.get(), host, vm, snap, bandwidthMiB));
+    }
+
+    @POST
+    @Path("/merge")
+    @Operation(summary = "Merge all (a job): commit the VM's whole external chain into its base images, point the VM"
+            + " at them, clear the snapshot list and remove the overlay files; ?bandwidth=MiB/s limits the merge")
+    public Response mergeAll(@PathParam("host") String host, @PathParam("vm") String vm,
+            @QueryParam("bandwidth") Long bandwidthMiB) {
+        return JobAccepted.response(snapshots.mergeAll(caller.get(), host, vm, bandwidthMiB));
     }
 }

@@ -15,11 +15,13 @@ import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
 import io.strata.job.JobService;
 import io.strata.libvirt.DiskInfo;
+import io.strata.libvirt.DomainSummary;
+import io.strata.libvirt.ImageTool;
+import io.strata.libvirt.SnapshotKind;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.SnapshotInfo;
 import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
-import io.strata.vm.VmViews;
 import io.strata.web.InputRules;
 import io.strata.web.Refusals;
 
@@ -33,69 +35,149 @@ public class SnapshotService {
     @Inject
     VmAccess access;
     @Inject
-    VmViews views;
-    @Inject
     Refusals refusals;
     @Inject
     JobService jobs;
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    ImageTool images;
+    @Inject
+    ExternalSnapshots external;
+
+    /** A create request: {@code kind} internal (default) or external; quiesce and pause are optional. */
+    public record NewSnapshot(String name, String description, String kind, Boolean quiesce, Boolean pause) {
+    }
 
     public List<SnapshotNode> tree(Caller c, String host, String vmName) {
         Vm vm = access.forReading(c, host, vmName, "snapshot.list");
-        return SnapshotTree.roots(records(vm), Instant.now());
+        return SnapshotTree.roots(records(vm), SnapshotMark.of(host, vmName), Instant.now());
     }
 
     static List<SnapshotRecord> records(Vm vm) {
         return QuarkusTransaction.requiringNew().call(() -> SnapshotRecord.<SnapshotRecord>list("vmId", vm.id));
     }
 
-    public Job create(Caller c, String host, String vmName, String name, String description, String kind) {
+    public Job create(Caller c, String host, String vmName, NewSnapshot req) {
         String action = JobKind.SNAPSHOT_CREATE.action;
         Vm vm = access.forChange(c, host, vmName, action);
+        String name = req.name();
         String target = host + "/" + vmName + "/" + name;
         refusals.requireName(c, action, target, "snapshot name", name);
-        String descProblem = InputRules.descriptionProblem(description);
+        String descProblem = InputRules.descriptionProblem(req.description());
         if (descProblem != null) {
             throw refusals.refuse(c, action, target, 400, descProblem);
         }
-        String k = kind == null || kind.isBlank() ? "internal" : kind;
-        if (!k.equals("internal")) {
-            if (k.equals("external")) {
-                throw refusals.refuse(c, action, target, 400,
-                        "external snapshots are not available yet on this Strata version; use kind \"internal\"");
-            }
+        String k = req.kind() == null || req.kind().isBlank() ? "internal" : req.kind();
+        if (!k.equals("internal") && !k.equals("external")) {
             throw refusals.refuse(c, action, target, 400, "kind must be \"internal\" or \"external\", not \""
                     + InputRules.printable(k) + "\"");
         }
         requireNotTemplate(c, vm, action, target);
-        for (DiskInfo d : views.disks(vm)) {
-            if ("disk".equals(d.device()) && d.format() != null && !"qcow2".equals(d.format())) {
-                throw refusals.refuse(c, action, target, 409, "internal snapshots need qcow2 disks; disk "
-                        + d.target() + " is " + d.format() + " (convert it first)");
-            }
-        }
-        if (gateway.hasSnapshot(host, vmName, name)) {
+        DomainSummary d = gateway.describe(host, vmName);
+        List<SnapshotInfo> existing = gateway.snapshots(host, vmName);
+        if (existing.stream().anyMatch(s -> s.name().equals(name))) {
             throw refusals.refuse(c, action, target, 409, "VM " + vmName + " already has a snapshot named " + name);
+        }
+        boolean quiesce = Boolean.TRUE.equals(req.quiesce());
+        if (k.equals("internal")) {
+            if (quiesce) {
+                throw refusals.refuse(c, action, target, 400, "quiesce applies to external snapshots only"
+                        + " (an internal snapshot of a running VM saves its memory too)");
+            }
+            for (DiskInfo disk : d.disks()) {
+                if ("disk".equals(disk.device()) && disk.format() != null && !"qcow2".equals(disk.format())) {
+                    throw refusals.refuse(c, action, target, 409, "internal snapshots need qcow2 disks; disk "
+                            + disk.target() + " is " + disk.format() + " (convert it first, or take an external snapshot)");
+                }
+            }
+            List<String> ext = existing.stream().filter(s -> s.kind() == SnapshotKind.EXTERNAL).map(SnapshotInfo::name).toList();
+            if (!ext.isEmpty()) {
+                throw refusals.refuse(c, action, target, 409, vmName + " has external snapshots (" + String.join(", ", ext)
+                        + "); an internal snapshot would be stored inside their overlay and lost on a merge:"
+                        + " take an external snapshot, or merge the chain first");
+            }
+        } else {
+            if (quiesce && !d.state().isActive()) {
+                throw refusals.refuse(c, action, target, 409, "quiesce needs a running VM with the QEMU guest agent; "
+                        + vmName + " is " + d.state().label() + " (its disks are consistent anyway: leave quiesce off)");
+            }
+            try {
+                external.checkCreate(d, existing, name);
+            } catch (TopologyRefused e) {
+                throw refusals.refuse(c, action, target, 409, e.getMessage());
+            }
         }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("kind", k);
-        if (description != null && !description.isBlank()) {
-            params.put("description", description);
+        if (req.description() != null && !req.description().isBlank()) {
+            params.put("description", req.description());
+        }
+        if (quiesce) {
+            params.put("quiesce", true);
+        }
+        if (Boolean.TRUE.equals(req.pause())) {
+            params.put("pause", true);
         }
         return jobs.enqueue(c, new JobRequest(JobKind.SNAPSHOT_CREATE, host, vmName, name, params,
-                k + " snapshot" + (description == null || description.isBlank() ? "" : ": " + description)));
+                k + " snapshot" + (quiesce ? ", quiesced" : "")
+                        + (req.description() == null || req.description().isBlank() ? "" : ": " + req.description())));
     }
 
-    public Job revert(Caller c, String host, String vmName, String snapshot) {
-        return onExisting(c, host, vmName, snapshot, JobKind.SNAPSHOT_REVERT);
+    public Job revert(Caller c, String host, String vmName, String snapshot, boolean start) {
+        JobKind kind = JobKind.SNAPSHOT_REVERT;
+        Existing e = existing(c, host, vmName, snapshot, kind);
+        if (e.info.kind() == SnapshotKind.EXTERNAL) {
+            check(c, kind, e.target, () -> external.checkRevert(layout(host, vmName), e.info, SnapshotMark.of(host, vmName)));
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("kind", e.info.kind().name().toLowerCase());
+        if (start) {
+            params.put("start", true);
+        }
+        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, params, start ? "then start the VM" : null));
     }
 
-    public Job delete(Caller c, String host, String vmName, String snapshot) {
-        return onExisting(c, host, vmName, snapshot, JobKind.SNAPSHOT_DELETE);
+    public Job delete(Caller c, String host, String vmName, String snapshot, Long bandwidthMiB) {
+        JobKind kind = JobKind.SNAPSHOT_DELETE;
+        Existing e = existing(c, host, vmName, snapshot, kind);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("kind", e.info.kind().name().toLowerCase());
+        if (e.info.kind() == SnapshotKind.EXTERNAL) {
+            bandwidth(c, kind, e.target, bandwidthMiB, params);
+            check(c, kind, e.target, () -> external.planDelete(layout(host, vmName), e.info));
+        }
+        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, params,
+                e.info.kind() == SnapshotKind.EXTERNAL ? "merges its overlay into its image" : null));
     }
 
-    private Job onExisting(Caller c, String host, String vmName, String snapshot, JobKind kind) {
+    /** Validates a merge's optional speed limit (MiB/s) into the job's parameters. */
+    private void bandwidth(Caller c, JobKind kind, String target, Long bandwidthMiB, Map<String, Object> params) {
+        if (bandwidthMiB == null) {
+            return;
+        }
+        if (bandwidthMiB < 1 || bandwidthMiB > 1_000_000) {
+            throw refusals.refuse(c, kind.action, target, 400, "bandwidth must be between 1 and 1000000 MiB/s, not " + bandwidthMiB);
+        }
+        params.put("bandwidthMiB", bandwidthMiB);
+    }
+
+    /** Commits the VM's whole external chain into its base images and clears its snapshot list. */
+    public Job mergeAll(Caller c, String host, String vmName, Long bandwidthMiB) {
+        JobKind kind = JobKind.BLOCK_COMMIT;
+        Vm vm = access.forChange(c, host, vmName, kind.action);
+        String target = host + "/" + vmName;
+        requireNotTemplate(c, vm, kind.action, target);
+        Map<String, Object> params = new LinkedHashMap<>();
+        bandwidth(c, kind, target, bandwidthMiB, params);
+        check(c, kind, target, () -> external.planMergeAll(layout(host, vmName)));
+        return jobs.enqueue(c, new JobRequest(kind, host, vmName, null, params, "merge all snapshots into the base"));
+    }
+
+    private record Existing(Vm vm, String target, SnapshotInfo info) {
+    }
+
+    private Existing existing(Caller c, String host, String vmName, String snapshot, JobKind kind) {
         Vm vm = access.forChange(c, host, vmName, kind.action);
         String target = host + "/" + vmName + "/" + snapshot;
         refusals.requireName(c, kind.action, target, "snapshot name", snapshot);
@@ -103,11 +185,20 @@ public class SnapshotService {
         SnapshotInfo info = gateway.snapshots(host, vmName).stream().filter(s -> s.name().equals(snapshot))
                 .findFirst().orElseThrow(() -> refusals.refuse(c, kind.action, target, 404,
                         "VM " + vmName + " has no snapshot named " + snapshot));
-        if (info.kind() != io.strata.libvirt.SnapshotKind.INTERNAL) {
-            throw refusals.refuse(c, kind.action, target, 409,
-                    "snapshot " + snapshot + " is external; reverting and deleting external snapshots is not available yet");
+        return new Existing(vm, target, info);
+    }
+
+    private ChainLayout layout(String host, String vmName) {
+        return ChainLayout.read(gateway, images, host, vmName);
+    }
+
+    /** Runs a topology check; its refusal becomes an audited 409. */
+    private void check(Caller c, JobKind kind, String target, Runnable check) {
+        try {
+            check.run();
+        } catch (TopologyRefused e) {
+            throw refusals.refuse(c, kind.action, target, 409, e.getMessage());
         }
-        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, Map.of("kind", "internal"), null));
     }
 
     private void requireNotTemplate(Caller c, Vm vm, String action, String target) {

@@ -19,6 +19,10 @@ public final class SnapshotTree {
     }
 
     public static List<SnapshotNode> roots(List<SnapshotRecord> records, Instant now) {
+        return roots(records, Map.of(), now);
+    }
+
+    public static List<SnapshotNode> roots(List<SnapshotRecord> records, Map<String, String> marks, Instant now) {
         List<SnapshotRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparing((SnapshotRecord r) -> r.createdAt).thenComparing(r -> r.name));
         Map<String, SnapshotRecord> byName = new HashMap<>();
@@ -34,19 +38,30 @@ public final class SnapshotTree {
         }
         List<SnapshotNode> out = new ArrayList<>();
         for (SnapshotRecord r : rootRecords) {
-            out.add(build(r, children, now));
+            out.add(build(r, children, marks, now));
         }
         return out;
     }
 
-    private static SnapshotNode build(SnapshotRecord r, Map<String, List<SnapshotRecord>> children, Instant now) {
+    private static SnapshotNode build(SnapshotRecord r, Map<String, List<SnapshotRecord>> children,
+            Map<String, String> marks, Instant now) {
         long age = Math.max(0, Duration.between(r.createdAt, now).getSeconds());
         SnapshotNode n = new SnapshotNode(r.name, r.kind.toLowerCase(), r.parent, r.createdAt, age, humanAge(age),
-                r.description, r.state, r.current, List.of());
+                r.description, r.state, r.current, r.files == null ? List.of() : List.of(r.files.split("\n")),
+                r.overlayBytes, marks.get(r.name), List.of());
         for (SnapshotRecord c : children.getOrDefault(r.name, List.of())) {
-            n = n.withChild(build(c, children, now));
+            n = n.withChild(build(c, children, marks, now));
         }
         return n;
+    }
+
+    /** All nodes, newest first, without nesting (the creation-time view). */
+    public static List<Row> byTime(List<SnapshotNode> roots) {
+        List<Row> rows = flatten(roots);
+        List<Row> out = new ArrayList<>();
+        rows.forEach(r -> out.add(new Row(r.node(), 0)));
+        out.sort(Comparator.comparing((Row r) -> r.node().created()).reversed());
+        return out;
     }
 
     public static List<Row> flatten(List<SnapshotNode> roots) {

@@ -147,6 +147,17 @@ public class InventorySync {
             r.description = s.description();
             r.createdAt = s.createdAt();
             r.current = s.current();
+            if (s.kind() == io.strata.libvirt.SnapshotKind.EXTERNAL) {
+                StringBuilder files = new StringBuilder();
+                long bytes = 0;
+                for (io.strata.libvirt.SnapshotDisk sd : s.externalDisks()) {
+                    files.append(sd.target()).append(": ").append(sd.image()).append(" → ").append(sd.overlay())
+                            .append(sd.overlayBytes() < 0 ? " (discarded)" : "").append('\n');
+                    bytes += Math.max(0, sd.overlayBytes());
+                }
+                r.files = files.toString().strip();
+                r.overlayBytes = bytes;
+            }
             r.persist();
         }
         return vm;

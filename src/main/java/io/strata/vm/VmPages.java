@@ -39,7 +39,8 @@ public class VmPages {
     static class Templates {
         static native TemplateInstance list(List<HostVms> hosts);
 
-        static native TemplateInstance vm(VmView vm, List<SnapshotTree.Row> snapshots, List<Job> jobs,
+        static native TemplateInstance vm(VmView vm, List<SnapshotTree.Row> snapshots, boolean byTime,
+                boolean hasExternal, List<Job> jobs,
                 boolean canChange, boolean isAdmin);
     }
 
@@ -69,11 +70,16 @@ public class VmPages {
 
     @GET
     @Path("/{host}/{vm}")
-    public TemplateInstance vm(@PathParam("host") String host, @PathParam("vm") String name) {
+    public TemplateInstance vm(@PathParam("host") String host, @PathParam("vm") String name,
+            @jakarta.ws.rs.QueryParam("order") String order) {
         Vm vm = access.forReading(caller.get(), host, name, "vm.read");
-        var rows = SnapshotTree.flatten(snapshots.tree(caller.get(), host, name));
+        var tree = snapshots.tree(caller.get(), host, name);
+        boolean byTime = "time".equals(order);
+        var rows = byTime ? SnapshotTree.byTime(tree) : SnapshotTree.flatten(tree);
         var recent = jobs.list(caller.get(), new JobQueries.Filter(null, null, host, name, null, 10));
-        return Templates.vm(views.of(vm), rows, recent, access.canChange(caller.get(), vm), caller.get().has("admin"));
+        boolean hasExternal = rows.stream().anyMatch(r -> r.node().kind().equals("external"));
+        return Templates.vm(views.of(vm), rows, byTime, hasExternal, recent, access.canChange(caller.get(), vm),
+                caller.get().has("admin"));
     }
 
     @POST

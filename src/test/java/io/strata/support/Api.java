@@ -47,6 +47,24 @@ public final class Api {
                 .post(vmPath(vm) + "/snapshots").then().statusCode(202).extract().jsonPath().getLong("jobId");
     }
 
+    /** POSTs an external snapshot request and returns the job id (asserting 202). */
+    public static long createExternal(String user, String vm, String name) {
+        return as(user).body(Map.of("name", name, "kind", "external"))
+                .post(vmPath(vm) + "/snapshots").then().statusCode(202).extract().jsonPath().getLong("jobId");
+    }
+
+    /** Queues a revert (asserting 202) and returns the job id. */
+    public static long revert(String user, String vm, String snapshot, boolean start) {
+        return as(user).body(Map.of("start", start)).post(vmPath(vm) + "/snapshots/" + snapshot + "/revert")
+                .then().statusCode(202).extract().jsonPath().getLong("jobId");
+    }
+
+    /** Queues a snapshot delete (asserting 202) and returns the job id. */
+    public static long deleteSnapshot(String user, String vm, String snapshot) {
+        return as(user).delete(vmPath(vm) + "/snapshots/" + snapshot).then().statusCode(202).extract().jsonPath()
+                .getLong("jobId");
+    }
+
     /** Polls the job until it has ended; returns its JSON. */
     public static JsonPath awaitJob(String user, long jobId) {
         long deadline = System.currentTimeMillis() + 120_000;
@@ -56,7 +74,7 @@ public final class Api {
             if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
                 return j;
             }
-            sleep(200);
+            sleep(50);
         }
         throw new AssertionError("job " + jobId + " did not end in 120 s");
     }

@@ -74,6 +74,30 @@ public class TestHost implements QuarkusTestResourceLifecycleManager {
         return defineVm(name, owner, disk, "qcow2");
     }
 
+    /** Defines (not starts) a TCG domain with two blank 64 MiB qcow2 disks (vda, vdb); returns its name. */
+    public static String defineVmWithTwoDisks(String suffix, String owner) {
+        String name = PREFIX + suffix;
+        Path vda = DIR.resolve(name + ".qcow2");
+        Path vdb = DIR.resolve(name + "-data.qcow2");
+        Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", vda.toString(), "64M");
+        Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", vdb.toString(), "64M");
+        defineVm(name, owner, vda, "qcow2");
+        String xml = DIR.resolve(name + "-vdb.xml").toString();
+        try {
+            Files.writeString(Path.of(xml), """
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='qcow2'/>
+                      <source file='%s'/>
+                      <target dev='vdb' bus='virtio'/>
+                    </disk>
+                    """.formatted(vdb));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        virsh("attach-device", name, xml, "--config");
+        return name;
+    }
+
     /** Defines (not starts) a TCG domain over an existing disk file declared with the given format. */
     public static String defineVm(String name, String owner, Path disk, String format) {
         String metadata = owner == null ? "" : """
@@ -116,12 +140,86 @@ public class TestHost implements QuarkusTestResourceLifecycleManager {
         return Proc.ok(argv.toArray(String[]::new));
     }
 
+    /** The file a disk of the domain uses now (its live definition when running). */
+    public static Path topOf(String vm, String target) {
+        for (String line : virsh("domblklist", vm).lines().toList()) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length == 2 && f[0].equals(target)) {
+                return Path.of(f[1]);
+            }
+        }
+        throw new AssertionError(vm + " has no disk " + target);
+    }
+
+    /** The chain of an image, top first, as qemu-img reads it. */
+    public static List<String> backingChain(Path image) {
+        String out = Proc.ok("qemu-img", "info", "-U", "--backing-chain", "--output=json", image.toString());
+        List<String> files = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"filename\":\\s*\"([^\"]+)\"").matcher(out);
+        while (m.find()) {
+            files.add(m.group(1));
+        }
+        return files;
+    }
+
+    /** Writes a pattern through the running VM's own disk (HMP qemu-io on its virtio device). */
+    public static void writePatternLive(String vm, String target, int pattern, String offset, String length) {
+        String device = target.equals("vda") ? "virtio-disk0" : "virtio-disk1";
+        String out = virsh("qemu-monitor-command", "--hmp", vm,
+                "qemu-io -d " + device + "/virtio-backend \"write -P " + pattern + " " + offset + " " + length + "\"");
+        assertEquals("", out.strip(), "qemu-io through the monitor");
+    }
+
+    /**
+     * What a refusal must leave alone: every file of the run's directory with its SHA-256, the
+     * domain's persistent XML and every snapshot's XML.
+     */
+    public static Map<String, String> hostState(String vm) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(DIR)) {
+            for (Path f : files.filter(p -> !p.toString().endsWith(".xml")).toList()) {
+                out.put(f.toString(), sha256(f));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        out.put("domain", virsh("dumpxml", "--inactive", vm));
+        for (String s : snapshotNames(vm)) {
+            out.put("snapshot " + s, virsh("snapshot-dumpxml", vm, s));
+        }
+        out.put("current", Proc.run("virsh", "-c", URI, "snapshot-current", "--name", vm).out());
+        return out;
+    }
+
+    public static String sha256(Path f) {
+        try (var in = Files.newInputStream(f)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String currentSnapshot(String vm) {
+        return virsh("snapshot-current", "--name", vm).strip();
+    }
+
     public static String state(String vm) {
         return virsh("domstate", vm).strip();
     }
 
     public static List<String> snapshotNames(String vm) {
         return virsh("snapshot-list", vm, "--name").lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** True when {@code qemu-img check} finds the image clean. */
+    public static boolean checkClean(Path image) {
+        return Proc.run("qemu-img", "check", "-q", image.toString()).exit() == 0;
     }
 
     /** Writes a byte pattern into a shut-off image with qemu-io. */

@@ -1,0 +1,28 @@
+package io.strata.image;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+
+import io.strata.auth.CurrentCaller;
+import io.strata.job.JobAccepted;
+
+/** The disk forms of the VM page. */
+@Path("/vms/{host}/{vm}/disks")
+@RolesAllowed({ "user", "operator", "auditor", "admin" })
+public class DiskPages {
+
+    @Inject
+    DiskService disks;
+    @Inject
+    CurrentCaller caller;
+
+    @POST
+    @Path("/{target}/check")
+    public Response check(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("target") String target) {
+        return JobAccepted.redirectToPage(disks.check(caller.get(), host, vm, target));
+    }
+}

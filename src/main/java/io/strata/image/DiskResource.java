@@ -1,0 +1,45 @@
+package io.strata.image;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.strata.auth.CurrentCaller;
+import io.strata.job.JobAccepted;
+import io.strata.libvirt.DiskInfo;
+
+@Path("/api/hosts/{host}/vms/{vm}/disks")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "disks")
+@RolesAllowed({ "user", "operator", "auditor", "admin" })
+public class DiskResource {
+
+    @Inject
+    DiskService disks;
+    @Inject
+    CurrentCaller caller;
+
+    @GET
+    @Operation(summary = "The VM's disks with their backing chains, top first (file, format, virtual and allocated size), read now")
+    public List<DiskInfo> list(@PathParam("host") String host, @PathParam("vm") String vm) {
+        return disks.disks(caller.get(), host, vm);
+    }
+
+    @POST
+    @Path("/{target}/check")
+    @Operation(summary = "Check every image of a disk's chain with qemu-img check (a DISK_CHECK job)")
+    public Response check(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("target") String target) {
+        return JobAccepted.response(disks.check(caller.get(), host, vm, target));
+    }
+}

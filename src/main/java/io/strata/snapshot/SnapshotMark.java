@@ -1,0 +1,72 @@
+package io.strata.snapshot;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * A snapshot whose image took part of a merge that did not finish. The VM reads as before, but
+ * reverting to the snapshot would not bring back its point in time, so revert is refused until
+ * the snapshot is deleted (which finishes the merge).
+ */
+@Entity
+@Table(name = "snapshot_mark")
+@IdClass(SnapshotMark.Key.class)
+public class SnapshotMark extends PanacheEntityBase {
+
+    public record Key(String host, String vm, String snapshot) implements java.io.Serializable {
+        public Key() {
+            this(null, null, null);
+        }
+    }
+
+    @Id
+    public String host;
+    @Id
+    public String vm;
+    @Id
+    public String snapshot;
+    @Column(name = "job_id")
+    public Long jobId;
+    public String reason;
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    static void mark(String host, String vm, String snapshot, long jobId, String reason) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            SnapshotMark m = SnapshotMark.<SnapshotMark>find("host = ?1 and vm = ?2 and snapshot = ?3", host, vm, snapshot)
+                    .firstResultOptional().orElseGet(SnapshotMark::new);
+            m.host = host;
+            m.vm = vm;
+            m.snapshot = snapshot;
+            m.jobId = jobId;
+            m.reason = reason;
+            m.createdAt = Instant.now();
+            m.persist();
+        });
+    }
+
+    static void clear(String host, String vm, String snapshot) {
+        QuarkusTransaction.requiringNew().run(() ->
+                delete("host = ?1 and vm = ?2 and snapshot = ?3", host, vm, snapshot));
+    }
+
+    static void clearAll(String host, String vm) {
+        QuarkusTransaction.requiringNew().run(() -> delete("host = ?1 and vm = ?2", host, vm));
+    }
+
+    /** snapshot name → reason, for one VM. */
+    static Map<String, String> of(String host, String vm) {
+        return QuarkusTransaction.requiringNew().call(() -> SnapshotMark.<SnapshotMark>list("host = ?1 and vm = ?2", host, vm)
+                .stream().collect(Collectors.toMap(m -> m.snapshot, m -> m.reason)));
+    }
+}
