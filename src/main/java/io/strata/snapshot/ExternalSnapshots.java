@@ -337,7 +337,7 @@ public class ExternalSnapshots {
         ChainLayout l = ChainLayout.read(gateway, images, host, vm);
         SnapshotInfo s = l.snapshot(ctx.target()).orElseThrow(() -> new JobFailure("snapshot " + ctx.target() + " is gone"));
         List<DiskMerge> plan = planDelete(l, s);
-        mergeData(ctx, plan, List.of(s.name()));
+        mergeData(ctx, plan, l.tops(), List.of(s.name()));
         ctx.progress(90, "updating snapshot metadata");
         // Snapshots whose data sat in the merged overlay now find it in the image it went into.
         for (DiskMerge m : plan) {
@@ -379,7 +379,7 @@ public class ExternalSnapshots {
      * over (pivot, or the end of a live commit), the VM reads exactly as before; a cancel or
      * failure then marks the snapshots whose images took part of the data.
      */
-    private void mergeData(JobContext ctx, List<DiskMerge> plan, List<String> affected) {
+    private void mergeData(JobContext ctx, List<DiskMerge> plan, Map<String, String> tops, List<String> affected) {
         if (plan.isEmpty()) {
             return;
         }
@@ -409,13 +409,22 @@ public class ExternalSnapshots {
                             m.target() + ": committing " + Math.round(f * 100) + "%"), ctx::cancelRequested);
                 }
             }
-            // Offline disks switch here: what was stacked on each overlay now stacks on its image.
+            // Offline disks switch here: what was stacked on each overlay now stacks on its image,
+            // and a VM that wrote into the overlay itself now writes into the image.
+            Map<String, String[]> repoint = new LinkedHashMap<>();
             for (DiskMerge m : plan) {
                 for (String dep : m.toRebase()) {
                     images.rebaseUnsafe(dep, m.image(), m.imageFormat());
                     ctx.log(m.target() + ": " + dep + " now stacks on " + m.image());
+                    switched = true;
                 }
-                switched = true;
+                if (!m.live() && m.overlay().equals(tops.get(m.target()))) {
+                    repoint.put(m.target(), new String[] { m.image(), m.imageFormat() });
+                }
+            }
+            if (!repoint.isEmpty()) {
+                gateway.repointDisks(host, vm, repoint);
+                repoint.forEach((t, f) -> ctx.log(t + ": VM now uses " + f[0]));
             }
         } catch (ImageTool.Cancelled | JobCancelled e) {
             if (switched) {

@@ -167,6 +167,7 @@ class ExternalSnapshotTest {
         assertEquals(base, topOf(vm, "vda"));
         assertEquals(List.of(), TestHost.snapshotNames(vm));
         TestHost.virsh("destroy", vm);
+        assertEquals(base, topOf(vm, "vda"), "the persistent definition follows the pivot");
         assertTrue(hasPattern(base, 0x0e, "0", K64), "the base holds the newest data written through the VM");
         assertTrue(TestHost.checkClean(base));
         assertFalse(Files.exists(base.resolveSibling(vm + ".r3")));
