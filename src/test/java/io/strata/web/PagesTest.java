@@ -58,6 +58,46 @@ class PagesTest {
         assertTrue(html.indexOf(">p1<") < html.indexOf(">p2<"), "parent before child");
     }
 
+    /** Posts a form of the page with its CSRF token; returns the job id the redirect names. */
+    static long submit(CookieFilter who, String page, String action, Map<String, String> fields) {
+        Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find(), "the form carries a CSRF token");
+        Response r = given().filter(who).redirects().follow(false).formParam("csrf-token", m.group(1))
+                .formParams(fields).post(action);
+        assertEquals(303, r.statusCode(), r.asString());
+        return Long.parseLong(r.header("Location").replaceAll(".*/jobs/", ""));
+    }
+
+    /** External snapshots from the browser on a real VM: create form, tree with files, check, merge all. */
+    @Test
+    void externalSnapshotsFromTheBrowser() {
+        String vm = io.strata.support.TestHost.defineVm("pagext", "admin");
+        java.nio.file.Path base = io.strata.support.TestHost.diskOf(vm);
+        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
+        String url = "/vms/local/" + vm;
+        String page = given().filter(admin).get(url).then().statusCode(200).extract().asString();
+        assertTrue(page.contains("not a backup") && page.contains("paused") && page.contains("guest agent"),
+                "the create form carries the advice");
+        Api.awaitSuccess("admin", submit(admin, page, url + "/snapshots", Map.of("name", "e1", "kind", "external",
+                "description", "from the page", "pause", "on")));
+        Api.awaitSuccess("admin", submit(admin, page, url + "/snapshots", Map.of("name", "e2", "kind", "external")));
+        String html = given().filter(admin).get(url).then().statusCode(200).extract().asString();
+        assertTrue(html.contains(base.resolveSibling(vm + ".e1").toString()), "overlay files shown");
+        assertTrue(html.contains(">external<") && html.contains("Delete (merge)") && html.contains("Merge all"), html);
+        assertTrue(html.indexOf(">e1<") < html.indexOf(">e2<"), "tree order: parent first");
+        String byTime = given().filter(admin).get(url + "?order=time").then().statusCode(200).extract().asString();
+        assertTrue(byTime.indexOf(">e2<") < byTime.indexOf(">e1<"), "time order: newest first");
+
+        io.restassured.path.json.JsonPath check = Api.awaitSuccess("admin", submit(admin, html, url + "/disks/vda/check", Map.of()));
+        assertTrue(check.getString("result").contains("3 image(s) checked"), check.getString("result"));
+        given().filter(admin).get("/jobs/" + check.getLong("id")).then().statusCode(200)
+                .body(containsString("no errors"));
+
+        Api.awaitSuccess("admin", submit(admin, html, url + "/merge", Map.of()));
+        assertEquals(base, io.strata.support.TestHost.topOf(vm, "vda"));
+        assertEquals(java.util.List.of(), io.strata.support.TestHost.snapshotNames(vm));
+    }
+
     /** The form path only (token, redirect, job page); disk effects are proven against qemu:///system elsewhere. */
     @Test
     void formsNeedTheCsrfTokenAndThenQueueAJob() {
