@@ -1,90 +1,171 @@
 #!/usr/bin/env bash
-# Internal snapshot create / revert / delete: Strata (API → job → worker → libvirt, until the
-# client sees SUCCEEDED) side by side with the same virsh commands, on one TCG VM, in one run.
-# Prints medians, Strata's added time per operation and the ratio. Usage: ./strata bench [N]
+# Strata side by side with the raw tools, in one run, on TCG VMs of this machine.
+#   ./strata bench [internal|external|merge|all] [N]
+#   internal  internal snapshot create / revert / delete vs virsh (shut-off VM)
+#   external  external snapshot create / revert / delete (merge) vs virsh and, for the revert that
+#             libvirt 9.0 cannot do, the manual procedure (qemu-img check + create, virsh
+#             update-device, snapshot-create --redefine --current)
+#   merge     a 1 GiB overlay full of data merged on a running VM: Strata's snapshot delete
+#             (active commit + pivot) vs virsh blockcommit --active --pivot --wait
+# Strata's time is what an API client sees: the request until GET /api/jobs/{id}?wait=… answers
+# SUCCEEDED. Prints medians, Strata's added time and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N="${1:-15}"
+WHAT="${1:-all}"
+N="${2:-15}"
 PORT="${STRATA_BENCH_PORT:-18090}"
 DB=strata_bench
 PW=bench-admin-password
 RUN="bench-$$"
 DIR="/var/lib/libvirt/images/strata-$RUN"
-VM="st-$RUN"
 URL="http://127.0.0.1:$PORT"
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-[[ -f target/quarkus-app/quarkus-run.jar ]] || mvn -B -q package -DskipTests
+[[ -f target/quarkus-app/quarkus-run.jar && -z "$(find src db-migrations pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]] \
+  || mvn -B -q package -DskipTests
 psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -qc "CREATE DATABASE $DB" >/dev/null
-# The job table of the run, for a breakdown of Strata's time (kept until the script ends).
-breakdown() {
-  psql -h 127.0.0.1 -U postgres -d "$DB" -tA -F ' ' -c "SELECT kind,
-    round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000)::numeric, 1),
-    round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)) * 1000)::numeric, 1)
-    FROM job GROUP BY kind ORDER BY kind" | awk '{ printf "%-16s queued %6s ms   running %6s ms\n", $1, $2, $3 }'
-}
-
 mkdir -p "$DIR"
 cleanup() {
   [[ -n "${APP:-}" ]] && kill "$APP" 2>/dev/null || true
-  virsh -q destroy "$VM" >/dev/null 2>&1 || true
-  virsh -q undefine "$VM" --snapshots-metadata >/dev/null 2>&1 || true
+  for vm in $(virsh list --all --name | grep "^st-$RUN-" || true); do
+    virsh -q destroy "$vm" >/dev/null 2>&1 || true
+    virsh -q undefine "$vm" --snapshots-metadata >/dev/null 2>&1 || true
+  done
   rm -rf "$DIR"
   psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
-qemu-img create -q -f qcow2 "$DIR/disk.qcow2" 1G
-cat > "$DIR/vm.xml" <<XML
-<domain type='qemu'><name>$VM</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>
+# define_vm NAME SIZE: a TCG VM over a fresh qcow2 disk NAME.qcow2 in $DIR, with 64 MiB of data.
+define_vm() {
+  local vm="st-$RUN-$1"
+  qemu-img create -q -f qcow2 "$DIR/$vm.qcow2" "$2"
+  qemu-io -f qcow2 -c "write -P 0x5a 0 64M" "$DIR/$vm.qcow2" >/dev/null
+  cat > "$DIR/$vm.xml" <<XML
+<domain type='qemu'><name>$vm</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>
 <os><type arch='x86_64' machine='pc'>hvm</type></os>
 <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-<source file='$DIR/disk.qcow2'/><target dev='vda' bus='virtio'/></disk></devices></domain>
+<source file='$DIR/$vm.qcow2'/><target dev='vda' bus='virtio'/></disk></devices></domain>
 XML
-virsh -q define "$DIR/vm.xml" >/dev/null
-qemu-io -f qcow2 -c "write -P 0x5a 0 64M" "$DIR/disk.qcow2" >/dev/null
+  virsh -q define "$DIR/$vm.xml" >/dev/null
+  echo "$vm"
+}
+top_of() { virsh domblklist "$1" | awk -v t=vda '$1==t {print $2}'; }
 
-java -Dquarkus.http.port="$PORT" -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$DB" \
+java ${BENCH_JAVA_OPTS:-} -Dquarkus.http.port="$PORT" -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$DB" \
      -Dstrata.admin-password="$PW" -Dquarkus.log.level=WARN -jar target/quarkus-app/quarkus-run.jar \
      > "target/bench-app.log" 2>&1 &
 APP=$!
 for _ in $(seq 1 120); do curl -sf "$URL/q/health/ready" >/dev/null && break; sleep 0.5; done
 
 api() { curl -sf -u "admin:$PW" -H 'Content-Type: application/json' "$@"; }
-# Runs one Strata operation and waits until the job has ended; fails loudly if it did not succeed.
+# Runs one Strata operation and waits (long poll) until its job has ended; fails loudly unless it succeeded.
 strata_op() {
   local job state
   job=$(api "$@" | grep -o '"jobId":[0-9]*' | cut -d: -f2)
-  while :; do
-    state=$(api "$URL/api/jobs/$job" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4)
-    case "$state" in
-      SUCCEEDED) return 0 ;;
-      QUEUED|RUNNING) sleep 0.01 ;;
-      *) echo "job $job ended $state" >&2; exit 1 ;;
-    esac
+  [[ -n "$job" ]] || { echo "request refused: $*" >&2; exit 1; }
+  state=$(api "$URL/api/jobs/$job?wait=600" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4)
+  [[ "$state" == SUCCEEDED ]] || { echo "job $job ended $state" >&2; api "$URL/api/jobs/$job" >&2; exit 1; }
+}
+declare -A T
+# timed KEY CMD…: runs CMD and appends its wall time (ms) to T[KEY].
+timed() { local k=$1 t; shift; t=$(ms); "$@" >/dev/null; T[$k]+="$(( $(ms) - t )) "; }
+report() { # report TITLE op:name…
+  echo; echo "$1"
+  printf '%-10s %9s %9s %10s %7s\n' operation raw strata "added ms" ratio
+  shift
+  for op in "$@"; do
+    local k=${op%%:*} name=${op#*:} v s
+    v=$(echo ${T[v$k]} | median); s=$(echo ${T[s$k]} | median)
+    awk -v n="$name" -v v="$v" -v s="$s" 'BEGIN { printf "%-10s %9.1f %9.1f %10.1f %6.2fx\n", n, v, s, s - v, s / v }'
   done
 }
-api "$URL/api/hosts/local/vms/$VM" >/dev/null   # first lookup fills the inventory
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(virsh version | awk '/Running hypervisor/{print $3,$4}'), libvirt $(virsh version | awk '/Using library/{print $4}'); $(date -u '+%F %H:%M') UTC"
 
-declare -A T
-for i in $(seq 1 "$N"); do
-  t=$(ms); virsh -q snapshot-create-as "$VM" "v$i" --atomic >/dev/null; T[vc]+="$(( $(ms) - t )) "
-  t=$(ms); virsh -q snapshot-revert "$VM" "v$i" >/dev/null;           T[vr]+="$(( $(ms) - t )) "
-  t=$(ms); virsh -q snapshot-delete "$VM" "v$i" >/dev/null;           T[vd]+="$(( $(ms) - t )) "
-  t=$(ms); strata_op -X POST -d "{\"name\":\"s$i\"}" "$URL/api/hosts/local/vms/$VM/snapshots"; T[sc]+="$(( $(ms) - t )) "
-  t=$(ms); strata_op -X POST "$URL/api/hosts/local/vms/$VM/snapshots/s$i/revert";              T[sr]+="$(( $(ms) - t )) "
-  t=$(ms); strata_op -X DELETE "$URL/api/hosts/local/vms/$VM/snapshots/s$i";                   T[sd]+="$(( $(ms) - t )) "
-done
+if [[ "$WHAT" == internal || "$WHAT" == all ]]; then
+  VM=$(define_vm int 1G)
+  api "$URL/api/hosts/local/vms/$VM" >/dev/null   # first lookup fills the inventory
+  for i in $(seq 1 "$N"); do
+    timed vc virsh -q snapshot-create-as "$VM" "v$i" --atomic
+    timed vr virsh -q snapshot-revert "$VM" "v$i"
+    timed vd virsh -q snapshot-delete "$VM" "v$i"
+    timed sc strata_op -X POST -d "{\"name\":\"s$i\"}" "$URL/api/hosts/local/vms/$VM/snapshots"
+    timed sr strata_op -X POST "$URL/api/hosts/local/vms/$VM/snapshots/s$i/revert"
+    timed sd strata_op -X DELETE "$URL/api/hosts/local/vms/$VM/snapshots/s$i"
+  done
+  report "Internal snapshots of a shut-off VM (1 GiB qcow2, 64 MiB data), $N rounds, medians in ms" \
+    c:create r:revert d:delete
+fi
 
-echo "Internal snapshots of a shut-off TCG VM (1 GiB qcow2, 64 MiB written), $N rounds, medians in ms"
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(virsh version | awk '/Running hypervisor/{print $3,$4}'), libvirt $(virsh version | awk '/Using library/{print $4}'); $(date -u +%F)"
-printf '%-10s %8s %8s %10s %7s\n' operation virsh strata "added ms" ratio
-for op in c:create r:revert d:delete; do
-  k=${op%%:*}; name=${op#*:}
-  v=$(echo ${T[v$k]} | tr ' ' '\n' | median); s=$(echo ${T[s$k]} | tr ' ' '\n' | median)
-  awk -v n="$name" -v v="$v" -v s="$s" 'BEGIN { printf "%-10s %8.1f %8.1f %10.1f %6.2fx\n", n, v, s, s - v, s / v }'
-done
-echo "Strata's jobs (medians): time in the queue, and claimed → finished (libvirt call + inventory refresh)"
-breakdown
+# The manual external revert on libvirt 9.0: check the snapshot's image, a new overlay on it,
+# the disk repointed, the snapshot made current again.
+manual_revert() { # VM SNAPSHOT IMAGE NEWFILE
+  qemu-img check -q "$3"
+  qemu-img create -q -f qcow2 -b "$3" -F qcow2 "$4"
+  printf "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='%s'/><target dev='vda' bus='virtio'/></disk>" "$4" > "$DIR/disk.xml"
+  virsh -q update-device "$1" "$DIR/disk.xml" --config
+  virsh -q snapshot-dumpxml "$1" "$2" --security-info > "$DIR/snap.xml"
+  virsh -q snapshot-create "$1" "$DIR/snap.xml" --redefine --current
+}
+
+if [[ "$WHAT" == external || "$WHAT" == all ]]; then
+  VV=$(define_vm extv 1G); VS=$(define_vm exts 1G)
+  api "$URL/api/hosts/local/vms/$VS" >/dev/null
+  for i in $(seq 1 "$N"); do
+    # virsh: create; the manual revert; libvirt 9.0's own delete needs the snapshot on the current
+    # chain, so it is timed on a second snapshot taken after the revert.
+    timed vc virsh -q snapshot-create-as "$VV" "v$i" --disk-only --atomic
+    img=$(virsh snapshot-dumpxml "$VV" "v$i" | awk -F"'" '/<domain type/{d=1} d && /<source file=/{print $2; exit}')
+    old=$(top_of "$VV")
+    timed vr manual_revert "$VV" "v$i" "$img" "$DIR/$VV.r$i"
+    rm -f "$old"
+    virsh -q snapshot-delete "$VV" "v$i" --metadata >/dev/null
+    virsh -q snapshot-create-as "$VV" "w$i" --disk-only --atomic >/dev/null
+    qemu-io -f qcow2 -c "write -P 0x11 0 4M" "$(top_of "$VV")" >/dev/null
+    timed vd virsh -q snapshot-delete "$VV" "w$i"
+    # Strata: the same three.
+    timed sc strata_op -X POST -d "{\"name\":\"s$i\",\"kind\":\"external\"}" "$URL/api/hosts/local/vms/$VS/snapshots"
+    timed sr strata_op -X POST "$URL/api/hosts/local/vms/$VS/snapshots/s$i/revert"
+    strata_op -X POST -d "{\"name\":\"t$i\",\"kind\":\"external\"}" "$URL/api/hosts/local/vms/$VS/snapshots"
+    qemu-io -f qcow2 -c "write -P 0x11 0 4M" "$(top_of "$VS")" >/dev/null
+    timed sd strata_op -X DELETE "$URL/api/hosts/local/vms/$VS/snapshots/t$i"
+  done
+  report "External snapshots of a shut-off VM (1 GiB qcow2, 64 MiB data; 4 MiB merged per delete), $N rounds, medians in ms
+(revert: raw = the manual procedure, libvirt 9.0 cannot revert external snapshots)" \
+    c:create r:revert d:"delete+merge"
+fi
+
+if [[ "$WHAT" == merge || "$WHAT" == all ]]; then
+  M="${BENCH_MERGE_ROUNDS:-3}"
+  VM=$(define_vm merge 2G)
+  virsh -q start "$VM" >/dev/null
+  api "$URL/api/hosts/local/vms/$VM" >/dev/null
+  fill() { virsh -q qemu-monitor-command --hmp "$VM" 'qemu-io -d virtio-disk0/virtio-backend "write -P 0x77 0 1G"' >/dev/null; }
+  for i in $(seq 1 "$M"); do
+    virsh -q snapshot-create-as "$VM" "m$i" --disk-only --atomic >/dev/null
+    overlay=$(top_of "$VM"); fill
+    # The whole by-hand delete: merge and pivot, drop the metadata, remove the emptied overlay.
+    t=$(ms)
+    timed vb virsh -q blockcommit "$VM" vda --active --pivot --wait
+    virsh -q snapshot-delete "$VM" "m$i" --metadata >/dev/null; rm -f "$overlay"
+    T[vm]+="$(( $(ms) - t )) "
+    strata_op -X POST -d "{\"name\":\"n$i\",\"kind\":\"external\"}" "$URL/api/hosts/local/vms/$VM/snapshots"
+    fill
+    timed sm strata_op -X DELETE "$URL/api/hosts/local/vms/$VM/snapshots/n$i"
+  done
+  b=$(echo ${T[vb]} | median); v=$(echo ${T[vm]} | median); s=$(echo ${T[sm]} | median)
+  echo; echo "Merge of a 1 GiB overlay full of data into its base on a running VM, $M rounds, medians"
+  awk -v b="$b" -v v="$v" -v s="$s" 'BEGIN {
+    printf "virsh blockcommit --active --pivot --wait alone      %7.0f ms  %6.1f MiB/s\n", b, 1024000/b
+    printf "  + snapshot-delete --metadata + rm of the overlay   %7.0f ms  %6.1f MiB/s\n", v, 1024000/v
+    printf "Strata snapshot delete (job, all of the above)       %7.0f ms  %6.1f MiB/s\n", s, 1024000/s
+    printf "Strata speed vs the same by hand: %.2fx   (vs blockcommit alone: %.2fx)\n", v/s, b/s }'
+fi
+
+echo; echo "Strata's jobs (medians): queued → claimed, claimed → finished"
+psql -h 127.0.0.1 -U postgres -d "$DB" -tA -F ' ' -c "SELECT kind || '/' || coalesce(params::json->>'kind', ''),
+  round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000)::numeric, 1),
+  round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)) * 1000)::numeric, 1)
+  FROM job WHERE kind <> 'INVENTORY_SYNC' GROUP BY 1 ORDER BY 1" | awk '{ printf "%-26s queued %6s ms   running %7s ms\n", $1, $2, $3 }'

@@ -42,9 +42,24 @@ public class JobResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One job with its log lines")
-    public JobView get(@PathParam("id") long id) {
+    @Operation(summary = "One job with its log lines; ?wait=N (seconds, at most 60) answers as soon as the job has"
+            + " ended, or after N seconds with the job as it is then")
+    public JobView get(@PathParam("id") long id, @QueryParam("wait") Integer waitSeconds) {
         Job j = queries.get(caller.get(), id, "job.read");
+        if (waitSeconds != null && waitSeconds > 0) {
+            // A plain re-read every 10 ms: the job may run on any node, and a read costs about a millisecond.
+            long deadline = System.nanoTime() + Math.min(60, waitSeconds) * 1_000_000_000L;
+            while (!j.state.isFinished() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                Job fresh = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> Job.<Job>findById(id));
+                j = fresh == null ? j : fresh;
+            }
+        }
         return JobView.of(j, jobs.logOf(id));
     }
 

@@ -121,8 +121,17 @@ public class JobService {
         return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0).longValue());
     }
 
+    /**
+     * Log lines and progress are written without waiting for the WAL flush: a crash may lose the
+     * last few milliseconds of them, never a state change, and a job writes many of them.
+     */
+    private void relaxedCommit() {
+        em.createNativeQuery("SET LOCAL synchronous_commit TO OFF").executeUpdate();
+    }
+
     @Transactional
     public void log(long jobId, String line) {
+        relaxedCommit();
         JobLogLine l = new JobLogLine();
         l.jobId = jobId;
         l.at = Instant.now();
@@ -132,6 +141,7 @@ public class JobService {
 
     @Transactional
     public void progress(long jobId, int percent, String text) {
+        relaxedCommit();
         em.createNativeQuery("UPDATE job SET progress = ?2, progress_text = ?3, heartbeat_at = now() WHERE id = ?1 AND state = 'RUNNING'")
                 .setParameter(1, jobId).setParameter(2, Math.max(0, Math.min(100, percent))).setParameter(3, text)
                 .executeUpdate();

@@ -68,6 +68,7 @@ public class LibvirtGateway {
 
     /** A read: retried once on a fresh connection when the old one turned out dead. */
     <T> T read(String host, String what, LibvirtCall<T> call) {
+        long t0 = System.nanoTime();
         try {
             return call.apply(connection(host));
         } catch (LibvirtException e) {
@@ -80,11 +81,14 @@ public class LibvirtGateway {
                 }
             }
             throw translate(host, what, e);
+        } finally {
+            LOG.debugf("%s: %.1f ms", what, (System.nanoTime() - t0) / 1e6);
         }
     }
 
     /** A change: never retried, since libvirt may have acted before the connection broke. */
     <T> T change(String host, String what, LibvirtCall<T> call) {
+        long t0 = System.nanoTime();
         Connect conn = connection(host);
         try {
             return call.apply(conn);
@@ -93,6 +97,8 @@ public class LibvirtGateway {
                 drop(host);
             }
             throw translate(host, what, e);
+        } finally {
+            LOG.debugf("%s: %.1f ms", what, (System.nanoTime() - t0) / 1e6);
         }
     }
 
@@ -102,6 +108,11 @@ public class LibvirtGateway {
 
     <T> T changeDomain(String host, String vm, String what, DomainCall<T> call) {
         return change(host, what, conn -> withDomain(conn, vm, call));
+    }
+
+    /** For calls that rewrite existing snapshots' XML (redefine; a delete re-parents children). */
+    private void forgetSnapshots(String host, Domain dom) throws LibvirtException {
+        parsedSnapshots.remove(host + "/" + dom.getUUIDString());
     }
 
     private static <T> T withDomain(Connect conn, String vm, DomainCall<T> call) throws LibvirtException {
@@ -178,25 +189,52 @@ public class LibvirtGateway {
 
     // ---------------------------------------------------------------- snapshots
 
+    /**
+     * Parsed snapshots by domain (host/uuid) and name. libvirt answers one round trip per
+     * snapshot, so they are kept while the domain's snapshot names stay the same and Strata
+     * rewrote none of them ({@link #forgetSnapshots}). The names, the current
+     * snapshot and the overlay sizes are read every time. A snapshot redefined by hand under the
+     * same name shows after Strata's next change to the domain.
+     */
+    private final Map<String, Map<String, SnapshotInfo>> parsedSnapshots = new ConcurrentHashMap<>();
+
     public List<SnapshotInfo> snapshots(String host, String vm) {
         return readDomain(host, vm, "listing snapshots of " + vm, dom -> {
             String current = null;
             if (dom.hasCurrentSnapshot() == 1) {
                 DomainSnapshot cur = dom.snapshotCurrent();
                 try {
-                    current = Xml.string(Xml.parse(cur.getXMLDesc()), "/domainsnapshot/name");
+                    current = LibvirtNative.snapshotName(cur);
                 } finally {
                     cur.free();
                 }
             }
-            List<SnapshotInfo> out = new ArrayList<>();
-            for (String name : dom.snapshotListNames()) {
-                DomainSnapshot s = dom.snapshotLookupByName(name);
-                try {
-                    out.add(parseSnapshot(Xml.parse(s.getXMLDesc()), current, imageTool::fileBytes));
-                } finally {
-                    s.free();
+            String key = host + "/" + dom.getUUIDString();
+            Map<String, SnapshotInfo> known = parsedSnapshots.getOrDefault(key, Map.of());
+            List<String> names = List.of(dom.snapshotListNames());
+            if (!names.containsAll(known.keySet())) {
+                known = Map.of(); // one went away (deleted elsewhere): its children's XML changed too
+            }
+            Map<String, SnapshotInfo> now = new java.util.HashMap<>();
+            for (String name : names) {
+                SnapshotInfo info = known.get(name);
+                if (info == null) {
+                    DomainSnapshot s = dom.snapshotLookupByName(name);
+                    try {
+                        info = parseSnapshot(Xml.parse(s.getXMLDesc()), null, f -> -1);
+                    } finally {
+                        s.free();
+                    }
                 }
+                now.put(name, info);
+            }
+            parsedSnapshots.put(key, now);
+            List<SnapshotInfo> out = new ArrayList<>();
+            for (SnapshotInfo i : now.values()) {
+                List<SnapshotDisk> disks = i.disks().stream().map(d -> new SnapshotDisk(d.target(), d.mode(), d.overlay(),
+                        d.image(), d.imageFormat(), d.overlay() == null ? -1 : imageTool.fileBytes(d.overlay()))).toList();
+                out.add(new SnapshotInfo(i.name(), i.parent(), i.kind(), i.domainState(), i.description(), i.createdAt(),
+                        i.name().equals(current), disks));
             }
             out.sort(Comparator.comparing(SnapshotInfo::createdAt).thenComparing(SnapshotInfo::name));
             return out;
@@ -208,6 +246,7 @@ public class LibvirtGateway {
     }
 
     static SnapshotInfo parseSnapshot(Document xml, String currentName, java.util.function.ToLongFunction<String> bytesOf) {
+        // currentName may be null: the caller then sets the marker itself
         String name = Xml.string(xml, "/domainsnapshot/name");
         String parent = Xml.string(xml, "/domainsnapshot/parent/name");
         String created = Xml.string(xml, "/domainsnapshot/creationTime");
@@ -302,6 +341,7 @@ public class LibvirtGateway {
     public void redefineSnapshot(String host, String vm, String xml, boolean makeCurrent) {
         int flags = SNAPSHOT_CREATE_REDEFINE | (makeCurrent ? SNAPSHOT_CREATE_CURRENT : 0);
         changeDomain(host, vm, "updating snapshot metadata of " + vm, dom -> {
+            forgetSnapshots(host, dom);
             dom.snapshotCreateXML(xml, flags).free();
             return null;
         });
@@ -310,6 +350,7 @@ public class LibvirtGateway {
     /** Removes a snapshot's metadata only (its children move to its parent); files stay. */
     public void deleteSnapshotMetadata(String host, String vm, String name) {
         changeDomain(host, vm, "removing snapshot metadata " + name + " of " + vm, dom -> {
+            forgetSnapshots(host, dom);
             DomainSnapshot s = dom.snapshotLookupByName(name);
             try {
                 s.delete(SNAPSHOT_DELETE_METADATA_ONLY);
@@ -465,6 +506,7 @@ public class LibvirtGateway {
     /** Deletes one snapshot; its children are re-parented to its parent by libvirt. */
     public void deleteSnapshot(String host, String vm, String name) {
         changeDomain(host, vm, "deleting snapshot " + name + " of " + vm, dom -> {
+            forgetSnapshots(host, dom);
             DomainSnapshot s = dom.snapshotLookupByName(name);
             try {
                 s.delete(0);

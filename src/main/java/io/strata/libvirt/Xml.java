@@ -32,14 +32,27 @@ public final class Xml {
     private Xml() {
     }
 
-    public static Document parse(String xml) {
+    // Factories are looked up through the service loader on every newInstance() (about a
+    // millisecond each); builders and XPath objects are not thread-safe, so one per thread.
+    private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> {
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setNamespaceAware(true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setExpandEntityReferences(false);
-            DocumentBuilder b = f.newDocumentBuilder();
+            return f.newDocumentBuilder();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    });
+    private static final ThreadLocal<javax.xml.xpath.XPath> XPATH =
+            ThreadLocal.withInitial(() -> XPathFactory.newInstance().newXPath());
+
+    public static Document parse(String xml) {
+        try {
+            DocumentBuilder b = BUILDER.get();
+            b.reset();
             return b.parse(new InputSource(new StringReader(xml)));
         } catch (Exception e) {
             throw new IllegalArgumentException("unreadable XML from libvirt: " + e.getMessage(), e);
@@ -48,9 +61,7 @@ public final class Xml {
 
     public static Document newDocument(String rootName) {
         try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            Document d = f.newDocumentBuilder().newDocument();
+            Document d = BUILDER.get().newDocument();
             d.appendChild(d.createElement(rootName));
             return d;
         } catch (Exception e) {
@@ -83,7 +94,7 @@ public final class Xml {
     /** The string value of an XPath over the node, or null when it selects nothing or an empty string. */
     public static String string(Node node, String xpath) {
         try {
-            String s = (String) XPathFactory.newInstance().newXPath().evaluate(xpath, node, XPathConstants.STRING);
+            String s = (String) XPATH.get().evaluate(xpath, node, XPathConstants.STRING);
             return s == null || s.isEmpty() ? null : s;
         } catch (XPathExpressionException e) {
             throw new IllegalArgumentException(xpath, e);
@@ -92,7 +103,7 @@ public final class Xml {
 
     public static List<Element> elements(Node node, String xpath) {
         try {
-            NodeList nl = (NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, node, XPathConstants.NODESET);
+            NodeList nl = (NodeList) XPATH.get().evaluate(xpath, node, XPathConstants.NODESET);
             List<Element> out = new ArrayList<>(nl.getLength());
             for (int i = 0; i < nl.getLength(); i++) {
                 if (nl.item(i) instanceof Element e) {

@@ -59,7 +59,8 @@ public final class SnapshotTree {
     public static List<Row> byTime(List<SnapshotNode> roots) {
         List<Row> rows = flatten(roots);
         List<Row> out = new ArrayList<>();
-        rows.forEach(r -> out.add(new Row(r.node(), 0)));
+        rows.forEach(r -> out.add(0, new Row(r.node(), 0)));
+        // libvirt's creation time has one-second steps: within a second, children before parents.
         out.sort(Comparator.comparing((Row r) -> r.node().created()).reversed());
         return out;
     }

@@ -123,7 +123,7 @@ class ExternalSafetyTest {
 
     @Test
     void aCancelledMergeLeavesTheChainAsItWasAndMarksTheSnapshot() {
-        String vm = TestHost.defineVm("cancel", "alice");
+        String vm = TestHost.defineVm("mergecancel", "alice");
         Path base = TestHost.diskOf(vm);
         awaitSuccess("alice", createExternal("alice", vm, "c1"));
         writePattern(topOf(vm, "vda"), 0x44, "0", "24M");
