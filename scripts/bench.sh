@@ -117,7 +117,7 @@ if [[ "$WHAT" == external || "$WHAT" == all ]]; then
     # virsh: create; the manual revert; libvirt 9.0's own delete needs the snapshot on the current
     # chain, so it is timed on a second snapshot taken after the revert.
     timed vc virsh -q snapshot-create-as "$VV" "v$i" --disk-only --atomic
-    img=$(virsh snapshot-dumpxml "$VV" "v$i" | awk -F"'" '/<domain type/{d=1} d && /<source file=/{print $2; exit}')
+    img=$(virsh snapshot-dumpxml "$VV" "v$i" | awk -F"'" '/<domain type/{d=1} d && /<source file=/ && !p {print $2; p=1}')
     old=$(top_of "$VV")
     timed vr manual_revert "$VV" "v$i" "$img" "$DIR/$VV.r$i"
     rm -f "$old"
