@@ -33,6 +33,14 @@ public class AppUser extends PanacheEntityBase {
     /** Comma separated. */
     public String roles;
 
+    /** Quota for `user` accounts: most VMs they may own; null means no limit. */
+    @Column(name = "max_vms")
+    public Integer maxVms;
+
+    /** Quota for `user` accounts: most GiB of virtual disk over the VMs they own; null means no limit. */
+    @Column(name = "max_disk_gib")
+    public Integer maxDiskGib;
+
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
 

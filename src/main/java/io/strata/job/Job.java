@@ -53,6 +53,9 @@ public class Job extends PanacheEntityBase {
     public Instant finishedAt;
     public String result;
     public String error;
+    /** The provisioning batch this job belongs to, if any. */
+    @Column(name = "batch_id")
+    public Long batchId;
 
     /** "host/vm" or "host/vm/target": the audit log's name for what the job touches. */
     public String auditTarget() {

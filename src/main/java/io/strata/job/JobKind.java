@@ -8,6 +8,13 @@ public enum JobKind {
     /** Merge a VM's whole external chain back into its base images and clear its snapshot list. */
     BLOCK_COMMIT("snapshot.merge-all"),
     DISK_CHECK("disk.check"),
+    DISK_CONVERT("disk.convert"),
+    TEMPLATE_CREATE("template.create"),
+    TEMPLATE_DELETE("template.delete"),
+    PROVISION_THIN("vm.provision-thin"),
+    PROVISION_CLONE("vm.provision-clone"),
+    VM_FLATTEN("vm.flatten"),
+    VM_START("vm.start"),
     VM_ASSIGN_OWNER("vm.assign-owner"),
     INVENTORY_SYNC("inventory.sync");
 

@@ -7,5 +7,10 @@ import java.util.Map;
  * action and target (e.g. the description given).
  */
 public record JobRequest(JobKind kind, String host, String vm, String target, Map<String, Object> params,
-                         String auditDetails) {
+                         String auditDetails, Long batchId) {
+
+    public JobRequest(JobKind kind, String host, String vm, String target, Map<String, Object> params,
+            String auditDetails) {
+        this(kind, host, vm, target, params, auditDetails, null);
+    }
 }

@@ -58,6 +58,7 @@ public class JobService {
                 j.actorRoles = caller.rolesText();
                 j.sourceAddress = caller.source();
                 j.createdAt = Instant.now();
+                j.batchId = req.batchId();
                 j.persist();
                 em.flush(); // hit the one-active-job-per-VM index now, before the audit lock
                 audit.record(caller, req.kind().action, j.auditTarget(), j.id, Outcome.ACCEPTED, req.auditDetails());

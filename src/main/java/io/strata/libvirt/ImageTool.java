@@ -145,13 +145,7 @@ public class ImageTool {
      */
     public void createOverlay(String overlay, String backing, String backingFormat) {
         requireFormat(backingFormat);
-        try {
-            java.nio.file.Files.createFile(java.nio.file.Path.of(overlay));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new ImageToolException("file " + overlay + " already exists; Strata does not overwrite files");
-        } catch (IOException e) {
-            throw new ImageToolException("cannot create " + overlay + ": " + e.getMessage());
-        }
+        claim(overlay);
         try {
             run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b", backing, "-F", backingFormat, overlay));
         } catch (ImageToolException e) {
@@ -174,6 +168,94 @@ public class ImageTool {
         }
         argv.add(top);
         runWithProgress(argv, progress, cancelled);
+    }
+
+    /**
+     * Copies an image into a new file of the given format with progress ({@code qemu-img convert
+     * -p}); the target is claimed with an exclusive create first, and removed again on failure.
+     */
+    public void convert(String source, String sourceFormat, String target, String targetFormat,
+            DoubleConsumer progress, BooleanSupplier cancelled) {
+        requireFormat(sourceFormat);
+        requireFormat(targetFormat);
+        claim(target);
+        try {
+            runWithProgress(List.of("qemu-img", "convert", "-p", "-f", sourceFormat, "-O", targetFormat, source, target),
+                    progress, cancelled);
+        } catch (RuntimeException e) {
+            removeQuietly(target);
+            throw e;
+        }
+    }
+
+    /**
+     * A copy-on-write copy (reflink) where the filesystem can do it; false (and nothing left
+     * behind) where it cannot, so the caller falls back to {@link #convert}.
+     */
+    public boolean reflinkCopy(String source, String target) {
+        claim(target);
+        Result r = exec(List.of("cp", "--reflink=always", "--", source, target), TIMEOUT_SECONDS);
+        if (r.exit() != 0) {
+            removeQuietly(target);
+            return false;
+        }
+        return true;
+    }
+
+    /** True when both images hold the same data ({@code qemu-img compare}, exit 0). */
+    public boolean sameContent(String a, String formatA, String b, String formatB) {
+        Result r = exec(List.of("qemu-img", "compare", "-f", formatA, "-F", formatB, a, b), TIMEOUT_SECONDS * 30);
+        if (r.exit() > 1) {
+            throw new ImageToolException("qemu-img compare failed: " + r.err().strip());
+        }
+        return r.exit() == 0;
+    }
+
+    /** Copies everything the backing chain holds into {@code file} and drops its backing file. */
+    public void flatten(String file, DoubleConsumer progress, BooleanSupplier cancelled) {
+        runWithProgress(List.of("qemu-img", "rebase", "-p", "-f", "qcow2", "-b", "", file), progress, cancelled);
+    }
+
+    /** Read-only for everyone (0444): a sealed template's image. */
+    public void makeReadOnly(String file) {
+        chmod(file, "r--r--r--");
+    }
+
+    /** Back to 0644, so a template's images can be removed or reused. */
+    public void makeWritable(String file) {
+        chmod(file, "rw-r--r--");
+    }
+
+    private static void chmod(String file, String perms) {
+        try {
+            java.nio.file.Files.setPosixFilePermissions(java.nio.file.Path.of(file),
+                    java.nio.file.attribute.PosixFilePermissions.fromString(perms));
+        } catch (IOException e) {
+            throw new ImageToolException("cannot change the mode of " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Renames within a directory, never over an existing file. */
+    public void move(String from, String to) {
+        try {
+            java.nio.file.Files.move(java.nio.file.Path.of(from), java.nio.file.Path.of(to),
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new ImageToolException("file " + to + " already exists; Strata does not overwrite files");
+        } catch (IOException e) {
+            throw new ImageToolException("cannot rename " + from + " to " + to + ": " + e.getMessage());
+        }
+    }
+
+    /** Creates the file exclusively: fails when it exists, so nothing is ever overwritten. */
+    private static void claim(String file) {
+        try {
+            java.nio.file.Files.createFile(java.nio.file.Path.of(file));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new ImageToolException("file " + file + " already exists; Strata does not overwrite files");
+        } catch (IOException e) {
+            throw new ImageToolException("cannot create " + file + ": " + e.getMessage());
+        }
     }
 
     /** Points {@code file} at another backing file without copying (the caller made the data equal). */

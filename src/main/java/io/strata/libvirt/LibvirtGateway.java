@@ -398,6 +398,26 @@ public class LibvirtGateway {
         return before;
     }
 
+    public boolean exists(String host, String vm) {
+        try {
+            readDomain(host, vm, "looking up " + vm, Domain::getName);
+            return true;
+        } catch (LibvirtFailure e) {
+            if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Removes the domain's definition (its files stay); a shut-off domain only. */
+    public void undefine(String host, String vm) {
+        changeDomain(host, vm, "undefining " + vm, dom -> {
+            dom.undefine(0);
+            return null;
+        });
+    }
+
     public void start(String host, String vm) {
         changeDomain(host, vm, "starting " + vm, Domain::create);
     }
@@ -450,16 +470,21 @@ public class LibvirtGateway {
         });
     }
 
-    /** Every disk file of every other domain of the host, with their backing chains. */
+    /** Every disk file of every other domain of the host, with their backing chains → one such domain. */
     public Map<String, String> filesOfOtherDomains(String host, String vm) {
         Map<String, String> owner = new java.util.HashMap<>();
-        for (String other : domainNames(host)) {
-            if (other.equals(vm)) {
-                continue;
-            }
+        domainsByFile(host).forEach((file, domains) -> domains.stream().filter(d -> !d.equals(vm)).findFirst()
+                .ifPresent(d -> owner.put(file, d)));
+        return owner;
+    }
+
+    /** Every disk file (with backing chains) of every domain of the host → the domains using it. */
+    public Map<String, java.util.SortedSet<String>> domainsByFile(String host) {
+        Map<String, java.util.SortedSet<String>> users = new java.util.HashMap<>();
+        for (String name : domainNames(host)) {
             DomainSummary d;
             try {
-                d = describe(host, other);
+                d = describe(host, name);
             } catch (LibvirtFailure e) {
                 if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
                     continue;
@@ -468,12 +493,12 @@ public class LibvirtGateway {
             }
             for (DiskInfo disk : d.disks()) {
                 if (disk.file() != null) {
-                    owner.put(disk.file(), other);
+                    users.computeIfAbsent(disk.file(), k -> new java.util.TreeSet<>()).add(name);
                 }
-                disk.chain().forEach(img -> owner.put(img.file(), other));
+                disk.chain().forEach(img -> users.computeIfAbsent(img.file(), k -> new java.util.TreeSet<>()).add(name));
             }
         }
-        return owner;
+        return users;
     }
 
     /** An internal snapshot (disks, plus memory when running), created atomically. */

@@ -1,5 +1,7 @@
 package io.strata.libvirt;
 
+import java.util.List;
+
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -21,6 +23,30 @@ public record StrataMetadata(String owner, boolean template) {
             }
         }
         return new StrataMetadata(null, false);
+    }
+
+    /** Puts this element into a domain definition (replacing Strata's old one), for a new domain. */
+    public void writeInto(Document domainXml) {
+        Element domain = domainXml.getDocumentElement();
+        List<Element> metas = Xml.elements(domainXml, "/domain/metadata");
+        Element metadata;
+        if (metas.isEmpty()) {
+            metadata = domainXml.createElement("metadata");
+            domain.appendChild(metadata);
+        } else {
+            metadata = metas.get(0);
+        }
+        for (Element e : Xml.elements(metadata, "*")) {
+            if (NAMESPACE.equals(e.getNamespaceURI()) && ELEMENT.equals(e.getLocalName())) {
+                metadata.removeChild(e);
+            }
+        }
+        Element el = domainXml.createElementNS(NAMESPACE, PREFIX + ":" + ELEMENT);
+        if (owner != null) {
+            el.setAttribute("owner", owner);
+        }
+        el.setAttribute("template", Boolean.toString(template));
+        metadata.appendChild(el);
     }
 
     /** The element as libvirt's setMetadata wants it (prefix and namespace are passed separately). */
