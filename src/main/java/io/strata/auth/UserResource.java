@@ -23,7 +23,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed("admin")
 public class UserResource {
 
-    public record UserView(String username, Set<String> roles) {
+    public record UserView(String username, Set<String> roles, Integer maxVms, Integer maxDiskGib) {
+        static UserView of(AppUser u) {
+            return new UserView(u.username, u.roleSet(), u.maxVms, u.maxDiskGib);
+        }
+    }
+
+    /** A quota: null fields mean no limit. */
+    public record Quota(Integer maxVms, Integer maxDiskGib) {
     }
 
     public record NewUser(String username, String password, Set<String> roles) {
@@ -37,7 +44,7 @@ public class UserResource {
     @GET
     @Operation(summary = "All accounts (admin)")
     public List<UserView> list() {
-        return users.all().stream().map(u -> new UserView(u.username, u.roleSet())).toList();
+        return users.all().stream().map(UserView::of).toList();
     }
 
     @POST
@@ -46,6 +53,15 @@ public class UserResource {
     public Response create(NewUser body) {
         NewUser b = body == null ? new NewUser(null, null, Set.of()) : body;
         AppUser u = users.create(caller.get(), b.username(), b.password(), b.roles() == null ? Set.of() : new HashSet<>(b.roles()));
-        return Response.status(201).entity(new UserView(u.username, u.roleSet())).build();
+        return Response.status(201).entity(UserView.of(u)).build();
+    }
+
+    @jakarta.ws.rs.PUT
+    @jakarta.ws.rs.Path("/{username}/quota")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set a user's quota (admin): {maxVms, maxDiskGib}; null means no limit")
+    public UserView quota(@jakarta.ws.rs.PathParam("username") String username, Quota body) {
+        Quota q = body == null ? new Quota(null, null) : body;
+        return UserView.of(users.setQuota(caller.get(), username, q.maxVms(), q.maxDiskGib()));
     }
 }

@@ -62,4 +62,26 @@ public class Users {
         audit.record(c, "user.create", username, null, Outcome.SUCCESS, "roles " + u.roles);
         return u;
     }
+
+    /** Sets a user's quota (null: no limit); audited. */
+    public AppUser setQuota(Caller c, String username, Integer maxVms, Integer maxDiskGib) {
+        String action = "user.quota";
+        refusals.requireName(c, action, username, "username", username);
+        if ((maxVms != null && (maxVms < 0 || maxVms > 100_000)) || (maxDiskGib != null && (maxDiskGib < 0 || maxDiskGib > 10_000_000))) {
+            throw refusals.refuse(c, action, username, 400, "maxVms must be 0..100000 and maxDiskGib 0..10000000 (or null: no limit)");
+        }
+        if (!exists(username)) {
+            throw refusals.refuse(c, action, username, 404, "no user named " + username);
+        }
+        return storeQuota(c, username, maxVms, maxDiskGib);
+    }
+
+    @Transactional
+    AppUser storeQuota(Caller c, String username, Integer maxVms, Integer maxDiskGib) {
+        AppUser u = AppUser.findByUsername(username).orElseThrow();
+        u.maxVms = maxVms;
+        u.maxDiskGib = maxDiskGib;
+        audit.record(c, "user.quota", username, null, Outcome.SUCCESS, "maxVms " + maxVms + ", maxDiskGib " + maxDiskGib);
+        return u;
+    }
 }

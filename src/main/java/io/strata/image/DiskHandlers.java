@@ -16,6 +16,7 @@ import io.strata.libvirt.ImageCheck;
 import io.strata.libvirt.ImageInfo;
 import io.strata.libvirt.ImageTool;
 import io.strata.libvirt.LibvirtGateway;
+import java.util.Map;
 
 /** Disk job handlers. */
 public final class DiskHandlers {
@@ -65,6 +66,72 @@ public final class DiskHandlers {
                         + " image(s) have errors" + how + ": " + String.join("; ", problems));
             }
             return ctx.target() + ": " + chain.size() + " image(s) checked, no errors" + how;
+        }
+    }
+
+    /**
+     * raw ⇄ qcow2: the new image is written beside the old one, compared with qemu-img compare,
+     * the domain repointed, and only then the old image removed.
+     */
+    @ApplicationScoped
+    public static class Convert implements JobHandler {
+        @Inject
+        LibvirtGateway gateway;
+        @Inject
+        ImageTool images;
+
+        @Override
+        public JobKind kind() {
+            return JobKind.DISK_CONVERT;
+        }
+
+        @Override
+        public String run(JobContext ctx) {
+            String host = ctx.host();
+            String vm = ctx.vm();
+            String format = ctx.param("format");
+            DomainSummary d = gateway.describe(host, vm);
+            DiskInfo disk = d.disks().stream().filter(x -> ctx.target().equals(x.target())).findFirst()
+                    .orElseThrow(() -> new JobFailure(vm + " has no disk " + ctx.target() + " any more"));
+            String problem = DiskService.convertProblem(d, disk, format);
+            if (problem != null) {
+                throw new JobFailure(problem);
+            }
+            var snaps = gateway.snapshots(host, vm);
+            if (!snaps.isEmpty() && !ctx.flag("confirmLoss")) {
+                throw new JobFailure(vm + " has snapshots now; ask again with confirmLoss");
+            }
+            java.nio.file.Path old = java.nio.file.Path.of(disk.file());
+            String name = old.getFileName().toString();
+            String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+            String ext = format.equals("raw") ? "img" : "qcow2";
+            String target = old.resolveSibling(stem + "." + ext).toString();
+            if (images.exists(target)) {
+                target = old.resolveSibling(stem + "." + java.time.Instant.now().getEpochSecond() + "." + ext).toString();
+            }
+            String to = target;
+            ctx.log("writing " + to + " (" + format + ") beside " + disk.file() + " (" + disk.format() + ")");
+            images.convert(disk.file(), disk.format(), to, format,
+                    f -> ctx.progress(5 + (int) (75 * f), "converting " + Math.round(100 * f) + "%"), ctx::cancelRequested);
+            ctx.progress(82, "comparing");
+            if (!images.sameContent(disk.file(), disk.format(), to, format)) {
+                images.removeQuietly(to);
+                throw new JobFailure("qemu-img compare found a difference; the new image was removed, nothing changed");
+            }
+            ctx.log("qemu-img compare: identical");
+            for (var s : snaps) {
+                gateway.deleteSnapshotMetadata(host, vm, s.name());
+                ctx.log("dropped internal snapshot " + s.name() + " (confirmed)");
+            }
+            try {
+                gateway.repointDisks(host, vm, Map.of(ctx.target(), new String[] { to, format }));
+            } catch (RuntimeException e) {
+                images.removeQuietly(to);
+                throw e;
+            }
+            images.remove(disk.file());
+            ctx.log("removed " + disk.file());
+            return ctx.target() + ": " + disk.format() + " → " + format + ", now " + to;
         }
     }
 }

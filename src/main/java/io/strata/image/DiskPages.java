@@ -21,6 +21,14 @@ public class DiskPages {
     CurrentCaller caller;
 
     @POST
+    @Path("/{target}/convert")
+    @jakarta.ws.rs.Consumes(jakarta.ws.rs.core.MediaType.APPLICATION_FORM_URLENCODED)
+    public Response convert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("target") String target,
+            @jakarta.ws.rs.FormParam("format") String format, @jakarta.ws.rs.FormParam("confirmLoss") String confirmLoss) {
+        return JobAccepted.redirectToPage(disks.convert(caller.get(), host, vm, target, format, confirmLoss != null));
+    }
+
+    @POST
     @Path("/{target}/check")
     public Response check(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("target") String target) {
         return JobAccepted.redirectToPage(disks.check(caller.get(), host, vm, target));

@@ -36,6 +36,21 @@ public class DiskResource {
         return disks.disks(caller.get(), host, vm);
     }
 
+    /** Conversion request: the new format, and consent to lose internal snapshots. */
+    public record ConvertRequest(String format, Boolean confirmLoss) {
+    }
+
+    @POST
+    @Path("/{target}/convert")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Convert a shut-off VM's disk raw ⇄ qcow2 (a DISK_CONVERT job): written beside, compared,"
+            + " repointed, old removed; {format, confirmLoss}")
+    public Response convert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("target") String target,
+            ConvertRequest body) {
+        ConvertRequest b = body == null ? new ConvertRequest(null, null) : body;
+        return JobAccepted.response(disks.convert(caller.get(), host, vm, target, b.format(), Boolean.TRUE.equals(b.confirmLoss())));
+    }
+
     @POST
     @Path("/{target}/check")
     @Operation(summary = "Check every image of a disk's chain with qemu-img check (a DISK_CHECK job)")

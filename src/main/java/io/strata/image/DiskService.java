@@ -35,6 +35,61 @@ public class DiskService {
         return gateway.describe(host, vm).disks();
     }
 
+    /**
+     * Converts a shut-off VM's disk between raw and qcow2. A disk holding internal snapshots is
+     * refused unless {@code confirmLoss}: a raw image cannot hold them, and converting drops them.
+     */
+    public Job convert(Caller c, String host, String vm, String target, String format, boolean confirmLoss) {
+        String action = JobKind.DISK_CONVERT.action;
+        access.forChange(c, host, vm, action);
+        String t = host + "/" + vm + "/" + target;
+        refusals.requireName(c, action, t, "disk target", target);
+        if (!"raw".equals(format) && !"qcow2".equals(format)) {
+            throw refusals.refuse(c, action, t, 400, "format must be \"raw\" or \"qcow2\", not \""
+                    + io.strata.web.InputRules.printable(format == null ? "" : format) + "\"");
+        }
+        io.strata.libvirt.DomainSummary d = gateway.describe(host, vm);
+        DiskInfo disk = d.disks().stream().filter(x -> target.equals(x.target())).findFirst()
+                .orElseThrow(() -> refusals.refuse(c, action, t, 404, vm + " has no disk " + target));
+        String problem = convertProblem(d, disk, format);
+        if (problem != null) {
+            throw refusals.refuse(c, action, t, 409, problem);
+        }
+        var snaps = gateway.snapshots(host, vm);
+        if (snaps.stream().anyMatch(s -> s.kind() == io.strata.libvirt.SnapshotKind.EXTERNAL)) {
+            throw refusals.refuse(c, action, t, 409, vm + " has external snapshots; merge them first");
+        }
+        List<String> internal = snaps.stream().map(io.strata.libvirt.SnapshotInfo::name).toList();
+        if (!internal.isEmpty() && !confirmLoss) {
+            throw refusals.refuse(c, action, t, 409, "disk " + target + " carries internal snapshots (" + String.join(", ", internal)
+                    + ") which the conversion loses; confirm with confirmLoss: true (form: tick \"lose snapshots\")");
+        }
+        String users = gateway.filesOfOtherDomains(host, vm).get(disk.file());
+        if (users != null) {
+            throw refusals.refuse(c, action, t, 409, disk.file() + " is also used by VM " + users);
+        }
+        return jobs.enqueue(c, new JobRequest(JobKind.DISK_CONVERT, host, vm, target,
+                Map.of("format", format, "confirmLoss", confirmLoss), disk.format() + " → " + format
+                        + (internal.isEmpty() ? "" : ", dropping internal snapshots " + String.join(", ", internal))));
+    }
+
+    /** Why this disk cannot be converted now, or null. */
+    static String convertProblem(io.strata.libvirt.DomainSummary d, DiskInfo disk, String format) {
+        if (!d.state().label().equals("shut off")) {
+            return d.name() + " is " + d.state().label() + "; shut it down to convert a disk";
+        }
+        if (disk.file() == null || !"disk".equals(disk.device())) {
+            return disk.target() + " is not a file-backed disk";
+        }
+        if (format.equals(disk.format())) {
+            return disk.target() + " is already " + format;
+        }
+        if (disk.chain().size() > 1) {
+            return disk.target() + " stacks on " + disk.chain().get(1).file() + "; flatten it first";
+        }
+        return null;
+    }
+
     public Job check(Caller c, String host, String vm, String target) {
         String action = JobKind.DISK_CHECK.action;
         access.forChange(c, host, vm, action);

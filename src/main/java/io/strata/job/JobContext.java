@@ -40,6 +40,11 @@ public final class JobContext {
         return v == null ? null : v.toString();
     }
 
+    /** A parameter as stored (a list stays a list). */
+    public Object rawParam(String name) {
+        return params.get(name);
+    }
+
     public boolean flag(String name) {
         return Boolean.parseBoolean(param(name));
     }

@@ -27,8 +27,11 @@ public class JobQueries {
      * Users see the jobs they asked for, as long as the VM is still theirs (an owner change or a
      * new VM under an old name takes the history with the VM). Other roles see every job.
      */
+    // A user's own jobs on VMs they still own, and on VMs that do not exist (yet): a VM being
+    // provisioned has no inventory row until its job has defined it.
     private static final String USER_SEES = "j.actor = ?1 and (j.vm is null or exists "
-            + "(from Vm v where v.host = j.host and v.name = j.vm and v.owner = ?1))";
+            + "(from Vm v where v.host = j.host and v.name = j.vm and v.owner = ?1) or not exists "
+            + "(from Vm v where v.host = j.host and v.name = j.vm))";
 
     public boolean canSee(Caller c, Job j) {
         if (c.seesAllVms()) {

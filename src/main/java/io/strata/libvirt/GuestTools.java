@@ -49,16 +49,19 @@ public class GuestTools {
 
     /**
      * Runs virt-sysprep on the images (all disks of one guest at once) with the given
-     * {@code --operations} list and optional SSH keys for root; each output line goes to
+     * {@code --operations} list, the template's hostname and optional SSH keys for root; each output line goes to
      * {@code lines} (virt-sysprep prints "[  12.3] Performing "machine-id" ..." per step).
      */
-    public void sysprep(List<Image> images, String operations, List<String> sshKeys, Consumer<String> lines,
-            BooleanSupplier cancelled) {
+    public void sysprep(List<Image> images, String operations, String hostname, List<String> sshKeys,
+            Consumer<String> lines, BooleanSupplier cancelled) {
         List<String> argv = new ArrayList<>(List.of("virt-sysprep"));
         for (Image i : images) {
             argv.addAll(List.of("--format", i.format(), "-a", i.file()));
         }
         argv.addAll(List.of("--operations", operations));
+        if (hostname != null) {
+            argv.addAll(List.of("--hostname", hostname));
+        }
         for (String key : sshKeys) {
             argv.addAll(List.of("--ssh-inject", "root:string:" + key));
         }

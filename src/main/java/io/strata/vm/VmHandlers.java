@@ -53,4 +53,21 @@ public final class VmHandlers {
             return "owner of " + ctx.vm() + " is now " + ctx.param("owner");
         }
     }
+
+    @ApplicationScoped
+    public static class Start implements JobHandler {
+        @Inject
+        io.strata.libvirt.LibvirtGateway gateway;
+
+        @Override
+        public JobKind kind() {
+            return JobKind.VM_START;
+        }
+
+        @Override
+        public String run(JobContext ctx) {
+            gateway.start(ctx.host(), ctx.vm());
+            return ctx.vm() + " started";
+        }
+    }
 }

@@ -89,6 +89,12 @@ public class VmPages {
     }
 
     @POST
+    @Path("/{host}/{vm}/start")
+    public Response start(@PathParam("host") String host, @PathParam("vm") String name) {
+        return JobAccepted.redirectToPage(service.start(caller.get(), host, name));
+    }
+
+    @POST
     @Path("/{host}/sync")
     public Response syncHost(@PathParam("host") String host) {
         return JobAccepted.redirectToPage(service.syncHost(caller.get(), host));

@@ -68,6 +68,13 @@ public class VmResource {
         return JobAccepted.response(service.syncHost(caller.get(), host));
     }
 
+    @POST
+    @Path("/vms/{vm}/start")
+    @Operation(summary = "Start a shut-off VM (a job); a sealed template answers 409")
+    public Response start(@PathParam("host") String host, @PathParam("vm") String vm) {
+        return JobAccepted.response(service.start(caller.get(), host, vm));
+    }
+
     @PUT
     @Path("/vms/{vm}/owner")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -25,6 +25,8 @@ public class VmService {
     Refusals refusals;
     @Inject
     JobService jobs;
+    @Inject
+    io.strata.libvirt.LibvirtGateway gateway;
 
     public Job syncVm(Caller c, String host, String vm) {
         // A sync job takes the VM's one active-job slot: only those who may change the VM may ask.
@@ -39,6 +41,25 @@ public class VmService {
         }
         access.requireHost(c, host, action, host);
         return jobs.enqueue(c, new JobRequest(JobKind.INVENTORY_SYNC, host, null, null, Map.of(), "refresh the host"));
+    }
+
+    /** Starts a shut-off VM. A sealed template answers 409: it is never booted again. */
+    public Job start(Caller c, String host, String vmName) {
+        String action = JobKind.VM_START.action;
+        String target = host + "/" + vmName;
+        refusals.requireName(c, action, target, "VM name", vmName);
+        if (QuarkusTransaction.requiringNew().call(() -> io.strata.template.Template.find(host, vmName).isPresent())) {
+            throw refusals.refuse(c, action, target, 409, vmName + " is a sealed template and cannot be started;"
+                    + " provision a VM from it instead");
+        }
+        Vm vm = access.forChange(c, host, vmName, action);
+        if (vm.template) {
+            throw refusals.refuse(c, action, target, 409, vmName + " is marked as a template and cannot be started");
+        }
+        if (!"shut off".equals(gateway.state(host, vmName).label())) {
+            throw refusals.refuse(c, action, target, 409, vmName + " is " + gateway.state(host, vmName).label() + ", not shut off");
+        }
+        return jobs.enqueue(c, new JobRequest(JobKind.VM_START, host, vmName, null, Map.of(), null));
     }
 
     public Job assignOwner(Caller c, String host, String vmName, String owner) {

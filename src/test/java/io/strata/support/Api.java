@@ -67,7 +67,7 @@ public final class Api {
 
     /** Polls the job until it has ended; returns its JSON. */
     public static JsonPath awaitJob(String user, long jobId) {
-        long deadline = System.currentTimeMillis() + 120_000;
+        long deadline = System.currentTimeMillis() + 600_000;
         while (System.currentTimeMillis() < deadline) {
             JsonPath j = as(user).get("/api/jobs/" + jobId).then().statusCode(200).extract().jsonPath();
             String state = j.getString("state");
@@ -76,7 +76,7 @@ public final class Api {
             }
             sleep(50);
         }
-        throw new AssertionError("job " + jobId + " did not end in 120 s");
+        throw new AssertionError("job " + jobId + " did not end in 600 s");
     }
 
     public static JsonPath awaitSuccess(String user, long jobId) {

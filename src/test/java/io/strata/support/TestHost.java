@@ -58,6 +58,7 @@ public class TestHost implements QuarkusTestResourceLifecycleManager {
             }
         }
         if (Files.exists(DIR)) {
+            Proc.run("chmod", "-R", "u+w", DIR.toString());
             try (Stream<Path> s = Files.walk(DIR)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
@@ -72,6 +73,93 @@ public class TestHost implements QuarkusTestResourceLifecycleManager {
         Path disk = DIR.resolve(name + ".qcow2");
         Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M");
         return defineVm(name, owner, disk, "qcow2");
+    }
+
+    private static Path tinyGuest;
+
+    /**
+     * A tiny Linux-looking guest image that libguestfs' inspection recognises (os-release,
+     * hostname, machine-id, fstab, a binary in /bin), built once per run with virt-make-fs.
+     */
+    public static synchronized Path tinyGuestImage() {
+        if (tinyGuest == null) {
+            try {
+                Path root = DIR.resolve("tiny-guest-root");
+                Files.createDirectories(root.resolve("etc"));
+                Files.createDirectories(root.resolve("bin"));
+                Files.writeString(root.resolve("etc/os-release"), "ID=debian\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\n"
+                        + "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n");
+                Files.writeString(root.resolve("etc/hostname"), TINY_HOSTNAME + "\n");
+                Files.writeString(root.resolve("etc/machine-id"), TINY_MACHINE_ID + "\n");
+                Files.writeString(root.resolve("etc/fstab"), "/dev/sda / ext4 defaults 0 1\n");
+                Files.copy(Path.of("/bin/ls"), root.resolve("bin/ls"));
+                Path img = DIR.resolve("tiny-guest.qcow2");
+                guestfs("virt-make-fs", "--format=qcow2", "--type=ext4", "--size=+64M", root.toString(), img.toString());
+                tinyGuest = img;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return tinyGuest;
+    }
+
+    public static final String TINY_HOSTNAME = "tiny-original";
+    public static final String TINY_MACHINE_ID = "0123456789abcdef0123456789abcdef";
+
+    /** Runs a libguestfs tool the way Strata does (direct backend, TCG). */
+    public static String guestfs(String... argv) {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("LIBGUESTFS_BACKEND", "direct");
+        pb.environment().put("LIBGUESTFS_BACKEND_SETTINGS", "force_tcg");
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", argv) + " failed: " + err.join() + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads files of a guest image, read-only, in one appliance start. */
+    public static List<String> guestFiles(Path image, String... files) {
+        List<String> argv = new ArrayList<>(List.of("guestfish", "--ro", "-a", image.toString(), "-i"));
+        for (int i = 0; i < files.length; i++) {
+            if (i > 0) {
+                argv.add(":");
+            }
+            argv.addAll(List.of("cat", files[i]));
+        }
+        return guestfs(argv.toArray(String[]::new)).lines().toList();
+    }
+
+    /** A TCG domain over a copy of the tiny guest image, with a NIC whose MAC is fixed. */
+    public static String defineGuestVm(String suffix, String owner) {
+        String name = PREFIX + suffix;
+        Path disk = DIR.resolve(name + ".qcow2");
+        Proc.ok("cp", "--sparse=always", tinyGuestImage().toString(), disk.toString());
+        defineVm(name, owner, disk, "qcow2");
+        String xml = DIR.resolve(name + "-nic.xml").toString();
+        try {
+            Files.writeString(Path.of(xml), "<interface type='user'><mac address='52:54:00:aa:bb:cc'/><model type='virtio'/></interface>");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        virsh("attach-device", name, xml, "--config");
+        return name;
     }
 
     /** Defines (not starts) a TCG domain with two blank 64 MiB qcow2 disks (vda, vdb); returns its name. */

@@ -1,0 +1,222 @@
+package io.strata.provision;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.auth.AppUser;
+import io.strata.auth.Caller;
+import io.strata.job.Job;
+import io.strata.job.JobConflict;
+import io.strata.job.JobKind;
+import io.strata.job.JobRequest;
+import io.strata.job.JobService;
+import io.strata.libvirt.DiskInfo;
+import io.strata.libvirt.DomainSummary;
+import io.strata.libvirt.LibvirtGateway;
+import io.strata.template.Template;
+import io.strata.template.TemplateService;
+import io.strata.vm.Vm;
+import io.strata.vm.VmAccess;
+import io.strata.vm.VmViews;
+import io.strata.web.InputRules;
+import io.strata.web.Refusals;
+
+/**
+ * Provisioning requests: one VM or a batch from a template, thin or full clone, within the
+ * caller's quota; and flattening a thin VM. Validates everything before the first job is queued.
+ */
+@ApplicationScoped
+public class ProvisionService {
+
+    public static final int MAX_COUNT = 100;
+    private static final long GIB = 1024L * 1024 * 1024;
+
+    @Inject
+    Refusals refusals;
+    @Inject
+    TemplateService templates;
+    @Inject
+    JobService jobs;
+    @Inject
+    LibvirtGateway gateway;
+    @Inject
+    VmAccess access;
+    @Inject
+    VmViews views;
+
+    /** A provisioning request (API body and form). */
+    public record Request(String host, String name, String namePattern, Integer count, String method, String hostname,
+                          String sshKey, Boolean start) {
+    }
+
+    /** The answer: the batch, and per VM its job (or why it was not queued). */
+    public record Accepted(long batchId, List<Long> jobIds, List<String> names, Map<String, String> refused) {
+    }
+
+    public Accepted provision(Caller c, String templateName, Request r) {
+        String action = "vm.provision";
+        String host = r.host() == null || r.host().isBlank() ? "local" : r.host();
+        access.requireHost(c, host, action, host + "/" + templateName);
+        if (!c.mayChangeVms()) {
+            throw refusals.refuse(c, action, host + "/" + templateName, 403, "your roles (" + c.rolesText()
+                    + ") do not allow creating VMs");
+        }
+        Template t = templates.require(c, action, host, templateName);
+        String target = host + "/" + t.name;
+        int count = r.count() == null ? 1 : r.count();
+        if (count < 1 || count > MAX_COUNT) {
+            throw refusals.refuse(c, action, target, 400, "count must be between 1 and " + MAX_COUNT + ", not " + count);
+        }
+        String method = r.method() == null || r.method().isBlank() ? "thin" : r.method();
+        if (!method.equals("thin") && !method.equals("clone")) {
+            throw refusals.refuse(c, action, target, 400, "method must be \"thin\" or \"clone\", not \""
+                    + InputRules.printable(method) + "\"");
+        }
+        String pattern = r.namePattern() != null && !r.namePattern().isBlank() ? r.namePattern() : r.name();
+        if (pattern == null || pattern.isBlank()) {
+            throw refusals.refuse(c, action, target, 400, "give a name, or a namePattern such as web-{n}");
+        }
+        if (r.name() != null && !r.name().isBlank() && r.namePattern() != null && !r.namePattern().isBlank()) {
+            throw refusals.refuse(c, action, target, 400, "give either name or namePattern, not both");
+        }
+        if (count > 1 && !pattern.contains("{n}")) {
+            throw refusals.refuse(c, action, target, 400, "for " + count + " VMs the name pattern needs {n} (e.g. web-{n})");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String n = pattern.replace("{n}", Integer.toString(i));
+            refusals.requireName(c, action, host + "/" + n, "VM name", n);
+            names.add(n);
+        }
+        List<String> taken = new ArrayList<>();
+        for (String n : names) {
+            boolean cached = QuarkusTransaction.requiringNew().call(() -> Vm.find(host, n).isPresent());
+            if (cached || gateway.exists(host, n)
+                    || QuarkusTransaction.requiringNew().call(() -> Template.find(host, n).isPresent())) {
+                taken.add(n);
+            }
+        }
+        if (!taken.isEmpty()) {
+            throw refusals.refuse(c, action, target, 409, "name(s) already taken on " + host + ": " + String.join(", ", taken));
+        }
+        List<String> hostnames = new ArrayList<>();
+        if (r.hostname() != null && !r.hostname().isBlank()) {
+            for (int i = 1; i <= count; i++) {
+                String h = r.hostname().replace("{n}", Integer.toString(i));
+                if (!io.strata.template.ProvisionHostnames.valid(h)) {
+                    throw refusals.refuse(c, action, target, 400, "not a valid hostname: \"" + InputRules.printable(h) + "\"");
+                }
+                hostnames.add(h);
+            }
+        }
+        String sshKey = r.sshKey() == null || r.sshKey().isBlank() ? null : r.sshKey().strip();
+        if (sshKey != null && !TemplateService.isSshKey(sshKey)) {
+            throw refusals.refuse(c, action, target, 400, "sshKey is not an OpenSSH public key on one line");
+        }
+        checkQuota(c, action, target, count, t.virtualBytes());
+
+        ProvisionBatch b = new ProvisionBatch();
+        b.host = host;
+        b.template = t.name;
+        b.method = method;
+        b.namePattern = pattern;
+        b.count = count;
+        b.actor = c.name();
+        QuarkusTransaction.requiringNew().run(b::persist);
+        List<Long> ids = new ArrayList<>();
+        List<String> queued = new ArrayList<>();
+        Map<String, String> refused = new LinkedHashMap<>();
+        JobKind kind = method.equals("thin") ? JobKind.PROVISION_THIN : JobKind.PROVISION_CLONE;
+        for (int i = 0; i < names.size(); i++) {
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("template", t.name);
+            if (!hostnames.isEmpty()) {
+                params.put("hostname", hostnames.get(i));
+            }
+            if (sshKey != null) {
+                params.put("sshKey", sshKey);
+            }
+            if (Boolean.TRUE.equals(r.start())) {
+                params.put("start", true);
+            }
+            try {
+                Job j = jobs.enqueue(c, new JobRequest(kind, host, names.get(i), t.name, params,
+                        method + " clone of " + t.name + " (batch " + b.id + ")", b.id));
+                ids.add(j.id);
+                queued.add(names.get(i));
+            } catch (JobConflict e) {
+                refused.put(names.get(i), e.getMessage());
+            }
+        }
+        return new Accepted(b.id, ids, queued, refused);
+    }
+
+    /** Users' quotas: VMs they own and the virtual disk size over them, from the inventory. */
+    void checkQuota(Caller c, String action, String target, int count, long bytesEach) {
+        if (!c.has("user") || c.actsOnAllVms()) {
+            return;
+        }
+        AppUser u = QuarkusTransaction.requiringNew().call(() -> AppUser.findByUsername(c.name()).orElse(null));
+        if (u == null || (u.maxVms == null && u.maxDiskGib == null)) {
+            return;
+        }
+        List<Vm> owned = QuarkusTransaction.requiringNew().call(() -> Vm.<Vm>list("owner", c.name()));
+        if (u.maxVms != null && owned.size() + count > u.maxVms) {
+            throw refusals.refuse(c, action, target, 403, "quota: you own " + owned.size() + " VM(s), asked for " + count
+                    + " more, your limit is " + u.maxVms);
+        }
+        if (u.maxDiskGib != null) {
+            long used = 0;
+            for (Vm vm : owned) {
+                for (DiskInfo d : views.disks(vm)) {
+                    if (!d.chain().isEmpty()) {
+                        used += d.chain().get(0).virtualSize();
+                    }
+                }
+            }
+            double usedGib = used / (double) GIB;
+            double askedGib = count * bytesEach / (double) GIB;
+            if (usedGib + askedGib > u.maxDiskGib) {
+                throw refusals.refuse(c, action, target, 403, String.format(java.util.Locale.ROOT,
+                        "quota: your VMs have %.1f GiB of disk, %d more would add %.1f GiB, your limit is %d GiB",
+                        usedGib, count, askedGib, u.maxDiskGib));
+            }
+        }
+    }
+
+    public Job flatten(Caller c, String host, String vmName) {
+        String action = JobKind.VM_FLATTEN.action;
+        access.forChange(c, host, vmName, action);
+        String target = host + "/" + vmName;
+        DomainSummary d = gateway.describe(host, vmName);
+        if (!d.state().label().equals("shut off")) {
+            throw refusals.refuse(c, action, target, 409, vmName + " is " + d.state().label() + "; shut it down to flatten it");
+        }
+        if (!gateway.snapshots(host, vmName).isEmpty()) {
+            throw refusals.refuse(c, action, target, 409, vmName + " has snapshots; merge or delete them before flattening");
+        }
+        if (d.disks().stream().noneMatch(x -> x.chain().size() > 1)) {
+            throw refusals.refuse(c, action, target, 409, vmName + " has no disk with a backing file: nothing to flatten");
+        }
+        return jobs.enqueue(c, new JobRequest(JobKind.VM_FLATTEN, host, vmName, null, Map.of(),
+                "copy the backing data into the VM's own disks"));
+    }
+
+    public List<Job> batchJobs(Caller c, long batchId) {
+        ProvisionBatch b = QuarkusTransaction.requiringNew().call(() -> ProvisionBatch.<ProvisionBatch>findById(batchId));
+        if (b == null || !(c.seesAllVms() || c.name().equals(b.actor))) {
+            throw refusals.refuse(c, "batch.read", "batch/" + batchId, 404, "no batch " + batchId);
+        }
+        return QuarkusTransaction.requiringNew().call(() -> Job.<Job>list("batchId = ?1 order by id", batchId));
+    }
+
+    public ProvisionBatch batch(long batchId) {
+        return QuarkusTransaction.requiringNew().call(() -> ProvisionBatch.<ProvisionBatch>findById(batchId));
+    }
+}

@@ -1,0 +1,219 @@
+package io.strata.template;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.job.JobContext;
+import io.strata.job.JobFailure;
+import io.strata.job.JobHandler;
+import io.strata.job.JobKind;
+import io.strata.libvirt.DiskInfo;
+import io.strata.libvirt.DomainSummary;
+import io.strata.libvirt.GuestTools;
+import io.strata.libvirt.ImageTool;
+import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.StrataMetadata;
+import io.strata.libvirt.Xml;
+
+/** Template jobs: seal a VM into a template, delete a template. */
+public final class TemplateHandlers {
+
+    private TemplateHandlers() {
+    }
+
+    /** {@code <dir>/template-<vm>.<ext>} for the first disk, {@code template-<vm>-<target>.<ext>} for others. */
+    static String sealedPath(String file, String templateName, String target, boolean first, String format) {
+        String ext = "raw".equals(format) ? "img" : "qcow2";
+        return Path.of(file).resolveSibling(templateName + (first ? "" : "-" + target) + "." + ext).toString();
+    }
+
+    /** A Windows guest per the libosinfo id libvirt keeps in the domain's metadata. */
+    static boolean isWindows(Document definition) {
+        for (Element e : Xml.elements(definition, "/domain/metadata/*/*")) {
+            if ("os".equals(e.getLocalName()) && e.getAttribute("id").contains("microsoft.com/win")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @ApplicationScoped
+    public static class Create implements JobHandler {
+        @Inject
+        LibvirtGateway gateway;
+        @Inject
+        ImageTool images;
+        @Inject
+        GuestTools guestTools;
+
+        @Override
+        public JobKind kind() {
+            return JobKind.TEMPLATE_CREATE;
+        }
+
+        @Override
+        public String run(JobContext ctx) {
+            String host = ctx.host();
+            String vm = ctx.vm();
+            String name = ctx.target();
+            DomainSummary d = gateway.describe(host, vm);
+            String problem = TemplateService.sealProblem(d, !gateway.snapshots(host, vm).isEmpty());
+            if (problem != null) {
+                throw new JobFailure(problem);
+            }
+            Document definition = Xml.parse(gateway.definition(host, vm));
+            boolean windows = isWindows(definition);
+            List<DiskInfo> disks = d.disks().stream().filter(x -> "disk".equals(x.device()) && x.file() != null).toList();
+            List<Template.Disk> sealed = new ArrayList<>();
+            for (int i = 0; i < disks.size(); i++) {
+                DiskInfo x = disks.get(i);
+                String path = sealedPath(x.file(), name, x.target(), i == 0, x.format());
+                if (images.exists(path)) {
+                    throw new JobFailure("file " + path + " already exists; remove it or rename the VM");
+                }
+                sealed.add(new Template.Disk(x.target(), path, x.format(), x.chain().get(0).virtualSize(), 0));
+            }
+            List<GuestTools.Image> targets = new ArrayList<>();
+            if (windows) {
+                // Windows: sysprep runs on a copy, so the source VM stays usable.
+                ctx.log("Windows guest (libosinfo): copying the disks first, the source VM is left as it is");
+                for (int i = 0; i < disks.size(); i++) {
+                    DiskInfo x = disks.get(i);
+                    String to = sealed.get(i).file();
+                    int from = 5 + 30 * i / disks.size();
+                    images.convert(x.file(), x.format(), to, x.format(),
+                            f -> ctx.progress(from + (int) (30.0 / disks.size() * f), "copying " + x.target()), ctx::cancelRequested);
+                    targets.add(new GuestTools.Image(to, x.format()));
+                }
+            } else {
+                disks.forEach(x -> targets.add(new GuestTools.Image(x.file(), x.format())));
+            }
+            ctx.checkCancelled();
+            String ops = ctx.param("operations");
+            ctx.progress(windows ? 40 : 10, "virt-sysprep --operations " + ops);
+            AtomicInteger steps = new AtomicInteger();
+            @SuppressWarnings("unchecked")
+            List<String> keys = (List<String>) ctx.rawParam("sshKeys");
+            try {
+                guestTools.sysprep(targets, ops, ctx.param("hostname"), keys == null ? List.of() : keys, line -> {
+                    if (line.startsWith("[")) {
+                        ctx.log(line.strip());
+                        if (line.contains("Performing")) {
+                            ctx.progress(Math.min(85, (windows ? 40 : 10) + steps.incrementAndGet() * 2), line.strip());
+                        }
+                    }
+                }, ctx::cancelRequested);
+            } catch (ImageTool.Cancelled e) {
+                if (windows) {
+                    sealed.forEach(s -> images.removeQuietly(s.file()));
+                }
+                throw new io.strata.job.JobCancelled("cancelled during virt-sysprep" + (windows
+                        ? "; the copies were removed, the source VM is untouched"
+                        : "; some operations may already have changed " + vm + "'s disks, which is left defined"));
+            }
+            ctx.progress(90, "sealing");
+            List<Template.Disk> done = new ArrayList<>();
+            for (int i = 0; i < disks.size(); i++) {
+                Template.Disk s = sealed.get(i);
+                if (!windows) {
+                    images.move(disks.get(i).file(), s.file());
+                }
+                images.makeReadOnly(s.file());
+                done.add(new Template.Disk(s.target(), s.file(), s.format(), s.virtualSize(), images.fileBytes(s.file())));
+                ctx.log(s.target() + ": sealed image " + s.file() + " (read-only)");
+            }
+            Template t = new Template();
+            t.host = host;
+            t.name = name;
+            t.sourceVm = vm;
+            t.domainXml = templateDefinition(definition, name, done, ctx.actor());
+            t.diskList(done);
+            t.operations = ops;
+            t.os = windows ? "windows" : "linux";
+            t.createdBy = ctx.actor();
+            t.sealedAt = Instant.now();
+            QuarkusTransaction.requiringNew().run(t::persist);
+            if (!windows) {
+                gateway.undefine(host, vm);
+                ctx.log(vm + " undefined: the template cannot be started, by Strata or by virsh");
+            }
+            return "template " + name + " sealed from " + vm + " (" + done.size() + " image(s), read-only)";
+        }
+
+        /** The definition kept for provisioning: renamed, no UUID, disks on the sealed images. */
+        static String templateDefinition(Document definition, String name, List<Template.Disk> disks, String actor) {
+            Xml.elements(definition, "/domain/name").get(0).setTextContent(name);
+            for (Element uuid : Xml.elements(definition, "/domain/uuid")) {
+                uuid.getParentNode().removeChild(uuid);
+            }
+            for (Template.Disk s : disks) {
+                for (Element disk : Xml.elements(definition, "/domain/devices/disk")) {
+                    if (s.target().equals(Xml.string(disk, "target/@dev"))) {
+                        Xml.elements(disk, "source").get(0).setAttribute("file", s.file());
+                        for (Element b : Xml.elements(disk, "backingStore")) {
+                            disk.removeChild(b);
+                        }
+                    }
+                }
+            }
+            new StrataMetadata(actor, true).writeInto(definition);
+            return Xml.serialize(definition);
+        }
+
+        @Override
+        public String reconcile(JobContext ctx) {
+            boolean recorded = QuarkusTransaction.requiringNew().call(() -> Template.find(ctx.host(), ctx.target()).isPresent());
+            boolean defined = gateway.exists(ctx.host(), ctx.vm());
+            if (recorded && defined) {
+                gateway.undefine(ctx.host(), ctx.vm());
+                return "template " + ctx.target() + " was recorded; " + ctx.vm() + " is now undefined: sealing completed";
+            }
+            if (recorded) {
+                return "template " + ctx.target() + " is sealed";
+            }
+            return "no template was recorded; virt-sysprep may have changed " + ctx.vm() + "'s disks, which is left defined";
+        }
+    }
+
+    @ApplicationScoped
+    public static class Delete implements JobHandler {
+        @Inject
+        TemplateService templates;
+        @Inject
+        ImageTool images;
+
+        @Override
+        public JobKind kind() {
+            return JobKind.TEMPLATE_DELETE;
+        }
+
+        @Override
+        public String run(JobContext ctx) {
+            Template t = QuarkusTransaction.requiringNew().call(() -> Template.find(ctx.host(), ctx.target()))
+                    .orElseThrow(() -> new JobFailure("template " + ctx.target() + " is gone"));
+            List<String> dependents = templates.dependentsNow(t);
+            if (!dependents.isEmpty()) {
+                throw new JobFailure("template " + t.name + " has thin dependents now: " + String.join(", ", dependents));
+            }
+            QuarkusTransaction.requiringNew().run(() -> Template.delete("id", t.id));
+            for (Template.Disk d : t.diskList()) {
+                if (images.exists(d.file())) {
+                    images.makeWritable(d.file());
+                    images.remove(d.file());
+                    ctx.log("removed " + d.file());
+                }
+            }
+            return "template " + t.name + " deleted";
+        }
+    }
+}

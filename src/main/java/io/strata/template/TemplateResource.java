@@ -1,0 +1,71 @@
+package io.strata.template;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.strata.auth.CurrentCaller;
+import io.strata.job.JobAccepted;
+import io.strata.provision.ProvisionService;
+
+@Path("/api/templates")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "templates")
+@RolesAllowed({ "user", "operator", "auditor", "admin" })
+public class TemplateResource {
+
+    @Inject
+    TemplateService templates;
+    @Inject
+    ProvisionService provisioning;
+    @Inject
+    CurrentCaller caller;
+
+    @GET
+        @Operation(summary = "The template catalogue: source VM, sizes, sealed date, operations, thin dependents")
+    public List<TemplateService.TemplateView> list() {
+        return templates.list(caller.get());
+    }
+
+    @GET
+    @Path("/{template}")
+    @Operation(summary = "One template")
+    public TemplateService.TemplateView get(@PathParam("template") String name, @QueryParam("host") @DefaultValue("local") String host) {
+        return templates.get(caller.get(), host, name);
+    }
+
+    @DELETE
+    @Path("/{template}")
+    @Operation(summary = "Delete a template without thin dependents (a job; operators, admins)")
+    public Response delete(@PathParam("template") String name, @QueryParam("host") @DefaultValue("local") String host) {
+        return JobAccepted.response(templates.delete(caller.get(), host, name));
+    }
+
+    @POST
+    @Path("/{template}/provision")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Provision VMs from a template: {name | namePattern, count, method: thin|clone, hostname,"
+            + " sshKey, start, host} → 202 with the batch and its job ids")
+    public Response provision(@PathParam("template") String name, ProvisionService.Request body) {
+        ProvisionService.Request r = body == null ? new ProvisionService.Request(null, null, null, null, null, null, null, null) : body;
+        ProvisionService.Accepted a = provisioning.provision(caller.get(), name, r);
+        return Response.status(a.jobIds().isEmpty() ? 409 : 202).entity(Map.of("batchId", a.batchId(), "jobIds", a.jobIds(),
+                "names", a.names(), "refused", a.refused(), "href", "/api/batches/" + a.batchId())).build();
+    }
+}

@@ -1,0 +1,219 @@
+package io.strata.template;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.auth.Caller;
+import io.strata.job.Job;
+import io.strata.job.JobKind;
+import io.strata.job.JobRequest;
+import io.strata.job.JobService;
+import io.strata.libvirt.DiskInfo;
+import io.strata.libvirt.DomainSummary;
+import io.strata.libvirt.GuestTools;
+import io.strata.libvirt.LibvirtGateway;
+import io.strata.vm.Vm;
+import io.strata.vm.VmAccess;
+import io.strata.vm.VmViews;
+import io.strata.web.InputRules;
+import io.strata.web.Refusals;
+
+/**
+ * Template requests: make one from a shut-off VM (operators, admins), list the catalogue, delete
+ * one without thin dependents. The jobs do the work; this validates and queues.
+ */
+@ApplicationScoped
+public class TemplateService {
+
+    /** An OpenSSH public key on one line: type, base64 body, optional comment. */
+    static final Pattern SSH_KEY = Pattern.compile(
+            "(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)"
+                    + " [A-Za-z0-9+/]+={0,3}( [\\x20-\\x7e]{0,200})?");
+    static final int MAX_KEYS = 20;
+
+    @Inject
+    VmAccess access;
+    @Inject
+    VmViews views;
+    @Inject
+    Refusals refusals;
+    @Inject
+    JobService jobs;
+    @Inject
+    LibvirtGateway gateway;
+    @Inject
+    GuestTools guestTools;
+
+    /** What a catalogue row shows. */
+    public record TemplateView(String host, String name, String sourceVm, List<Template.Disk> disks, long virtualBytes,
+                               long bytes, java.time.Instant sealedAt, String operations, String os, String createdBy,
+                               List<String> thinDependents) {
+    }
+
+    /** A sealed template's hostname unless one is given; each VM gets its own at provisioning. */
+    public static final String DEFAULT_HOSTNAME = "localhost";
+
+    public Job create(Caller c, String host, String vmName, List<String> operations, List<String> sshKeys, String hostname) {
+        String action = JobKind.TEMPLATE_CREATE.action;
+        String target = host + "/" + vmName;
+        requireOperator(c, action, target);
+        Vm vm = access.forChange(c, host, vmName, action);
+        if (vm.template) {
+            throw refusals.refuse(c, action, target, 409, vmName + " is already a template");
+        }
+        String ops = operationsArgument(c, action, target, operations);
+        List<String> keys = sshKeys == null ? List.of() : sshKeys;
+        if (keys.size() > MAX_KEYS) {
+            throw refusals.refuse(c, action, target, 400, "at most " + MAX_KEYS + " SSH keys");
+        }
+        for (String k : keys) {
+            requireSshKey(c, action, target, k);
+        }
+        String host1 = hostname == null || hostname.isBlank() ? DEFAULT_HOSTNAME : hostname;
+        if (!ProvisionHostnames.valid(host1)) {
+            throw refusals.refuse(c, action, target, 400, "not a valid hostname: \"" + InputRules.printable(host1) + "\"");
+        }
+        String templateName = Template.nameFor(vmName);
+        if (templateName.length() > InputRules.MAX_NAME) {
+            throw refusals.refuse(c, action, target, 400, "the template name " + templateName + " would be longer than "
+                    + InputRules.MAX_NAME + " characters; rename the VM first");
+        }
+        if (QuarkusTransaction.requiringNew().call(() -> Template.find(host, templateName).isPresent())
+                || gateway.exists(host, templateName)) {
+            throw refusals.refuse(c, action, target, 409, "a template or VM named " + templateName + " already exists");
+        }
+        DomainSummary d = gateway.describe(host, vmName);
+        String problem = sealProblem(d, !gateway.snapshots(host, vmName).isEmpty());
+        if (problem != null) {
+            throw refusals.refuse(c, action, target, 409, problem);
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("operations", ops);
+        params.put("sshKeys", keys);
+        params.put("hostname", host1);
+        return jobs.enqueue(c, new JobRequest(JobKind.TEMPLATE_CREATE, host, vmName, templateName, params,
+                "virt-sysprep --operations " + ops + (keys.isEmpty() ? "" : " with " + keys.size() + " SSH key(s)")));
+    }
+
+    /** Why this VM cannot become a template now, or null. Checked at request time and again by the job. */
+    static String sealProblem(DomainSummary d, boolean hasSnapshots) {
+        if (!d.state().label().equals("shut off")) {
+            return d.name() + " is " + d.state().label() + "; shut it down first (virt-sysprep needs its disks at rest)";
+        }
+        if (hasSnapshots) {
+            return d.name() + " has snapshots; merge or delete them first (a template is one image per disk)";
+        }
+        List<DiskInfo> disks = d.disks().stream().filter(x -> "disk".equals(x.device()) && x.file() != null).toList();
+        if (disks.isEmpty()) {
+            return d.name() + " has no file-backed disk";
+        }
+        for (DiskInfo x : disks) {
+            if (!"qcow2".equals(x.format()) && !"raw".equals(x.format())) {
+                return "disk " + x.target() + " is " + x.format() + "; only qcow2 and raw disks can be sealed";
+            }
+            if (x.chain().size() > 1) {
+                return "disk " + x.target() + " stacks on " + x.chain().get(1).file() + "; flatten the VM first";
+            }
+        }
+        return null;
+    }
+
+    /** The --operations argument: "defaults", or a comma list of known operations (each may start with '-'). */
+    String operationsArgument(Caller c, String action, String target, List<String> operations) {
+        if (operations == null || operations.isEmpty()) {
+            return "defaults";
+        }
+        if (operations.size() > 100) {
+            throw refusals.refuse(c, action, target, 400, "at most 100 operations");
+        }
+        var known = guestTools.knownOperations();
+        List<String> out = new ArrayList<>();
+        for (String op : operations) {
+            String name = op == null ? "" : op.startsWith("-") ? op.substring(1) : op;
+            if (!name.equals("defaults") && !known.contains(name)) {
+                throw refusals.refuse(c, action, target, 400, "unknown virt-sysprep operation \""
+                        + InputRules.printable(op == null ? "" : op) + "\"; known: defaults, " + String.join(", ", known));
+            }
+            out.add(op);
+        }
+        return String.join(",", out);
+    }
+
+    public static boolean isSshKey(String key) {
+        return key != null && key.length() <= 16384 && SSH_KEY.matcher(key.strip()).matches();
+    }
+
+    void requireSshKey(Caller c, String action, String target, String key) {
+        if (!isSshKey(key)) {
+            throw refusals.refuse(c, action, target, 400, "not an OpenSSH public key on one line (type, key, optional comment): \""
+                    + InputRules.printable(key == null ? "" : key.length() > 40 ? key.substring(0, 40) + "…" : key) + "\"");
+        }
+    }
+
+    void requireOperator(Caller c, String action, String target) {
+        if (!c.actsOnAllVms()) {
+            throw refusals.refuse(c, action, target, 403, "only operators and admins manage templates");
+        }
+    }
+
+    public List<TemplateView> list(Caller c) {
+        List<Template> all = QuarkusTransaction.requiringNew().call(() -> Template.<Template>list("order by host, name"));
+        List<TemplateView> out = new ArrayList<>();
+        for (Template t : all) {
+            out.add(view(t, c.seesAllVms()));
+        }
+        return out;
+    }
+
+    public TemplateView get(Caller c, String host, String name) {
+        return view(require(c, "template.read", host, name), c.seesAllVms());
+    }
+
+    public Template require(Caller c, String action, String host, String name) {
+        refusals.requireName(c, action, host + "/" + name, "template name", name);
+        return QuarkusTransaction.requiringNew().call(() -> Template.find(host, name))
+                .orElseThrow(() -> refusals.refuse(c, action, host + "/" + name, 404, "no template " + name + " on host " + host));
+    }
+
+    /** Thin dependents from the inventory cache: VMs whose disk chains read a template image. */
+    private TemplateView view(Template t, boolean namesVisible) {
+        List<String> files = t.diskList().stream().map(Template.Disk::file).toList();
+        List<String> dependents = new ArrayList<>();
+        for (Vm vm : QuarkusTransaction.requiringNew().call(() -> Vm.<Vm>list("host", t.host))) {
+            if (views.disks(vm).stream().anyMatch(d -> d.chain().stream().anyMatch(i -> files.contains(i.file())))) {
+                dependents.add(vm.name);
+            }
+        }
+        return new TemplateView(t.host, t.name, t.sourceVm, t.diskList(), t.virtualBytes(), t.bytes(), t.sealedAt,
+                t.operations, t.os, t.createdBy, namesVisible ? dependents : List.of(dependents.size() + " VM(s)"));
+    }
+
+    public Job delete(Caller c, String host, String name) {
+        String action = JobKind.TEMPLATE_DELETE.action;
+        requireOperator(c, action, host + "/" + name);
+        Template t = require(c, action, host, name);
+        List<String> dependents = dependentsNow(t);
+        if (!dependents.isEmpty()) {
+            throw refusals.refuse(c, action, host + "/" + name, 409, "template " + name + " still has thin dependents: "
+                    + String.join(", ", dependents) + "; flatten or delete them first");
+        }
+        return jobs.enqueue(c, new JobRequest(JobKind.TEMPLATE_DELETE, host, name, name, Map.of(), "remove its images"));
+    }
+
+    /** Thin dependents read fresh from the host: every domain whose chain contains a template image. */
+    List<String> dependentsNow(Template t) {
+        var byFile = gateway.domainsByFile(t.host);
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (Template.Disk d : t.diskList()) {
+            out.addAll(byFile.getOrDefault(d.file(), new java.util.TreeSet<>()));
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,153 @@
+package io.strata.template;
+
+import static io.strata.support.Api.as;
+import static io.strata.support.Api.awaitSuccess;
+import static io.strata.support.Api.vmPath;
+import static io.strata.support.TestHost.backingChain;
+import static io.strata.support.TestHost.hasPattern;
+import static io.strata.support.TestHost.topOf;
+import static io.strata.support.TestHost.writePattern;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.strata.support.Api;
+import io.strata.support.TestHost;
+
+/**
+ * The whole template life on the real libvirtd with real virt-sysprep: seal a tiny Linux guest,
+ * provision thin and full clones from it, prove where writes land, flatten, delete.
+ */
+@QuarkusTest
+class TemplateTest {
+
+    /** Where tests write into guest disks: past the filesystem's metadata, so the guest stays recognisable. */
+    static final String DATA_AT = "60M";
+
+    static List<Long> jobIds(JsonPath p) {
+        return p.getList("jobIds", Long.class);
+    }
+
+    @Test
+    void sealProvisionThinAndCloneFlattenAndDelete() throws Exception {
+        Api.ensureUser("carol", "user");
+        String vm = TestHost.defineGuestVm("gold", "admin");
+        String template = "template-" + vm;
+        JsonPath sealed = awaitSuccess("admin", as("admin").body(Map.of("operations", List.of("defaults")))
+                .post(vmPath(vm) + "/template").then().statusCode(202).extract().jsonPath().getLong("jobId"));
+        assertTrue(sealed.getList("log.line", String.class).stream().anyMatch(l -> l.contains("Performing \"machine-id\"")),
+                "virt-sysprep's own progress lines are in the job log");
+        Path image = TestHost.DIR.resolve(template + ".qcow2");
+        assertTrue(Files.exists(image), "the image is renamed to the template's name");
+        assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(image)), "read-only");
+
+        // virt-sysprep really ran: machine-id and hostname changed.
+        List<String> files = TestHost.guestFiles(image, "/etc/machine-id", "/etc/hostname");
+        assertFalse(files.contains(TestHost.TINY_MACHINE_ID), "machine-id reset: " + files);
+        assertFalse(files.contains(TestHost.TINY_HOSTNAME), "hostname changed: " + files);
+        assertTrue(files.contains("localhost"), files.toString());
+
+        // Sealed: neither Strata nor virsh can start it.
+        as("admin").post(vmPath(template) + "/start").then().statusCode(409).body("message", containsString("sealed template"));
+        assertTrue(TestHost.Proc.run("virsh", "-c", TestHost.URI, "start", vm).exit() != 0, "virsh start of the source");
+        assertTrue(TestHost.Proc.run("virsh", "-c", TestHost.URI, "start", template).exit() != 0, "virsh start of the template");
+
+        JsonPath catalogue = as("carol").get("/api/templates").then().statusCode(200).extract().jsonPath();
+        assertTrue(catalogue.getList("name").contains(template));
+        String checksum = TestHost.sha256(image);
+
+        // Thin: two VMs in one batch, owned by the requester.
+        JsonPath batch = as("carol").body(Map.of("namePattern", TestHost.PREFIX + "thin-{n}", "count", 2, "method", "thin"))
+                .post("/api/templates/" + template + "/provision").then().statusCode(202).extract().jsonPath();
+        for (long id : jobIds(batch)) {
+            awaitSuccess("carol", id);
+        }
+        as("carol").get("/api/batches/" + batch.getLong("batchId")).then().log().ifValidationFails().statusCode(200)
+                .body("jobs.state", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.is("SUCCEEDED")));
+        String thin1 = TestHost.PREFIX + "thin-1";
+        String thin2 = TestHost.PREFIX + "thin-2";
+        for (String t : List.of(thin1, thin2)) {
+            assertEquals(List.of(topOf(t, "vda").toString(), image.toString()), backingChain(topOf(t, "vda")),
+                    "the thin VM's chain ends in the template image");
+            assertTrue(TestHost.virsh("dumpxml", t).contains("owner=\"carol\""), "owned by the requester");
+        }
+        writePattern(topOf(thin1, "vda"), 0x61, DATA_AT, "64k");
+        writePattern(topOf(thin2, "vda"), 0x62, DATA_AT, "64k");
+        assertEquals(checksum, TestHost.sha256(image), "writes of thin VMs never reach the template image");
+        assertTrue(hasPattern(topOf(thin1, "vda"), 0x61, DATA_AT, "64k"));
+
+        // Clone: independent, survives the template image being renamed away.
+        String clone = TestHost.PREFIX + "clone-1";
+        JsonPath c = as("carol").body(Map.of("name", clone, "method", "clone")).post("/api/templates/" + template + "/provision")
+                .then().statusCode(202).extract().jsonPath();
+        awaitSuccess("carol", jobIds(c).get(0));
+        Path cloneDisk = topOf(clone, "vda");
+        assertEquals(List.of(cloneDisk.toString()), backingChain(cloneDisk), "a full clone has no backing file");
+        Path away = image.resolveSibling("renamed-away.qcow2");
+        Files.move(image, away);
+        try {
+            assertTrue(TestHost.guestFiles(cloneDisk, "/etc/os-release").stream().anyMatch(l -> l.contains("Debian")),
+                    "the clone still reads its data with the template image gone");
+        } finally {
+            Files.move(away, image);
+        }
+
+        // Names, UUIDs and MACs all distinct.
+        Set<String> uuids = new HashSet<>();
+        Set<String> macs = new HashSet<>();
+        for (String v : List.of(thin1, thin2, clone)) {
+            uuids.add(TestHost.virsh("domuuid", v).strip());
+            String xml = TestHost.virsh("dumpxml", v);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("mac address='([^']+)'").matcher(xml);
+            assertTrue(m.find(), "a MAC for " + v);
+            macs.add(m.group(1));
+        }
+        assertEquals(3, uuids.size());
+        assertEquals(3, macs.size());
+        assertFalse(macs.contains("52:54:00:aa:bb:cc"), "the template's MAC is not reused");
+
+        // Delete with thin dependents is refused, naming them; after flattening both it succeeds.
+        as("admin").delete("/api/templates/" + template).then().statusCode(409)
+                .body("message", containsString(thin1)).body("message", containsString(thin2));
+        for (String t : List.of(thin1, thin2)) {
+            awaitSuccess("carol", as("carol").post(vmPath(t) + "/flatten").then().statusCode(202).extract().jsonPath()
+                    .getLong("jobId"));
+            assertEquals(List.of(topOf(t, "vda").toString()), backingChain(topOf(t, "vda")), "flattened");
+        }
+        assertTrue(hasPattern(topOf(thin1, "vda"), 0x61, DATA_AT, "64k"), "a flattened VM keeps its own data");
+        awaitSuccess("admin", as("admin").delete("/api/templates/" + template).then().statusCode(202).extract().jsonPath()
+                .getLong("jobId"));
+        assertFalse(Files.exists(image));
+        assertFalse(as("carol").get("/api/templates").then().statusCode(200).extract().jsonPath().getList("name")
+                .contains(template));
+        assertTrue(TestHost.guestFiles(topOf(thin2, "vda"), "/etc/os-release").stream().anyMatch(l -> l.contains("Debian")),
+                "a flattened VM reads its OS without the template");
+    }
+
+    @Test
+    void aRunningVmIsNotSealedAndUsersCannotMakeTemplates() {
+        Api.ensureUser("dave", "user");
+        String vm = TestHost.defineVm("tplrun", "dave");
+        as("dave").post(vmPath(vm) + "/template").then().statusCode(403);
+        TestHost.virsh("start", vm);
+        as("admin").post(vmPath(vm) + "/template").then().statusCode(409).body("message", containsString("shut it down"));
+        as("admin").body(Map.of("operations", List.of("no-such-op"))).post(vmPath(vm) + "/template").then().statusCode(400)
+                .body("message", containsString("unknown virt-sysprep operation"));
+        as("admin").body(Map.of("sshKeys", List.of("not a key; rm -rf /"))).post(vmPath(vm) + "/template").then()
+                .statusCode(400);
+        as("admin").post(vmPath(vm) + "/start").then().statusCode(409).body("message", containsString("not shut off"));
+    }
+}
