@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Strata side by side with the raw tools, in one run, on TCG VMs of this machine.
-#   ./strata bench [internal|external|merge|all] [N]
+#   ./strata bench [internal|external|merge|provision|all] [N]
 #   internal  internal snapshot create / revert / delete vs virsh (shut-off VM)
 #   external  external snapshot create / revert / delete (merge) vs virsh and, for the revert that
 #             libvirt 9.0 cannot do, the manual procedure (qemu-img check + create, virsh
 #             update-device, snapshot-create --redefine --current)
 #   merge     a 1 GiB overlay full of data merged on a running VM: Strata's snapshot delete
 #             (active commit + pivot) vs virsh blockcommit --active --pivot --wait
+#   provision 50 thin VMs from a sealed template (one batch request) vs a shell loop of
+#             qemu-img create -b … -F qcow2 + virsh define; a full clone of a template holding
+#             2 GiB of data vs qemu-img convert of the same images
 # Strata's time is what an API client sees: the request until GET /api/jobs/{id}?wait=… answers
 # SUCCEEDED. Prints medians, Strata's added time and the ratio.
 set -euo pipefail
@@ -162,6 +165,67 @@ if [[ "$WHAT" == merge || "$WHAT" == all ]]; then
     printf "  + snapshot-delete --metadata + rm of the overlay   %7.0f ms  %6.1f MiB/s\n", v, 1024000/v
     printf "Strata snapshot delete (job, all of the above)       %7.0f ms  %6.1f MiB/s\n", s, 1024000/s
     printf "Strata speed vs the same by hand: %.2fx   (vs blockcommit alone: %.2fx)\n", v/s, b/s }'
+fi
+
+if [[ "$WHAT" == provision || "$WHAT" == all ]]; then
+  export LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg
+  # A tiny Linux-looking guest (vda) plus a 2 GiB data disk (vdb) full of data, sealed by Strata.
+  mkdir -p "$DIR/root/etc" "$DIR/root/bin"
+  printf 'ID=debian\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n' > "$DIR/root/etc/os-release"
+  echo bench > "$DIR/root/etc/hostname"; echo 0123456789abcdef0123456789abcdef > "$DIR/root/etc/machine-id"
+  echo '/dev/sda / ext4 defaults 0 1' > "$DIR/root/etc/fstab"; cp /bin/ls "$DIR/root/bin/"
+  G="st-$RUN-gold"
+  virt-make-fs --format=qcow2 --type=ext4 --size=+64M "$DIR/root" "$DIR/$G.qcow2"
+  qemu-img create -q -f qcow2 "$DIR/$G-data.qcow2" 2G
+  qemu-io -f qcow2 -c "write -P 0x5a 0 2G" "$DIR/$G-data.qcow2" >/dev/null
+  cat > "$DIR/$G.xml" <<XML
+<domain type='qemu'><name>$G</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='pc'>hvm</type></os>
+<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$DIR/$G.qcow2'/><target dev='vda' bus='virtio'/></disk>
+<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$DIR/$G-data.qcow2'/><target dev='vdb' bus='virtio'/></disk>
+<interface type='user'><model type='virtio'/></interface></devices></domain>
+XML
+  virsh -q define "$DIR/$G.xml" >/dev/null
+  api "$URL/api/hosts/local/vms/$G" >/dev/null
+  t=$(ms); strata_op -X POST -d '{}' "$URL/api/hosts/local/vms/$G/template"; seal=$(( $(ms) - t ))
+  TPL="template-$G"; TIMG="$DIR/$TPL.qcow2"; TDATA="$DIR/$TPL-vdb.qcow2"
+  P=${BENCH_THIN_COUNT:-50}
+  # Shell loop: what an administrator types.
+  t=$(ms)
+  for i in $(seq 1 "$P"); do
+    v="st-$RUN-loop-$i"
+    qemu-img create -q -f qcow2 -b "$TIMG" -F qcow2 "$DIR/$v.qcow2"
+    qemu-img create -q -f qcow2 -b "$TDATA" -F qcow2 "$DIR/$v-vdb.qcow2"
+    cat > "$DIR/$v.xml" <<XML
+<domain type='qemu'><name>$v</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='pc'>hvm</type></os>
+<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$DIR/$v.qcow2'/><target dev='vda' bus='virtio'/></disk>
+<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$DIR/$v-vdb.qcow2'/><target dev='vdb' bus='virtio'/></disk>
+<interface type='user'><model type='virtio'/></interface></devices></domain>
+XML
+    virsh -q define "$DIR/$v.xml" >/dev/null
+  done
+  loop=$(( $(ms) - t ))
+  # Strata: one batch request, until every job has succeeded.
+  t=$(ms)
+  ids=$(api -X POST -d "{\"namePattern\":\"st-$RUN-thin-{n}\",\"count\":$P,\"method\":\"thin\"}" \
+        "$URL/api/templates/$TPL/provision" | grep -o '"jobIds":\[[0-9,]*\]' | grep -o '[0-9]*')
+  for id in $ids; do
+    state=$(api "$URL/api/jobs/$id?wait=600" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4)
+    [[ "$state" == SUCCEEDED ]] || { echo "job $id ended $state" >&2; exit 1; }
+  done
+  batch=$(( $(ms) - t ))
+  # Full clone of the template (vda + 2 GiB vdb) vs qemu-img convert of the same two images.
+  t=$(ms)
+  qemu-img convert -f qcow2 -O qcow2 "$TIMG" "$DIR/convert-vda.qcow2"
+  qemu-img convert -f qcow2 -O qcow2 "$TDATA" "$DIR/convert-vdb.qcow2"
+  conv=$(( $(ms) - t ))
+  rm -f "$DIR/convert-vda.qcow2" "$DIR/convert-vdb.qcow2"
+  t=$(ms); strata_op -X POST -d "{\"name\":\"st-$RUN-clone\",\"method\":\"clone\"}" "$URL/api/templates/$TPL/provision"; clone=$(( $(ms) - t ))
+  bytes=$(( $(stat -c %s "$TIMG") + 2147483648 ))
+  echo; echo "Provisioning from a sealed template (vda: tiny guest, vdb: 2 GiB of data); sealing took $seal ms"
+  awk -v n="$P" -v l="$loop" -v b="$batch" 'BEGIN { printf "%d thin VMs: shell loop (qemu-img create -b ×2 + virsh define) %6d ms   Strata batch %6d ms   ratio %.2fx\n", n, l, b, b / l }'
+  awk -v c="$conv" -v s="$clone" -v by="$bytes" 'BEGIN { printf "full clone: qemu-img convert %6d ms (%.0f MiB/s)   Strata clone job %6d ms (%.0f MiB/s)   Strata speed vs convert: %.2fx\n", c, by/1048576/(c/1000), s, by/1048576/(s/1000), c / s }'
 fi
 
 echo; echo "Strata's jobs (medians): queued → claimed, claimed → finished"

@@ -40,7 +40,7 @@ public class VmPages {
         static native TemplateInstance list(List<HostVms> hosts);
 
         static native TemplateInstance vm(VmView vm, List<SnapshotTree.Row> snapshots, boolean byTime,
-                boolean hasExternal, List<Job> jobs,
+                boolean hasExternal, boolean operator, boolean backed, List<Job> jobs,
                 boolean canChange, boolean isAdmin);
     }
 
@@ -78,7 +78,10 @@ public class VmPages {
         var rows = byTime ? SnapshotTree.byTime(tree) : SnapshotTree.flatten(tree);
         var recent = jobs.list(caller.get(), new JobQueries.Filter(null, null, host, name, null, 10));
         boolean hasExternal = rows.stream().anyMatch(r -> r.node().kind().equals("external"));
-        return Templates.vm(views.of(vm), rows, byTime, hasExternal, recent, access.canChange(caller.get(), vm),
+        VmView view = views.of(vm);
+        boolean backed = view.disks().stream().anyMatch(d -> d.chain().size() > 1);
+        return Templates.vm(view, rows, byTime, hasExternal, caller.get().actsOnAllVms(), backed, recent,
+                access.canChange(caller.get(), vm),
                 caller.get().has("admin"));
     }
 
