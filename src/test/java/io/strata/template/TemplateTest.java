@@ -91,7 +91,8 @@ class TemplateTest {
 
         // Clone: independent, survives the template image being renamed away.
         String clone = TestHost.PREFIX + "clone-1";
-        JsonPath c = as("carol").body(Map.of("name", clone, "method", "clone")).post("/api/templates/" + template + "/provision")
+        JsonPath c = as("carol").body(Map.of("name", clone, "method", "clone", "hostname", "clone-one"))
+                .post("/api/templates/" + template + "/provision")
                 .then().statusCode(202).extract().jsonPath();
         awaitSuccess("carol", jobIds(c).get(0));
         Path cloneDisk = topOf(clone, "vda");
@@ -99,11 +100,14 @@ class TemplateTest {
         Path away = image.resolveSibling("renamed-away.qcow2");
         Files.move(image, away);
         try {
-            assertTrue(TestHost.guestFiles(cloneDisk, "/etc/os-release").stream().anyMatch(l -> l.contains("Debian")),
+            List<String> cloneFiles = TestHost.guestFiles(cloneDisk, "/etc/os-release", "/etc/hostname");
+            assertTrue(cloneFiles.stream().anyMatch(l -> l.contains("Debian")),
                     "the clone still reads its data with the template image gone");
+            assertTrue(cloneFiles.contains("clone-one"), "virt-customize set the clone's hostname: " + cloneFiles);
         } finally {
             Files.move(away, image);
         }
+        assertEquals(checksum, TestHost.sha256(image), "customising the clone never touched the template image");
 
         // Names, UUIDs and MACs all distinct.
         Set<String> uuids = new HashSet<>();

@@ -98,6 +98,51 @@ class PagesTest {
         assertEquals(java.util.List.of(), io.strata.support.TestHost.snapshotNames(vm));
     }
 
+    /** The catalogue, its provision form (a batch of two thin VMs) and the batch page, on a recorded template. */
+    @Test
+    void templatesFromTheBrowser() throws Exception {
+        String name = "template-" + io.strata.support.TestHost.PREFIX + "pageblank";
+        java.nio.file.Path image = io.strata.support.TestHost.DIR.resolve(name + ".qcow2");
+        io.strata.support.TestHost.Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "256M");
+        String xml = "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='disk'>"
+                + "<driver name='qemu' type='qcow2'/><source file='" + image + "'/><target dev='vda' bus='virtio'/></disk>"
+                + "</devices></domain>";
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            io.strata.template.Template t = new io.strata.template.Template();
+            t.host = "local";
+            t.name = name;
+            t.sourceVm = "pageblank";
+            t.domainXml = xml;
+            t.diskList(java.util.List.of(new io.strata.template.Template.Disk("vda", image.toString(), "qcow2", 256L << 20, 200_000)));
+            t.operations = "defaults";
+            t.createdBy = "admin";
+            t.sealedAt = java.time.Instant.now();
+            t.persist();
+        });
+        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
+        String page = given().filter(admin).get("/templates").then().statusCode(200).extract().asString();
+        assertTrue(page.contains(name) && page.contains("pageblank") && page.contains("256.0 MiB"), "catalogue row");
+        Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find());
+        String pattern = io.strata.support.TestHost.PREFIX + "page-{n}";
+        Response r = given().filter(admin).redirects().follow(false).formParam("csrf-token", m.group(1))
+                .formParam("host", "local").formParam("name", pattern).formParam("count", "2").formParam("method", "thin")
+                .post("/templates/" + name + "/provision");
+        assertEquals(303, r.statusCode(), r.asString());
+        String batchUrl = r.header("Location");
+        assertTrue(batchUrl.matches(".*/batches/\\d+"), batchUrl);
+        long batch = Long.parseLong(batchUrl.replaceAll(".*/batches/", ""));
+        for (Object id : Api.as("admin").get("/api/batches/" + batch).then().statusCode(200).extract().jsonPath().getList("jobs.id")) {
+            Api.awaitSuccess("admin", ((Number) id).longValue());
+        }
+        String b = given().filter(admin).get(batchUrl).then().statusCode(200).extract().asString();
+        assertTrue(b.contains(io.strata.support.TestHost.PREFIX + "page-1") && b.contains(io.strata.support.TestHost.PREFIX + "page-2")
+                && b.contains("SUCCEEDED"), b);
+        String after = given().filter(admin).get("/templates").then().statusCode(200).extract().asString();
+        assertTrue(after.contains(io.strata.support.TestHost.PREFIX + "page-1"), "thin dependents listed");
+    }
+
     /** The form path only (token, redirect, job page); disk effects are proven against qemu:///system elsewhere. */
     @Test
     void formsNeedTheCsrfTokenAndThenQueueAJob() {
