@@ -43,7 +43,7 @@ class TemplateTest {
 
     @Test
     void sealProvisionThinAndCloneFlattenAndDelete() throws Exception {
-        Api.ensureUser("carol", "user");
+        Api.ensureUser("tina", "user");
         String vm = TestHost.defineGuestVm("gold", "admin");
         String template = "template-" + vm;
         JsonPath sealed = awaitSuccess("admin", as("admin").body(Map.of("operations", List.of("defaults")))
@@ -65,24 +65,24 @@ class TemplateTest {
         assertTrue(TestHost.Proc.run("virsh", "-c", TestHost.URI, "start", vm).exit() != 0, "virsh start of the source");
         assertTrue(TestHost.Proc.run("virsh", "-c", TestHost.URI, "start", template).exit() != 0, "virsh start of the template");
 
-        JsonPath catalogue = as("carol").get("/api/templates").then().statusCode(200).extract().jsonPath();
+        JsonPath catalogue = as("tina").get("/api/templates").then().statusCode(200).extract().jsonPath();
         assertTrue(catalogue.getList("name").contains(template));
         String checksum = TestHost.sha256(image);
 
         // Thin: two VMs in one batch, owned by the requester.
-        JsonPath batch = as("carol").body(Map.of("namePattern", TestHost.PREFIX + "thin-{n}", "count", 2, "method", "thin"))
+        JsonPath batch = as("tina").body(Map.of("namePattern", TestHost.PREFIX + "thin-{n}", "count", 2, "method", "thin"))
                 .post("/api/templates/" + template + "/provision").then().statusCode(202).extract().jsonPath();
         for (long id : jobIds(batch)) {
-            awaitSuccess("carol", id);
+            awaitSuccess("tina", id);
         }
-        as("carol").get("/api/batches/" + batch.getLong("batchId")).then().log().ifValidationFails().statusCode(200)
+        as("tina").get("/api/batches/" + batch.getLong("batchId")).then().log().ifValidationFails().statusCode(200)
                 .body("jobs.state", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.is("SUCCEEDED")));
         String thin1 = TestHost.PREFIX + "thin-1";
         String thin2 = TestHost.PREFIX + "thin-2";
         for (String t : List.of(thin1, thin2)) {
             assertEquals(List.of(topOf(t, "vda").toString(), image.toString()), backingChain(topOf(t, "vda")),
                     "the thin VM's chain ends in the template image");
-            assertTrue(TestHost.virsh("dumpxml", t).contains("owner=\"carol\""), "owned by the requester");
+            assertTrue(TestHost.virsh("dumpxml", t).contains("owner=\"tina\""), "owned by the requester");
         }
         writePattern(topOf(thin1, "vda"), 0x61, DATA_AT, "64k");
         writePattern(topOf(thin2, "vda"), 0x62, DATA_AT, "64k");
@@ -91,10 +91,10 @@ class TemplateTest {
 
         // Clone: independent, survives the template image being renamed away.
         String clone = TestHost.PREFIX + "clone-1";
-        JsonPath c = as("carol").body(Map.of("name", clone, "method", "clone", "hostname", "clone-one"))
+        JsonPath c = as("tina").body(Map.of("name", clone, "method", "clone", "hostname", "clone-one"))
                 .post("/api/templates/" + template + "/provision")
                 .then().statusCode(202).extract().jsonPath();
-        awaitSuccess("carol", jobIds(c).get(0));
+        awaitSuccess("tina", jobIds(c).get(0));
         Path cloneDisk = topOf(clone, "vda");
         assertEquals(List.of(cloneDisk.toString()), backingChain(cloneDisk), "a full clone has no backing file");
         Path away = image.resolveSibling("renamed-away.qcow2");
@@ -127,7 +127,7 @@ class TemplateTest {
         as("admin").delete("/api/templates/" + template).then().statusCode(409)
                 .body("message", containsString(thin1)).body("message", containsString(thin2));
         for (String t : List.of(thin1, thin2)) {
-            awaitSuccess("carol", as("carol").post(vmPath(t) + "/flatten").then().statusCode(202).extract().jsonPath()
+            awaitSuccess("tina", as("tina").post(vmPath(t) + "/flatten").then().statusCode(202).extract().jsonPath()
                     .getLong("jobId"));
             assertEquals(List.of(topOf(t, "vda").toString()), backingChain(topOf(t, "vda")), "flattened");
         }
@@ -135,7 +135,7 @@ class TemplateTest {
         awaitSuccess("admin", as("admin").delete("/api/templates/" + template).then().statusCode(202).extract().jsonPath()
                 .getLong("jobId"));
         assertFalse(Files.exists(image));
-        assertFalse(as("carol").get("/api/templates").then().statusCode(200).extract().jsonPath().getList("name")
+        assertFalse(as("tina").get("/api/templates").then().statusCode(200).extract().jsonPath().getList("name")
                 .contains(template));
         assertTrue(TestHost.guestFiles(topOf(thin2, "vda"), "/etc/os-release").stream().anyMatch(l -> l.contains("Debian")),
                 "a flattened VM reads its OS without the template");
