@@ -44,21 +44,9 @@ public class JobService {
      * active job the database refuses the row; the refusal is audited and {@link JobConflict} thrown.
      */
     public Job enqueue(Caller caller, JobRequest req) {
-        String paramsJson = toJson(req.params());
         try {
             Job job = QuarkusTransaction.requiringNew().call(() -> {
-                Job j = new Job();
-                j.kind = req.kind();
-                j.state = JobState.QUEUED;
-                j.host = req.host();
-                j.vm = req.vm();
-                j.target = req.target();
-                j.params = paramsJson;
-                j.actor = caller.name();
-                j.actorRoles = caller.rolesText();
-                j.sourceAddress = caller.source();
-                j.createdAt = Instant.now();
-                j.batchId = req.batchId();
+                Job j = newJob(caller, req);
                 j.persist();
                 em.flush(); // hit the one-active-job-per-VM index now, before the audit lock
                 audit.record(caller, req.kind().action, j.auditTarget(), j.id, Outcome.ACCEPTED, req.auditDetails());
@@ -77,6 +65,55 @@ public class JobService {
             }
             throw e;
         }
+    }
+
+    /**
+     * Queues many jobs in one transaction (a provisioning batch): all or none. A VM among them
+     * that got an active job meanwhile makes the whole set fail with {@link JobConflict}.
+     */
+    public List<Job> enqueueAll(Caller caller, List<JobRequest> requests) {
+        try {
+            List<Job> out = QuarkusTransaction.requiringNew().call(() -> {
+                List<Job> js = new java.util.ArrayList<>();
+                for (JobRequest req : requests) {
+                    Job j = newJob(caller, req);
+                    j.persist();
+                    js.add(j);
+                }
+                em.flush();
+                for (int i = 0; i < js.size(); i++) {
+                    audit.record(caller, requests.get(i).kind().action, js.get(i).auditTarget(), js.get(i).id,
+                            Outcome.ACCEPTED, requests.get(i).auditDetails());
+                }
+                return js;
+            });
+            signal.poke();
+            return out;
+        } catch (RuntimeException e) {
+            if (isActiveJobConflict(e)) {
+                String msg = "one of the VMs got an active job meanwhile; nothing was queued";
+                JobRequest first = requests.get(0);
+                audit.recordAlone(caller, first.kind().action, first.host() + "/" + first.vm(), null, Outcome.REFUSED, msg);
+                throw new JobConflict(msg, null);
+            }
+            throw e;
+        }
+    }
+
+    private Job newJob(Caller caller, JobRequest req) {
+        Job j = new Job();
+        j.kind = req.kind();
+        j.state = JobState.QUEUED;
+        j.host = req.host();
+        j.vm = req.vm();
+        j.target = req.target();
+        j.params = toJson(req.params());
+        j.actor = caller.name();
+        j.actorRoles = caller.rolesText();
+        j.sourceAddress = caller.source();
+        j.createdAt = Instant.now();
+        j.batchId = req.batchId();
+        return j;
     }
 
     private static boolean isActiveJobConflict(Throwable e) {

@@ -12,7 +12,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.auth.AppUser;
 import io.strata.auth.Caller;
 import io.strata.job.Job;
-import io.strata.job.JobConflict;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
 import io.strata.job.JobService;
@@ -55,8 +54,8 @@ public class ProvisionService {
                           String sshKey, Boolean start) {
     }
 
-    /** The answer: the batch, and per VM its job (or why it was not queued). */
-    public record Accepted(long batchId, List<Long> jobIds, List<String> names, Map<String, String> refused) {
+    /** The answer: the batch, its jobs and the VM names, in the same order. */
+    public record Accepted(long batchId, List<Long> jobIds, List<String> names) {
     }
 
     public Accepted provision(Caller c, String templateName, Request r) {
@@ -129,10 +128,8 @@ public class ProvisionService {
         b.count = count;
         b.actor = c.name();
         QuarkusTransaction.requiringNew().run(b::persist);
-        List<Long> ids = new ArrayList<>();
-        List<String> queued = new ArrayList<>();
-        Map<String, String> refused = new LinkedHashMap<>();
         JobKind kind = method.equals("thin") ? JobKind.PROVISION_THIN : JobKind.PROVISION_CLONE;
+        List<JobRequest> requests = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("template", t.name);
@@ -145,16 +142,12 @@ public class ProvisionService {
             if (Boolean.TRUE.equals(r.start())) {
                 params.put("start", true);
             }
-            try {
-                Job j = jobs.enqueue(c, new JobRequest(kind, host, names.get(i), t.name, params,
-                        method + " clone of " + t.name + " (batch " + b.id + ")", b.id));
-                ids.add(j.id);
-                queued.add(names.get(i));
-            } catch (JobConflict e) {
-                refused.put(names.get(i), e.getMessage());
-            }
+            requests.add(new JobRequest(kind, host, names.get(i), t.name, params,
+                    method + " clone of " + t.name + " (batch " + b.id + ")", b.id));
         }
-        return new Accepted(b.id, ids, queued, refused);
+        // One transaction for the whole batch: every job is queued, or none.
+        List<Long> ids = jobs.enqueueAll(c, requests).stream().map(j -> j.id).toList();
+        return new Accepted(b.id, ids, names);
     }
 
     /** Users' quotas: VMs they own and the virtual disk size over them, from the inventory. */

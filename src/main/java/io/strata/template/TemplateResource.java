@@ -65,7 +65,7 @@ public class TemplateResource {
     public Response provision(@PathParam("template") String name, ProvisionService.Request body) {
         ProvisionService.Request r = body == null ? new ProvisionService.Request(null, null, null, null, null, null, null, null) : body;
         ProvisionService.Accepted a = provisioning.provision(caller.get(), name, r);
-        return Response.status(a.jobIds().isEmpty() ? 409 : 202).entity(Map.of("batchId", a.batchId(), "jobIds", a.jobIds(),
-                "names", a.names(), "refused", a.refused(), "href", "/api/batches/" + a.batchId())).build();
+        return Response.status(202).entity(Map.of("batchId", a.batchId(), "jobIds", a.jobIds(), "names", a.names(),
+                "href", "/api/batches/" + a.batchId())).build();
     }
 }
