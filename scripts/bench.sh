@@ -31,7 +31,8 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR
 psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -qc "CREATE DATABASE $DB" >/dev/null
 mkdir -p "$DIR"
 cleanup() {
-  [[ -n "${APP:-}" ]] && kill "$APP" 2>/dev/null || true
+  # Stop the app first (a job it was running could still define a VM), then remove the run's VMs.
+  [[ -n "${APP:-}" ]] && { kill "$APP" 2>/dev/null; wait "$APP" 2>/dev/null; } || true
   for vm in $(virsh list --all --name | grep "^st-$RUN-" || true); do
     virsh -q destroy "$vm" >/dev/null 2>&1 || true
     virsh -q undefine "$vm" --snapshots-metadata >/dev/null 2>&1 || true
