@@ -1,12 +1,10 @@
 package io.strata.libvirt;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -26,6 +24,9 @@ public class GuestTools {
     public record Image(String file, String format) {
     }
 
+    @jakarta.inject.Inject
+    ImageTool images;
+
     @ConfigProperty(name = "strata.libguestfs.backend-settings", defaultValue = "force_tcg")
     String backendSettings;
 
@@ -36,12 +37,13 @@ public class GuestTools {
         Set<String> ops = operations;
         if (ops == null) {
             ops = new TreeSet<>();
-            for (String line : run(List.of("virt-sysprep", "--list-operations"), line -> { }, () -> false, 60).split("\n")) {
+            Set<String> found = ops;
+            run(List.of("virt-sysprep", "--list-operations"), line -> {
                 String name = line.strip().split("\\s+")[0];
                 if (!name.isEmpty()) {
-                    ops.add(name);
+                    found.add(name);
                 }
-            }
+            }, () -> false, 60);
             operations = ops;
         }
         return ops;
@@ -80,64 +82,12 @@ public class GuestTools {
         run(argv, lines, () -> false, 1800);
     }
 
-    /** Runs the command, streaming its merged output lines; returns the output. */
-    private String run(List<String> argv, Consumer<String> lines, BooleanSupplier cancelled, long timeoutSeconds) {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        pb.environment().put("LIBGUESTFS_BACKEND", "direct");
+    /** Runs a libguestfs tool through the image tools' runner, with the appliance settings. */
+    private void run(List<String> argv, Consumer<String> lines, BooleanSupplier cancelled, long timeoutSeconds) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("LIBGUESTFS_BACKEND", "direct"));
         if (!backendSettings.isBlank()) {
-            pb.environment().put("LIBGUESTFS_BACKEND_SETTINGS", backendSettings);
+            env.put("LIBGUESTFS_BACKEND_SETTINGS", backendSettings);
         }
-        Process p;
-        try {
-            p = pb.start();
-            p.getOutputStream().close();
-        } catch (IOException e) {
-            throw new ImageToolException("could not run " + argv.get(0) + " (is libguestfs-tools installed?): " + e.getMessage());
-        }
-        StringBuilder all = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (all) {
-                        all.append(line).append('\n');
-                    }
-                    lines.accept(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, argv.get(0) + "-output");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        try {
-            while (!p.waitFor(200, TimeUnit.MILLISECONDS)) {
-                if (cancelled.getAsBoolean() || System.nanoTime() > deadline) {
-                    p.destroy();
-                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
-                    throw cancelled.getAsBoolean() ? new ImageTool.Cancelled()
-                            : new ImageToolException(argv.get(0) + " did not finish in " + timeoutSeconds + " s");
-                }
-            }
-            reader.join(2000);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new ImageToolException(argv.get(0) + " interrupted");
-        }
-        String out;
-        synchronized (all) {
-            out = all.toString();
-        }
-        if (p.exitValue() != 0) {
-            String tail = out.strip();
-            int cut = tail.lastIndexOf(argv.get(0) + ": error:");
-            throw new ImageToolException(argv.get(0) + " failed: " + (cut >= 0 ? tail.substring(cut) : tail)
-                    .lines().findFirst().orElse("exit " + p.exitValue()));
-        }
-        return out;
+        images.stream(argv, env, lines, cancelled, timeoutSeconds);
     }
 }

@@ -339,9 +339,27 @@ public class ImageTool {
      * it, and kills the process when {@code cancelled} turns true (then throws {@link Cancelled}).
      */
     void runWithProgress(List<String> argv, DoubleConsumer progress, BooleanSupplier cancelled) {
+        stream(argv, Map.of(), chunk -> {
+            var m = PROGRESS.matcher(chunk);
+            if (m.find()) {
+                progress.accept(Double.parseDouble(m.group(1)) / 100.0);
+            }
+        }, cancelled, TimeUnit.DAYS.toSeconds(1));
+    }
+
+    /**
+     * The one runner for long image commands (qemu-img with progress, virt-sysprep, virt-customize):
+     * each piece of standard output ended by CR or LF goes to {@code lines}; the process is
+     * stopped when {@code cancelled} turns true ({@link Cancelled}) or the timeout passes; a
+     * non-zero exit throws with the command's error output.
+     */
+    void stream(List<String> argv, Map<String, String> env, java.util.function.Consumer<String> lines,
+            BooleanSupplier cancelled, long timeoutSeconds) {
         Process p;
         try {
-            p = new ProcessBuilder(argv).start();
+            ProcessBuilder pb = new ProcessBuilder(argv);
+            pb.environment().putAll(env);
+            p = pb.start();
             p.getOutputStream().close();
         } catch (IOException e) {
             throw new ImageToolException("could not run " + argv.get(0) + ": " + e.getMessage());
@@ -355,13 +373,12 @@ public class ImageTool {
         });
         Thread reader = new Thread(() -> {
             StringBuilder chunk = new StringBuilder();
-            try (var in = p.getInputStream()) {
+            try (var in = new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)) {
                 int c;
                 while ((c = in.read()) >= 0) {
                     if (c == '\r' || c == '\n') {
-                        var m = PROGRESS.matcher(chunk);
-                        if (m.find()) {
-                            progress.accept(Double.parseDouble(m.group(1)) / 100.0);
+                        if (chunk.length() > 0) {
+                            lines.accept(chunk.toString());
                         }
                         chunk.setLength(0);
                     } else {
@@ -371,23 +388,26 @@ public class ImageTool {
             } catch (IOException e) {
                 // the process ended
             }
-        }, "qemu-img-progress");
+        }, argv.get(0) + "-output");
         reader.setDaemon(true);
         reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         try {
             while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
-                if (cancelled.getAsBoolean()) {
+                boolean stop = cancelled.getAsBoolean();
+                if (stop || System.nanoTime() > deadline) {
                     p.destroy();
                     if (!p.waitFor(10, TimeUnit.SECONDS)) {
                         p.destroyForcibly();
                         p.waitFor();
                     }
-                    throw new Cancelled();
+                    throw stop ? new Cancelled()
+                            : new ImageToolException(argv.get(0) + " did not finish in " + timeoutSeconds + " s");
                 }
             }
-            reader.join(1000);
+            reader.join(2000);
             if (p.exitValue() != 0) {
-                throw new ImageToolException(String.join(" ", argv.subList(0, 2)) + " failed: "
+                throw new ImageToolException(String.join(" ", argv.subList(0, Math.min(2, argv.size()))) + " failed: "
                         + new String(err.join(), StandardCharsets.UTF_8).strip());
             }
         } catch (InterruptedException e) {
