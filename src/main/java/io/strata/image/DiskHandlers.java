@@ -101,13 +101,10 @@ public final class DiskHandlers {
             if (!snaps.isEmpty() && !ctx.flag("confirmLoss")) {
                 throw new JobFailure(vm + " has snapshots now; ask again with confirmLoss");
             }
-            java.nio.file.Path old = java.nio.file.Path.of(disk.file());
-            String name = old.getFileName().toString();
-            String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
             String ext = format.equals("raw") ? "img" : "qcow2";
-            String target = old.resolveSibling(stem + "." + ext).toString();
+            String target = ImageTool.sibling(disk.file(), ext);
             if (images.exists(target)) {
-                target = old.resolveSibling(stem + "." + java.time.Instant.now().getEpochSecond() + "." + ext).toString();
+                target = ImageTool.sibling(disk.file(), java.time.Instant.now().getEpochSecond() + "." + ext);
             }
             String to = target;
             ctx.log("writing " + to + " (" + format + ") beside " + disk.file() + " (" + disk.format() + ")");

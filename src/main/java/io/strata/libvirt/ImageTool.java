@@ -293,6 +293,15 @@ public class ImageTool {
         }
     }
 
+    /** {@code /dir/disk.qcow2} → {@code /dir/disk.<suffix>}: libvirt's own naming, beside the file. */
+    public static String sibling(String file, String suffix) {
+        java.nio.file.Path p = java.nio.file.Path.of(file);
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return p.resolveSibling(stem + "." + suffix).toString();
+    }
+
     public boolean exists(String file) {
         return java.nio.file.Files.exists(java.nio.file.Path.of(file));
     }

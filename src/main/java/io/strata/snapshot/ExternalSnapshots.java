@@ -1,6 +1,5 @@
 package io.strata.snapshot;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,22 +60,13 @@ public class ExternalSnapshots {
                     throw new TopologyRefused("disk " + disk.target() + " is " + disk.format()
                             + "; external snapshots are taken of qcow2 and raw disks only");
                 }
-                out.put(disk.target(), sibling(disk.file(), name));
+                out.put(disk.target(), ImageTool.sibling(disk.file(), name));
             }
         }
         if (out.isEmpty()) {
             throw new TopologyRefused(d.name() + " has no file-backed disk to snapshot");
         }
         return out;
-    }
-
-    /** {@code /dir/disk.qcow2} → {@code /dir/disk.<suffix>}: libvirt's own naming, beside the disk. */
-    static String sibling(String file, String suffix) {
-        Path p = Path.of(file);
-        String name = p.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        return p.resolveSibling(stem + "." + suffix).toString();
     }
 
     /** The checks a create request gets before it is queued (and the job again before it acts). */
@@ -262,10 +252,10 @@ public class ExternalSnapshots {
     /** {@code <image w/o extension>.<epoch seconds>}, the next free second when two reverts meet. */
     private String freeName(String image) {
         long t = Instant.now().getEpochSecond();
-        while (images.exists(sibling(image, Long.toString(t)))) {
+        while (images.exists(ImageTool.sibling(image, Long.toString(t)))) {
             t++;
         }
-        return sibling(image, Long.toString(t));
+        return ImageTool.sibling(image, Long.toString(t));
     }
 
     private String startIfAsked(JobContext ctx, boolean start, String result) {

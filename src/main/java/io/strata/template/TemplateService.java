@@ -165,15 +165,18 @@ public class TemplateService {
 
     public List<TemplateView> list(Caller c) {
         List<Template> all = QuarkusTransaction.requiringNew().call(() -> Template.<Template>list("order by host, name"));
+        // Each VM's chains are read once for all templates, not once per template.
+        Map<String, List<String>> chainFilesByVm = chainFiles(QuarkusTransaction.requiringNew().call(() -> Vm.<Vm>listAll()));
         List<TemplateView> out = new ArrayList<>();
         for (Template t : all) {
-            out.add(view(t, c.seesAllVms()));
+            out.add(view(t, chainFilesByVm, c.seesAllVms()));
         }
         return out;
     }
 
     public TemplateView get(Caller c, String host, String name) {
-        return view(require(c, "template.read", host, name), c.seesAllVms());
+        Template t = require(c, "template.read", host, name);
+        return view(t, chainFiles(QuarkusTransaction.requiringNew().call(() -> Vm.<Vm>list("host", host))), c.seesAllVms());
     }
 
     public Template require(Caller c, String action, String host, String name) {
@@ -182,15 +185,25 @@ public class TemplateService {
                 .orElseThrow(() -> refusals.refuse(c, action, host + "/" + name, 404, "no template " + name + " on host " + host));
     }
 
-    /** Thin dependents from the inventory cache: VMs whose disk chains read a template image. */
-    private TemplateView view(Template t, boolean namesVisible) {
+    /** host/name → every file of the VM's cached disk chains. */
+    private Map<String, List<String>> chainFiles(List<Vm> vms) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Vm vm : vms) {
+            out.put(vm.host + "/" + vm.name, views.disks(vm).stream().flatMap(d -> d.chain().stream().map(i -> i.file())).toList());
+        }
+        return out;
+    }
+
+    /** Thin dependents from the inventory cache: VMs (host/name → chain files) that read a template image. */
+    private TemplateView view(Template t, Map<String, List<String>> chainFilesByVm, boolean namesVisible) {
         List<String> files = t.diskList().stream().map(Template.Disk::file).toList();
         List<String> dependents = new ArrayList<>();
-        for (Vm vm : QuarkusTransaction.requiringNew().call(() -> Vm.<Vm>list("host", t.host))) {
-            if (views.disks(vm).stream().anyMatch(d -> d.chain().stream().anyMatch(i -> files.contains(i.file())))) {
-                dependents.add(vm.name);
+        String prefix = t.host + "/";
+        chainFilesByVm.forEach((vm, chain) -> {
+            if (vm.startsWith(prefix) && chain.stream().anyMatch(files::contains)) {
+                dependents.add(vm.substring(prefix.length()));
             }
-        }
+        });
         return new TemplateView(t.host, t.name, t.sourceVm, t.diskList(), t.virtualBytes(), t.bytes(), t.sealedAt,
                 t.operations, t.os, t.createdBy, namesVisible ? dependents : List.of(dependents.size() + " VM(s)"));
     }
