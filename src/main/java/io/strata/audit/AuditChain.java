@@ -26,7 +26,7 @@ final class AuditChain {
         field(b, e.jobId == null ? null : e.jobId.toString());
         field(b, e.outcome.name());
         field(b, e.details);
-        return io.strata.web.Digests.sha256Hex(b.toString());
+        return io.strata.kernel.Digests.sha256Hex(b.toString());
     }
 
     /** Length-prefixed, so no choice of field values can make two different events hash alike. */

@@ -10,7 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
-import io.strata.auth.Caller;
+import io.strata.kernel.Caller;
 
 /**
  * Appends hash-chained events. Appends are serialised by a transaction-scoped advisory lock, so

@@ -12,8 +12,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.strata.auth.Caller;
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.Caller;
+import io.strata.kernel.CurrentCaller;
 
 @Path("/audit")
 @Produces(MediaType.TEXT_HTML)

@@ -9,9 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.strata.auth.Caller;
-import io.strata.web.InputRules;
-import io.strata.web.Refusals;
+import io.strata.kernel.Caller;
+import io.strata.kernel.InputRules;
+import io.strata.audit.Refusals;
 
 /** Searches the audit log: actor, VM, action, outcome, time range; newest first. */
 @ApplicationScoped

@@ -16,8 +16,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
-import io.strata.web.ErrorMappers;
+import io.strata.kernel.Refused;
 import io.vertx.ext.web.RoutingContext;
+import io.strata.kernel.Caller;
 
 /**
  * Audits what happens before any resource runs: form logins (success and failure), failed HTTP
@@ -75,7 +76,7 @@ public class AccessAudit {
             }
             return;
         }
-        if (status == 403 && rc.get(ErrorMappers.AUDITED) == null) {
+        if (status == 403 && rc.get(Refused.AUDITED_MARK) == null) {
             String user = rc.user() != null && rc.user().principal() != null
                     ? rc.user().principal().getString("username", "unknown") : "unknown";
             var identity = rc.<io.quarkus.security.identity.SecurityIdentity>get(
@@ -105,7 +106,7 @@ public class AccessAudit {
             String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             String user = colon < 0 ? decoded : decoded.substring(0, colon);
-            return io.strata.web.InputRules.printable(user);
+            return io.strata.kernel.InputRules.printable(user);
         } catch (IllegalArgumentException e) {
             return "unreadable";
         }

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.strata.kernel.Roles;
 
 /**
  * Creates the first account, {@code admin}, when there is no admin yet. Its password is

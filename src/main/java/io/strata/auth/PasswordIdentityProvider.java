@@ -45,7 +45,7 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             AuthenticationRequestContext context) {
         String user = request.getUsername();
         String password = new String(request.getPassword().getPassword());
-        String key = user + "\u0000" + io.strata.web.Digests.sha256Hex(password);
+        String key = user + "\u0000" + io.strata.kernel.Digests.sha256Hex(password);
         Verified hit = verified.get(key);
         if (hit != null && hit.until().isAfter(Instant.now())) {
             return Uni.createFrom().item(hit.identity());

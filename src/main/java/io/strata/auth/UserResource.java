@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import io.strata.kernel.CurrentCaller;
 
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)

@@ -9,7 +9,9 @@ import jakarta.transaction.Transactional;
 
 import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
-import io.strata.web.Refusals;
+import io.strata.audit.Refusals;
+import io.strata.kernel.Roles;
+import io.strata.kernel.Caller;
 
 /** Account administration, shared by the API and the admin page. */
 @ApplicationScoped
@@ -47,7 +49,7 @@ public class Users {
         }
     }
 
-    private io.strata.web.Refused taken(Caller c, String username) {
+    private io.strata.kernel.Refused taken(Caller c, String username) {
         return refusals.refuse(c, "user.create", username, 409, "a user named " + username + " already exists");
     }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,13 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.StartupEvent;
+import io.strata.audit.AuditLog;
+import io.strata.audit.Outcome;
+import io.strata.audit.Refusals;
+import io.strata.kernel.Caller;
 import io.strata.libvirt.LibvirtGateway;
 
 /**
@@ -35,7 +42,13 @@ public class HostRegistry {
     @Inject
     LibvirtGateway gateway;
     @Inject
-    io.strata.audit.AuditLog audit;
+    AuditLog audit;
+    @Inject
+    Refusals refusals;
+
+    /** Transports Strata accepts; no query string, since ?command=, ?socket=, ?keyfile= change what runs. */
+    static final Pattern ALLOWED_URI = Pattern.compile(
+            "(qemu|qemu\\+ssh|qemu\\+tls)://([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]*(:[0-9]{1,5})?/(system|session)|test:///default");
 
     @Transactional
     void onStart(@Observes @Priority(10) StartupEvent ev) {
@@ -59,10 +72,16 @@ public class HostRegistry {
      * Adds a host or changes its URI, audited in the same transaction; the gateway learns of it
      * only after the commit.
      */
-    public Host add(io.strata.auth.Caller c, String name, String uri) {
-        Host h = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+    public Host add(Caller c, String name, String uri) {
+        refusals.requireName(c, "host.add", name, "host name", name);
+        if (uri == null || !ALLOWED_URI.matcher(uri).matches()) {
+            throw refusals.refuse(c, "host.add", name, 400, "uri must be qemu:///system, "
+                    + "qemu+ssh://[user@]host[:port]/system, qemu+tls://host/system or test:///default, without a "
+                    + "query string (it could name a program to run)");
+        }
+        Host h = QuarkusTransaction.requiringNew().call(() -> {
             Host saved = store(name, uri);
-            audit.record(c, "host.add", name, null, io.strata.audit.Outcome.SUCCESS, uri);
+            audit.record(c, "host.add", name, null, Outcome.SUCCESS, uri);
             return saved;
         });
         gateway.register(name, uri);
@@ -92,7 +111,7 @@ public class HostRegistry {
 
     @Transactional
     public List<Host> all() {
-        return Host.listAll(io.quarkus.panache.common.Sort.by("name"));
+        return Host.listAll(Sort.by("name"));
     }
 
     @Transactional

@@ -15,8 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.strata.auth.Caller;
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.Caller;
+import io.strata.kernel.CurrentCaller;
 
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
-import io.strata.auth.Caller;
+import io.strata.kernel.Caller;
 
 /**
  * The job table: enqueue (job row + audit event in one transaction), claim, progress, finish,

@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.strata.libvirt.LibvirtFailure;
+import io.strata.kernel.HostFailure;
 
 /**
  * This node's worker threads. Each loops: claim a job (short transaction), run its handler with no
@@ -160,7 +160,7 @@ public class JobWorkers {
                 state = JobState.CANCELLED;
                 error = e.getMessage();
                 ctx.log(error);
-            } catch (JobFailure | LibvirtFailure e) {
+            } catch (HostFailure e) {
                 state = JobState.FAILED;
                 error = e.getMessage();
                 ctx.log("failed: " + error);

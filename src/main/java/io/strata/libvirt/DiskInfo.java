@@ -1,6 +1,7 @@
 package io.strata.libvirt;
 
 import java.util.List;
+import io.strata.imagetool.ImageInfo;
 
 /**
  * One disk of a domain as the domain XML names it, with its image chain (top first) as qemu-img

@@ -1,10 +1,12 @@
 package io.strata.libvirt;
 
+import io.strata.kernel.HostFailure;
+
 /**
  * A libvirt error turned into something a user can act on. {@link Kind} tells the API layer which
  * HTTP status fits; the message is libvirt's own, prefixed with what Strata was doing.
  */
-public class LibvirtFailure extends RuntimeException {
+public class LibvirtFailure extends HostFailure {
 
     public enum Kind { NOT_FOUND, CONFLICT, HOST_UNAVAILABLE, FAILED }
 

@@ -19,6 +19,9 @@ import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import io.strata.imagetool.ImageTool;
+import io.strata.imagetool.ImageToolException;
+import io.strata.imagetool.ImageInfo;
 
 /**
  * The only door to libvirt. One shared connection per host (libvirt connections are thread-safe),

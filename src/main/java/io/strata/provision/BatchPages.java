@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.CurrentCaller;
 import io.strata.job.Job;
 
 /** A provisioning batch: one row per VM with its job's state; reloads while jobs run. */

@@ -7,7 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
 
 @Path("/vms/{host}/{vm}/flatten")

@@ -10,7 +10,7 @@ import jakarta.inject.Inject;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.auth.AppUser;
-import io.strata.auth.Caller;
+import io.strata.kernel.Caller;
 import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
@@ -23,8 +23,8 @@ import io.strata.template.TemplateService;
 import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
 import io.strata.vm.VmViews;
-import io.strata.web.InputRules;
-import io.strata.web.Refusals;
+import io.strata.kernel.InputRules;
+import io.strata.audit.Refusals;
 
 /**
  * Provisioning requests: one VM or a batch from a template, thin or full clone, within the

@@ -12,9 +12,9 @@ import java.util.Set;
 
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
-import io.strata.libvirt.ImageInfo;
-import io.strata.libvirt.ImageTool;
-import io.strata.libvirt.ImageToolException;
+import io.strata.imagetool.ImageInfo;
+import io.strata.imagetool.ImageTool;
+import io.strata.imagetool.ImageToolException;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.SnapshotDisk;
 import io.strata.libvirt.SnapshotInfo;

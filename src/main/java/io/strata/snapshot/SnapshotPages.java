@@ -10,8 +10,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.strata.auth.Caller;
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.Caller;
+import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
 
 /** The snapshot forms of the VM page; each queues a job and sends the browser to it. */

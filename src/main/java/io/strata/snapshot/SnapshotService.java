@@ -9,21 +9,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.strata.auth.Caller;
+import io.strata.kernel.Caller;
 import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
 import io.strata.job.JobService;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
-import io.strata.libvirt.ImageTool;
+import io.strata.imagetool.ImageTool;
 import io.strata.libvirt.SnapshotKind;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.SnapshotInfo;
 import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
-import io.strata.web.InputRules;
-import io.strata.web.Refusals;
+import io.strata.kernel.InputRules;
+import io.strata.audit.Refusals;
+import io.strata.vm.SnapshotRecord;
 
 /**
  * Snapshot requests, shared by the API and the pages: authorise, validate against the host's

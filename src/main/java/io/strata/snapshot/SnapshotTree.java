@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.strata.kernel.Ages;
+import io.strata.vm.SnapshotRecord;
 
 /** Builds the parent/child tree of a VM's snapshots, and a flat, indented form for pages. */
 public final class SnapshotTree {
@@ -46,7 +48,7 @@ public final class SnapshotTree {
     private static SnapshotNode build(SnapshotRecord r, Map<String, List<SnapshotRecord>> children,
             Map<String, String> marks, Instant now) {
         long age = Math.max(0, Duration.between(r.createdAt, now).getSeconds());
-        SnapshotNode n = new SnapshotNode(r.name, r.kind.toLowerCase(), r.parent, r.createdAt, age, humanAge(age),
+        SnapshotNode n = new SnapshotNode(r.name, r.kind.toLowerCase(), r.parent, r.createdAt, age, Ages.human(age),
                 r.description, r.state, r.current, r.files == null ? List.of() : List.of(r.files.split("\n")),
                 r.overlayBytes, marks.get(r.name), List.of());
         for (SnapshotRecord c : children.getOrDefault(r.name, List.of())) {
@@ -78,18 +80,5 @@ public final class SnapshotTree {
         for (SnapshotNode c : n.children()) {
             walk(c, depth + 1, rows);
         }
-    }
-
-    public static String humanAge(long seconds) {
-        if (seconds < 60) {
-            return seconds + " s";
-        }
-        if (seconds < 3600) {
-            return seconds / 60 + " min";
-        }
-        if (seconds < 86400) {
-            return seconds / 3600 + " h " + (seconds % 3600) / 60 + " min";
-        }
-        return seconds / 86400 + " d " + (seconds % 86400) / 3600 + " h";
     }
 }

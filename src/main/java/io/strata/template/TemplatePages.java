@@ -17,9 +17,8 @@ import jakarta.ws.rs.core.Response;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
-import io.strata.provision.ProvisionService;
 
 /** The template catalogue and its forms: provision (thin, clone, bulk), delete, and sealing from a VM page. */
 @Path("/")
@@ -34,8 +33,6 @@ public class TemplatePages {
     @Inject
     TemplateService templates;
     @Inject
-    ProvisionService provisioning;
-    @Inject
     CurrentCaller caller;
 
     @GET
@@ -44,18 +41,6 @@ public class TemplatePages {
     public TemplateInstance list() {
         var c = caller.get();
         return Templates.list(templates.list(c), c.actsOnAllVms(), c.mayChangeVms());
-    }
-
-    @POST
-    @Path("templates/{template}/provision")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response provision(@PathParam("template") String template, @FormParam("host") String host,
-            @FormParam("name") String name, @FormParam("count") Integer count, @FormParam("method") String method,
-            @FormParam("hostname") String hostname, @FormParam("sshKey") String sshKey, @FormParam("start") String start) {
-        boolean many = count != null && count > 1;
-        ProvisionService.Accepted a = provisioning.provision(caller.get(), template, new ProvisionService.Request(host,
-                many ? null : name, many ? name : null, count, method, blankToNull(hostname), blankToNull(sshKey), start != null));
-        return Response.seeOther(java.net.URI.create("/batches/" + a.batchId())).build();
     }
 
     @POST

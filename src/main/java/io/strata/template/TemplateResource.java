@@ -1,15 +1,12 @@
 package io.strata.template;
 
 import java.util.List;
-import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -20,9 +17,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
-import io.strata.provision.ProvisionService;
 
 @Path("/api/templates")
 @Produces(MediaType.APPLICATION_JSON)
@@ -32,8 +28,6 @@ public class TemplateResource {
 
     @Inject
     TemplateService templates;
-    @Inject
-    ProvisionService provisioning;
     @Inject
     CurrentCaller caller;
 
@@ -55,17 +49,5 @@ public class TemplateResource {
     @Operation(summary = "Delete a template without thin dependents (a job; operators, admins)")
     public Response delete(@PathParam("template") String name, @QueryParam("host") @DefaultValue("local") String host) {
         return JobAccepted.response(templates.delete(caller.get(), host, name));
-    }
-
-    @POST
-    @Path("/{template}/provision")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Provision VMs from a template: {name | namePattern, count, method: thin|clone, hostname,"
-            + " sshKey, start, host} → 202 with the batch and its job ids")
-    public Response provision(@PathParam("template") String name, ProvisionService.Request body) {
-        ProvisionService.Request r = body == null ? new ProvisionService.Request(null, null, null, null, null, null, null, null) : body;
-        ProvisionService.Accepted a = provisioning.provision(caller.get(), name, r);
-        return Response.status(202).entity(Map.of("batchId", a.batchId(), "jobIds", a.jobIds(), "names", a.names(),
-                "href", "/api/batches/" + a.batchId())).build();
     }
 }

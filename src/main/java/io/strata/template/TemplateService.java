@@ -10,20 +10,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.strata.auth.Caller;
+import io.strata.kernel.Caller;
 import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
 import io.strata.job.JobService;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
-import io.strata.libvirt.GuestTools;
+import io.strata.imagetool.GuestTools;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
 import io.strata.vm.VmViews;
-import io.strata.web.InputRules;
-import io.strata.web.Refusals;
+import io.strata.kernel.InputRules;
+import io.strata.audit.Refusals;
 
 /**
  * Template requests: make one from a shut-off VM (operators, admins), list the catalogue, delete

@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
 
 /** Sealing a VM into a template (its own class: JAX-RS picks the most specific class path first). */

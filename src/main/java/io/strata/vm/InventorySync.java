@@ -24,7 +24,7 @@ import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtFailure;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.SnapshotInfo;
-import io.strata.snapshot.SnapshotRecord;
+import io.strata.vm.SnapshotRecord;
 
 /**
  * Copies libvirt's view of domains and snapshots into the cache tables: after every job, on

@@ -7,10 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.strata.auth.Caller;
+import io.strata.kernel.Caller;
 import io.strata.host.HostRegistry;
 import io.strata.libvirt.LibvirtFailure;
-import io.strata.web.Refusals;
+import io.strata.audit.Refusals;
 
 /**
  * Who may see and act on which VM. A VM the caller may not see does not exist for them (404),
@@ -27,11 +27,11 @@ public class VmAccess {
     Refusals refusals;
 
     public boolean canSee(Caller c, Vm vm) {
-        return c.seesAllVms() || (c.has(io.strata.auth.Roles.USER) && c.name().equals(vm.owner));
+        return c.seesAllVms() || (c.has(io.strata.kernel.Roles.USER) && c.name().equals(vm.owner));
     }
 
     public boolean canChange(Caller c, Vm vm) {
-        return c.actsOnAllVms() || (c.has(io.strata.auth.Roles.USER) && c.name().equals(vm.owner));
+        return c.actsOnAllVms() || (c.has(io.strata.kernel.Roles.USER) && c.name().equals(vm.owner));
     }
 
     public List<Vm> visibleOn(Caller c, String host) {
@@ -76,7 +76,7 @@ public class VmAccess {
             return cached.get();
         }
         // Perhaps defined since the last sync: ask libvirt before saying no.
-        if (io.strata.web.InputRules.nameProblem("name", name) == null) {
+        if (io.strata.kernel.InputRules.nameProblem("name", name) == null) {
             try {
                 Vm fresh = sync.syncVm(host, name);
                 if (fresh != null) {
@@ -92,6 +92,6 @@ public class VmAccess {
     }
 
     private static String notFound(String host, String name) {
-        return "no VM named " + io.strata.web.InputRules.printable(name) + " on host " + host;
+        return "no VM named " + io.strata.kernel.InputRules.printable(name) + " on host " + host;
     }
 }

@@ -17,8 +17,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.strata.auth.Caller;
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.Caller;
+import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
 
 @Path("/api/hosts/{host}")

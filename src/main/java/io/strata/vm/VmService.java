@@ -7,13 +7,14 @@ import jakarta.inject.Inject;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.auth.AppUser;
-import io.strata.auth.Caller;
-import io.strata.auth.Roles;
+import io.strata.kernel.Caller;
+import io.strata.kernel.Roles;
 import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
 import io.strata.job.JobService;
-import io.strata.web.Refusals;
+import io.strata.libvirt.LibvirtGateway;
+import io.strata.audit.Refusals;
 
 /** VM-level requests shared by the API and the pages: refresh from libvirt, assign an owner. */
 @ApplicationScoped
@@ -26,7 +27,9 @@ public class VmService {
     @Inject
     JobService jobs;
     @Inject
-    io.strata.libvirt.LibvirtGateway gateway;
+    LibvirtGateway gateway;
+    @Inject
+    SealedTemplates sealed;
 
     public Job syncVm(Caller c, String host, String vm) {
         // A sync job takes the VM's one active-job slot: only those who may change the VM may ask.
@@ -48,7 +51,7 @@ public class VmService {
         String action = JobKind.VM_START.action;
         String target = host + "/" + vmName;
         refusals.requireName(c, action, target, "VM name", vmName);
-        if (QuarkusTransaction.requiringNew().call(() -> io.strata.template.Template.find(host, vmName).isPresent())) {
+        if (sealed.isSealed(host, vmName)) {
             throw refusals.refuse(c, action, target, 409, vmName + " is a sealed template and cannot be started;"
                     + " provision a VM from it instead");
         }

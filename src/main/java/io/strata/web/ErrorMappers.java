@@ -12,14 +12,13 @@ import io.quarkus.qute.Template;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.strata.job.JobConflict;
 import io.strata.libvirt.LibvirtFailure;
+import io.strata.kernel.Refused;
 
 /**
  * Every error leaves as JSON {status, error, message} for /api and as a page for browsers. The
  * request is marked so the access auditor does not record an already audited refusal twice.
  */
 public class ErrorMappers {
-
-    public static final String AUDITED = "strata.audited";
 
     @Inject
     CurrentVertxRequest request;
@@ -62,7 +61,7 @@ public class ErrorMappers {
 
     private void markAudited() {
         if (request.getCurrent() != null) {
-            request.getCurrent().put(AUDITED, Boolean.TRUE);
+            request.getCurrent().put(Refused.AUDITED_MARK, Boolean.TRUE);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.strata.web;
 
+import io.strata.kernel.Ages;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -36,7 +38,7 @@ public class TemplateExtensions {
         if (t == null) {
             return "";
         }
-        return io.strata.snapshot.SnapshotTree.humanAge(Math.max(0, Duration.between(t, Instant.now()).getSeconds())) + " ago";
+        return Ages.human(Math.max(0, Duration.between(t, Instant.now()).getSeconds())) + " ago";
     }
 
     static String indent(int depth) {

@@ -5,7 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.strata.auth.Roles;
+import io.strata.kernel.Roles;
 
 /** The logged-in user, for the page layout ({@code inject:whoami}). */
 @Named("whoami")

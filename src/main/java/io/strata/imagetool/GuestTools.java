@@ -1,4 +1,4 @@
-package io.strata.libvirt;
+package io.strata.imagetool;
 
 import java.util.ArrayList;
 import java.util.List;

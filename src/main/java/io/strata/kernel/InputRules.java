@@ -1,4 +1,4 @@
-package io.strata.web;
+package io.strata.kernel;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package io.strata.image;
+package io.strata.disk;
 
 import java.util.List;
 import java.util.Map;
@@ -6,7 +6,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.strata.auth.Caller;
+import io.strata.kernel.Caller;
 import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
@@ -14,7 +14,7 @@ import io.strata.job.JobService;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.vm.VmAccess;
-import io.strata.web.Refusals;
+import io.strata.audit.Refusals;
 
 /** A VM's disks and their image chains, read live, and the disk-check job. */
 @ApplicationScoped
@@ -46,7 +46,7 @@ public class DiskService {
         refusals.requireName(c, action, t, "disk target", target);
         if (!"raw".equals(format) && !"qcow2".equals(format)) {
             throw refusals.refuse(c, action, t, 400, "format must be \"raw\" or \"qcow2\", not \""
-                    + io.strata.web.InputRules.printable(format == null ? "" : format) + "\"");
+                    + io.strata.kernel.InputRules.printable(format == null ? "" : format) + "\"");
         }
         io.strata.libvirt.DomainSummary d = gateway.describe(host, vm);
         DiskInfo disk = d.disks().stream().filter(x -> target.equals(x.target())).findFirst()

@@ -1,4 +1,4 @@
-package io.strata.auth;
+package io.strata.kernel;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package io.strata.image;
+package io.strata.disk;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +12,9 @@ import io.strata.job.JobHandler;
 import io.strata.job.JobKind;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
-import io.strata.libvirt.ImageCheck;
-import io.strata.libvirt.ImageInfo;
-import io.strata.libvirt.ImageTool;
+import io.strata.imagetool.ImageCheck;
+import io.strata.imagetool.ImageInfo;
+import io.strata.imagetool.ImageTool;
 import io.strata.libvirt.LibvirtGateway;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.strata.vm;
+package io.strata.web;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +17,8 @@ import jakarta.ws.rs.core.Response;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.strata.auth.Caller;
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.Caller;
+import io.strata.kernel.CurrentCaller;
 import io.strata.host.Host;
 import io.strata.host.HostRegistry;
 import io.strata.job.Job;
@@ -26,6 +26,11 @@ import io.strata.job.JobAccepted;
 import io.strata.job.JobQueries;
 import io.strata.snapshot.SnapshotService;
 import io.strata.snapshot.SnapshotTree;
+import io.strata.vm.VmService;
+import io.strata.vm.VmAccess;
+import io.strata.vm.VmView;
+import io.strata.vm.VmViews;
+import io.strata.vm.Vm;
 
 @Path("/vms")
 @Produces(MediaType.TEXT_HTML)

@@ -1,4 +1,4 @@
-package io.strata.libvirt;
+package io.strata.imagetool;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

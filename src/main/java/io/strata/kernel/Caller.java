@@ -1,4 +1,4 @@
-package io.strata.auth;
+package io.strata.kernel;
 
 import java.util.Set;
 import java.util.TreeSet;

@@ -1,4 +1,4 @@
-package io.strata.libvirt;
+package io.strata.imagetool;
 
 /** The outcome of {@code qemu-img check} on one image. */
 public record ImageCheck(String file, String format, boolean clean, long corruptions, long leaks, long checkErrors,

@@ -1,4 +1,4 @@
-package io.strata.auth;
+package io.strata.web;
 
 import java.net.URI;
 import java.util.HashSet;
@@ -19,6 +19,10 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.strata.host.Host;
 import io.strata.host.HostRegistry;
+import io.strata.auth.AppUser;
+import io.strata.auth.Users;
+import io.strata.kernel.Roles;
+import io.strata.kernel.CurrentCaller;
 
 @Path("/admin")
 @RolesAllowed("admin")
@@ -35,8 +39,6 @@ public class AdminPages {
     HostRegistry hosts;
     @Inject
     CurrentCaller caller;
-    @Inject
-    io.strata.host.HostResource hostApi;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -57,7 +59,7 @@ public class AdminPages {
     @Path("/hosts")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response addHost(@FormParam("name") String name, @FormParam("uri") String uri) {
-        hostApi.add(new io.strata.host.HostResource.NewHost(name, uri));
+        hosts.add(caller.get(), name, uri);
         return Response.seeOther(URI.create("/admin")).build();
     }
 }

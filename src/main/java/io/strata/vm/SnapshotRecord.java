@@ -1,4 +1,4 @@
-package io.strata.snapshot;
+package io.strata.vm;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.strata.libvirt;
+package io.strata.imagetool;
 
 /** One image of a backing chain, as {@code qemu-img info --backing-chain} reports it. */
 public record ImageInfo(String file, String format, long virtualSize, long actualSize, String backingFile,

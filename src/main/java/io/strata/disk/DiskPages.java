@@ -1,4 +1,4 @@
-package io.strata.image;
+package io.strata.disk;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -7,7 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
 
 /** The disk forms of the VM page. */

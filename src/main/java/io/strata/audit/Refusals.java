@@ -1,11 +1,13 @@
-package io.strata.web;
+package io.strata.audit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
-import io.strata.auth.Caller;
+import io.strata.kernel.Caller;
+import io.strata.kernel.Refused;
+import io.strata.kernel.InputRules;
 
 /** Audits a refusal in its own transaction, then hands back the exception to throw. */
 @ApplicationScoped

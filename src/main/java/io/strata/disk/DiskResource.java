@@ -1,4 +1,4 @@
-package io.strata.image;
+package io.strata.disk;
 
 import java.util.List;
 
@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.strata.auth.CurrentCaller;
+import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
 import io.strata.libvirt.DiskInfo;
 

@@ -1,4 +1,4 @@
-package io.strata.image;
+package io.strata.disk;
 
 import static io.strata.support.Api.as;
 import static io.strata.support.Api.awaitJob;
