@@ -86,10 +86,16 @@ public final class DiskHandlers {
         }
 
         @Override
+        public Class<DiskConvertPayload> payloadType() {
+            return DiskConvertPayload.class;
+        }
+
+        @Override
         public String run(JobContext ctx) {
             String host = ctx.host();
             String vm = ctx.vm();
-            String format = ctx.param("format");
+            DiskConvertPayload payload = ctx.payload(DiskConvertPayload.class);
+            String format = payload.format();
             DomainSummary d = gateway.describe(host, vm);
             DiskInfo disk = d.disks().stream().filter(x -> ctx.target().equals(x.target())).findFirst()
                     .orElseThrow(() -> new JobFailure(vm + " has no disk " + ctx.target() + " any more"));
@@ -98,7 +104,7 @@ public final class DiskHandlers {
                 throw new JobFailure(problem);
             }
             var snaps = gateway.snapshots(host, vm);
-            if (!snaps.isEmpty() && !ctx.flag("confirmLoss")) {
+            if (!snaps.isEmpty() && !payload.confirmLoss()) {
                 throw new JobFailure(vm + " has snapshots now; ask again with confirmLoss");
             }
             String ext = format.equals("raw") ? "img" : "qcow2";

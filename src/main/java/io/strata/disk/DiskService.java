@@ -15,6 +15,7 @@ import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.vm.VmAccess;
 import io.strata.audit.Refusals;
+import io.strata.job.JobPayload;
 
 /** A VM's disks and their image chains, read live, and the disk-check job. */
 @ApplicationScoped
@@ -69,7 +70,7 @@ public class DiskService {
             throw refusals.refuse(c, action, t, 409, disk.file() + " is also used by VM " + users);
         }
         return jobs.enqueue(c, new JobRequest(JobKind.DISK_CONVERT, host, vm, target,
-                Map.of("format", format, "confirmLoss", confirmLoss), disk.format() + " → " + format
+                new DiskConvertPayload(format, confirmLoss), disk.format() + " → " + format
                         + (internal.isEmpty() ? "" : ", dropping internal snapshots " + String.join(", ", internal))));
     }
 
@@ -100,6 +101,6 @@ public class DiskService {
         if (disk.file() == null || !"disk".equals(disk.device())) {
             throw refusals.refuse(c, action, t, 409, target + " is not a file-backed disk; there is no image to check");
         }
-        return jobs.enqueue(c, new JobRequest(JobKind.DISK_CHECK, host, vm, target, Map.of(), "qemu-img check of the chain"));
+        return jobs.enqueue(c, new JobRequest(JobKind.DISK_CHECK, host, vm, target, new JobPayload.None(), "qemu-img check of the chain"));
     }
 }

@@ -11,6 +11,8 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.ColumnTransformer;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** A row of the job table: the queue, the progress and the history of every change Strata makes. */
@@ -29,8 +31,12 @@ public class Job extends PanacheEntityBase {
     public String vm;
     /** What inside the VM the job works on (a snapshot name, a disk), if anything. */
     public String target;
-    /** JSON object of the kind's parameters. */
-    public String params;
+    /** The kind's typed payload as JSON (a jsonb column); see {@link JobPayload}. */
+    @ColumnTransformer(write = "cast(? as jsonb)")
+    public String payload;
+    /** The schema version the payload was written with ({@link JobHandler#payloadVersion()}). */
+    @Column(name = "payload_version")
+    public int payloadVersion;
     public int progress;
     @Column(name = "progress_text")
     public String progressText;

@@ -1,17 +1,15 @@
 package io.strata.job;
 
-import java.util.Map;
-
 /** What a handler sees of its job, and how it reports back. */
 public final class JobContext {
 
     private final Job job;
-    private final Map<String, Object> params;
+    private final JobPayload payload;
     private final JobService jobs;
 
-    JobContext(Job job, Map<String, Object> params, JobService jobs) {
+    JobContext(Job job, JobPayload payload, JobService jobs) {
         this.job = job;
-        this.params = params;
+        this.payload = payload;
         this.jobs = jobs;
     }
 
@@ -35,18 +33,13 @@ public final class JobContext {
         return job.actor;
     }
 
-    public String param(String name) {
-        Object v = params.get(name);
-        return v == null ? null : v.toString();
-    }
-
-    /** A parameter as stored (a list stays a list). */
-    public Object rawParam(String name) {
-        return params.get(name);
-    }
-
-    public boolean flag(String name) {
-        return Boolean.parseBoolean(param(name));
+    /** The job's typed data, as its handler declared it ({@link JobHandler#payloadType()}). */
+    public <P extends JobPayload> P payload(Class<P> type) {
+        if (!type.isInstance(payload)) {
+            throw new IllegalStateException("job " + job.id + " (" + job.kind + ") carries "
+                    + payload.getClass().getSimpleName() + ", not " + type.getSimpleName());
+        }
+        return type.cast(payload);
     }
 
     public void log(String line) {

@@ -6,7 +6,7 @@ public enum JobKind {
     SNAPSHOT_REVERT("snapshot.revert"),
     SNAPSHOT_DELETE("snapshot.delete"),
     /** Merge a VM's whole external chain back into its base images and clear its snapshot list. */
-    BLOCK_COMMIT("snapshot.merge-all"),
+    SNAPSHOT_MERGE_ALL("snapshot.merge-all"),
     DISK_CHECK("disk.check"),
     DISK_CONVERT("disk.convert"),
     TEMPLATE_CREATE("template.create"),

@@ -2,7 +2,6 @@ package io.strata.job;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,9 +11,6 @@ import jakarta.transaction.Transactional;
 
 import org.hibernate.exception.ConstraintViolationException;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.audit.AuditLog;
@@ -35,7 +31,7 @@ public class JobService {
     @Inject
     AuditLog audit;
     @Inject
-    ObjectMapper json;
+    JobHandlers handlers;
     @Inject
     JobSignal signal;
 
@@ -107,7 +103,8 @@ public class JobService {
         j.host = req.host();
         j.vm = req.vm();
         j.target = req.target();
-        j.params = toJson(req.params());
+        j.payload = handlers.write(req.kind(), req.payload());
+        j.payloadVersion = handlers.version(req.kind());
         j.actor = caller.name();
         j.actorRoles = caller.rolesText();
         j.sourceAddress = caller.source();
@@ -284,21 +281,5 @@ public class JobService {
             case INTERRUPTED -> Outcome.INTERRUPTED;
             default -> Outcome.FAILED;
         };
-    }
-
-    Map<String, Object> params(Job j) {
-        try {
-            return json.readValue(j.params, new TypeReference<Map<String, Object>>() { });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("job " + j.id + " has unreadable params", e);
-        }
-    }
-
-    private String toJson(Map<String, Object> params) {
-        try {
-            return json.writeValueAsString(params == null ? Map.of() : params);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

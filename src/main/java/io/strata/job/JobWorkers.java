@@ -53,25 +53,15 @@ public class JobWorkers {
     @Inject
     JobSignal signal;
     @Inject
-    @Any
-    Instance<JobHandler> handlerBeans;
+    JobHandlers handlers;
     @Inject
     Event<JobFinished> finished;
 
     /** This process's name in the job table's worker column: new at every start. */
     private final String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Map<JobKind, JobHandler> handlers = new EnumMap<>(JobKind.class);
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicInteger busy = new AtomicInteger();
     private ExecutorService pool;
-
-    /** Before any scheduled reap can run: a reaped job needs its handler to be reconciled. */
-    @jakarta.annotation.PostConstruct
-    void collectHandlers() {
-        for (JobHandler h : handlerBeans) {
-            handlers.put(h.kind(), h);
-        }
-    }
 
     void start(@Observes StartupEvent ev) {
         if (!enabled) {
@@ -141,7 +131,7 @@ public class JobWorkers {
 
     private void execute(long jobId) {
         Job job = jobs.find(jobId).orElseThrow();
-        JobHandler handler = handlers.get(job.kind);
+        JobHandler handler = handlers.of(job.kind);
         JobState state;
         String result = null;
         String error = null;
@@ -149,7 +139,7 @@ public class JobWorkers {
             state = JobState.FAILED;
             error = "this node has no handler for " + job.kind;
         } else {
-            JobContext ctx = new JobContext(job, jobs.params(job), jobs);
+            JobContext ctx = new JobContext(job, handlers.read(job), jobs);
             try {
                 ctx.log("started on " + nodeId + " (attempt " + job.attempts + ")");
                 ctx.checkCancelled();
@@ -204,11 +194,11 @@ public class JobWorkers {
         List<Job> stale = jobs.interruptStale(Instant.now().minus(staleAfter));
         for (Job j : stale) {
             LOG.warnf("job %d (%s on %s) interrupted: %s", j.id, j.kind, j.auditTarget(), j.error);
-            JobHandler handler = handlers.get(j.kind);
+            JobHandler handler = handlers.of(j.kind);
             String finding;
             try {
                 finding = handler == null ? "no handler to reconcile " + j.kind
-                        : handler.reconcile(new JobContext(j, jobs.params(j), jobs));
+                        : handler.reconcile(new JobContext(j, handlers.read(j), jobs));
             } catch (Exception e) {
                 finding = "reconciliation failed: " + e.getMessage() + "; inspect the host by hand";
             }

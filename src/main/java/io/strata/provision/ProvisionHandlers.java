@@ -48,11 +48,17 @@ public final class ProvisionHandlers {
         abstract boolean thin();
 
         @Override
+        public Class<ProvisionPayload> payloadType() {
+            return ProvisionPayload.class;
+        }
+
+        @Override
         public String run(JobContext ctx) {
             String host = ctx.host();
             String vm = ctx.vm();
-            Template t = QuarkusTransaction.requiringNew().call(() -> Template.find(host, ctx.param("template")))
-                    .orElseThrow(() -> new JobFailure("template " + ctx.param("template") + " is gone"));
+            ProvisionPayload payload = ctx.payload(ProvisionPayload.class);
+            Template t = QuarkusTransaction.requiringNew().call(() -> Template.find(host, payload.template()))
+                    .orElseThrow(() -> new JobFailure("template " + payload.template() + " is gone"));
             if (gateway.exists(host, vm)) {
                 throw new JobFailure("a VM named " + vm + " exists now; nothing was created");
             }
@@ -84,8 +90,8 @@ public final class ProvisionHandlers {
                     }
                     fileAndFormat.add(new String[] { d.target(), path, format });
                 }
-                String hostname = ctx.param("hostname");
-                String sshKey = ctx.param("sshKey");
+                String hostname = payload.hostname();
+                String sshKey = payload.sshKey();
                 if (hostname != null || sshKey != null) {
                     ctx.progress(80, "customising the new disk (virt-customize)");
                     guestTools.customize(new GuestTools.Image(fileAndFormat.get(0)[1], fileAndFormat.get(0)[2]), hostname,
@@ -99,7 +105,7 @@ public final class ProvisionHandlers {
                 ctx.progress(90, "defining " + vm);
                 gateway.define(host, definition(t, vm, fileAndFormat, ctx.actor()));
                 defined = true;
-                if (ctx.flag("start")) {
+                if (payload.start()) {
                     gateway.start(host, vm);
                 }
             } catch (RuntimeException e) {
@@ -114,7 +120,7 @@ public final class ProvisionHandlers {
                 throw e;
             }
             return "VM " + vm + " provisioned (" + (thin() ? "thin" : "full clone") + ") from " + t.name
-                    + (ctx.flag("start") ? ", started" : "");
+                    + (payload.start() ? ", started" : "");
         }
 
         /** The template's definition for the new VM: its name, new UUID and MACs (libvirt makes them), its disks, its owner. */
@@ -143,7 +149,7 @@ public final class ProvisionHandlers {
             if (gateway.exists(ctx.host(), ctx.vm())) {
                 return "VM " + ctx.vm() + " exists: it was defined before the worker stopped";
             }
-            Template t = QuarkusTransaction.requiringNew().call(() -> Template.find(ctx.host(), ctx.param("template"))).orElse(null);
+            Template t = QuarkusTransaction.requiringNew().call(() -> Template.find(ctx.host(), ctx.payload(ProvisionPayload.class).template())).orElse(null);
             List<String> removed = new ArrayList<>();
             if (t != null) {
                 List<Template.Disk> disks = t.diskList();

@@ -25,6 +25,7 @@ import io.strata.vm.VmAccess;
 import io.strata.vm.VmViews;
 import io.strata.kernel.InputRules;
 import io.strata.audit.Refusals;
+import io.strata.job.JobPayload;
 
 /**
  * Provisioning requests: one VM or a batch from a template, thin or full clone, within the
@@ -131,18 +132,9 @@ public class ProvisionService {
         JobKind kind = method.equals("thin") ? JobKind.PROVISION_THIN : JobKind.PROVISION_CLONE;
         List<JobRequest> requests = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put("template", t.name);
-            if (!hostnames.isEmpty()) {
-                params.put("hostname", hostnames.get(i));
-            }
-            if (sshKey != null) {
-                params.put("sshKey", sshKey);
-            }
-            if (Boolean.TRUE.equals(r.start())) {
-                params.put("start", true);
-            }
-            requests.add(new JobRequest(kind, host, names.get(i), t.name, params,
+            var payload = new ProvisionPayload(t.name, hostnames.isEmpty() ? null : hostnames.get(i), sshKey,
+                    Boolean.TRUE.equals(r.start()));
+            requests.add(new JobRequest(kind, host, names.get(i), t.name, payload,
                     method + " clone of " + t.name + " (batch " + b.id + ")", b.id));
         }
         // One transaction for the whole batch: every job is queued, or none.
@@ -197,7 +189,7 @@ public class ProvisionService {
         if (d.disks().stream().noneMatch(x -> x.chain().size() > 1)) {
             throw refusals.refuse(c, action, target, 409, vmName + " has no disk with a backing file: nothing to flatten");
         }
-        return jobs.enqueue(c, new JobRequest(JobKind.VM_FLATTEN, host, vmName, null, Map.of(),
+        return jobs.enqueue(c, new JobRequest(JobKind.VM_FLATTEN, host, vmName, null, new JobPayload.None(),
                 "copy the backing data into the VM's own disks"));
     }
 

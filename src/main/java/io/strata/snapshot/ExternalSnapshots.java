@@ -20,6 +20,7 @@ import io.strata.job.JobContext;
 import io.strata.job.JobFailure;
 import io.strata.libvirt.BlockJob;
 import io.strata.libvirt.DiskInfo;
+import io.strata.libvirt.DomainState;
 import io.strata.libvirt.DomainSummary;
 import io.strata.imagetool.ImageCheck;
 import io.strata.imagetool.ImageTool;
@@ -95,7 +96,8 @@ public class ExternalSnapshots {
         DomainSummary d = gateway.describe(host, vm);
         Map<String, String> overlays = checkCreate(d, gateway.snapshots(host, vm), name);
         boolean running = d.state().isActive();
-        boolean quiesce = ctx.flag("quiesce");
+        SnapshotPayloads.Create payload = ctx.payload(SnapshotPayloads.Create.class);
+        boolean quiesce = payload.quiesce();
         if (quiesce && !running) {
             throw new JobFailure("quiesce needs a running VM with the QEMU guest agent; " + vm + " is "
                     + d.state().label() + " (a shut-off VM's disks are consistent anyway: take it without quiesce)");
@@ -107,7 +109,7 @@ public class ExternalSnapshots {
         }
         List<String> others = d.disks().stream().filter(x -> !overlays.containsKey(x.target()))
                 .map(DiskInfo::target).toList();
-        boolean pause = ctx.flag("pause") && d.state().label().equals("running");
+        boolean pause = payload.pause() && d.state() == DomainState.RUNNING;
         ctx.progress(20, "creating overlays " + String.join(", ", overlays.values()));
         ctx.checkCancelled();
         if (pause) {
@@ -115,7 +117,7 @@ public class ExternalSnapshots {
             ctx.log("VM paused for the snapshot");
         }
         try {
-            gateway.createExternalSnapshot(host, vm, name, ctx.param("description"), overlays, others, quiesce);
+            gateway.createExternalSnapshot(host, vm, name, payload.description(), overlays, others, quiesce);
         } catch (LibvirtFailure e) {
             // libvirt's atomic create removes what it made; make sure no overlay of ours stays.
             if (!gateway.hasSnapshot(host, vm, name)) {
@@ -181,7 +183,7 @@ public class ExternalSnapshots {
         ChainLayout l = ChainLayout.read(gateway, images, host, vm);
         SnapshotInfo s = l.snapshot(ctx.target()).orElseThrow(() -> new JobFailure("snapshot " + ctx.target() + " is gone"));
         checkRevert(l, s, marks);
-        boolean start = ctx.flag("start");
+        boolean start = ctx.payload(SnapshotPayloads.Revert.class).start();
         if (gateway.revertsExternalSnapshots(host)) {
             ctx.log("the host's libvirt reverts external snapshots itself; using it");
             gateway.revertToSnapshot(host, vm, s.name());
@@ -441,8 +443,7 @@ public class ExternalSnapshots {
 
     /** The merge's optional speed limit in MiB/s (0: as fast as the storage goes). */
     private static long bandwidth(JobContext ctx) {
-        String b = ctx.param("bandwidthMiB");
-        return b == null ? 0 : Long.parseLong(b);
+        return ctx.payload(SnapshotPayloads.Merging.class).bandwidth();
     }
 
     private void markPartlyMerged(JobContext ctx, List<String> snapshots, String reason) {

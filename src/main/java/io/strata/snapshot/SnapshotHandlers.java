@@ -9,6 +9,7 @@ import io.strata.job.JobKind;
 import io.strata.libvirt.BlockJob;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.SnapshotKind;
 
 /** The snapshot job handlers: create, revert, delete (internal or external), and merge all. */
 public final class SnapshotHandlers {
@@ -16,8 +17,8 @@ public final class SnapshotHandlers {
     private SnapshotHandlers() {
     }
 
-    static boolean external(JobContext ctx) {
-        return "external".equals(ctx.param("kind"));
+    private static boolean external(SnapshotKind kind) {
+        return kind == SnapshotKind.EXTERNAL;
     }
 
     @ApplicationScoped
@@ -33,8 +34,14 @@ public final class SnapshotHandlers {
         }
 
         @Override
+        public Class<SnapshotPayloads.Create> payloadType() {
+            return SnapshotPayloads.Create.class;
+        }
+
+        @Override
         public String run(JobContext ctx) {
-            if (external(ctx)) {
+            var payload = ctx.payload(SnapshotPayloads.Create.class);
+            if (external(payload.kind())) {
                 return external.create(ctx);
             }
             String state = gateway.state(ctx.host(), ctx.vm()).label();
@@ -42,12 +49,12 @@ public final class SnapshotHandlers {
             ctx.log("VM is " + state + "; creating internal snapshot " + ctx.target()
                     + (state.equals("running") ? " with memory state" : " of the disks"));
             ctx.checkCancelled();
-            boolean pause = ctx.flag("pause") && state.equals("running");
+            boolean pause = payload.pause() && state.equals("running");
             if (pause) {
                 gateway.suspend(ctx.host(), ctx.vm());
             }
             try {
-                gateway.createInternalSnapshot(ctx.host(), ctx.vm(), ctx.target(), ctx.param("description"));
+                gateway.createInternalSnapshot(ctx.host(), ctx.vm(), ctx.target(), payload.description());
             } finally {
                 if (pause) {
                     gateway.resume(ctx.host(), ctx.vm());
@@ -76,15 +83,21 @@ public final class SnapshotHandlers {
         }
 
         @Override
+        public Class<SnapshotPayloads.Revert> payloadType() {
+            return SnapshotPayloads.Revert.class;
+        }
+
+        @Override
         public String run(JobContext ctx) {
-            if (external(ctx)) {
+            var payload = ctx.payload(SnapshotPayloads.Revert.class);
+            if (external(payload.kind())) {
                 return external.revert(ctx, SnapshotMark.of(ctx.host(), ctx.vm()));
             }
             ctx.progress(10, "reverting to " + ctx.target());
             ctx.checkCancelled();
             gateway.revertToSnapshot(ctx.host(), ctx.vm(), ctx.target());
             String state = gateway.state(ctx.host(), ctx.vm()).label();
-            if (ctx.flag("start") && !state.equals("running")) {
+            if (payload.start() && !state.equals("running")) {
                 gateway.start(ctx.host(), ctx.vm());
                 return "reverted to " + ctx.target() + "; VM started";
             }
@@ -97,7 +110,7 @@ public final class SnapshotHandlers {
                     + gateway.state(ctx.host(), ctx.vm()).label() + ", current snapshot: "
                     + gateway.snapshots(ctx.host(), ctx.vm()).stream().filter(s -> s.current())
                             .map(s -> s.name()).findFirst().orElse("none")
-                    + (external(ctx) ? "; an unused overlay may be left beside the disk" : "");
+                    + (external(ctx.payload(SnapshotPayloads.Revert.class).kind()) ? "; an unused overlay may be left beside the disk" : "");
         }
     }
 
@@ -114,8 +127,14 @@ public final class SnapshotHandlers {
         }
 
         @Override
+        public Class<SnapshotPayloads.Delete> payloadType() {
+            return SnapshotPayloads.Delete.class;
+        }
+
+        @Override
         public String run(JobContext ctx) {
-            if (external(ctx)) {
+            var payload = ctx.payload(SnapshotPayloads.Delete.class);
+            if (external(payload.kind())) {
                 return external.delete(ctx);
             }
             ctx.progress(10, "deleting " + ctx.target());
@@ -126,14 +145,15 @@ public final class SnapshotHandlers {
 
         @Override
         public String reconcile(JobContext ctx) {
+            boolean external = external(ctx.payload(SnapshotPayloads.Delete.class).kind());
             String aborted = abortBlockJobs(gateway, ctx);
             if (gateway.hasSnapshot(ctx.host(), ctx.vm(), ctx.target())) {
-                if (external(ctx)) {
+                if (external) {
                     SnapshotMark.mark(ctx.host(), ctx.vm(), ctx.target(), ctx.jobId(),
                             "job " + ctx.jobId() + " was interrupted during its merge");
                 }
                 return aborted + "snapshot " + ctx.target() + " still exists: it was not deleted"
-                        + (external(ctx) ? " (marked partly merged: delete it again to finish)" : "; delete it again if wanted");
+                        + (external ? " (marked partly merged: delete it again to finish)" : "; delete it again if wanted");
             }
             return aborted + "snapshot " + ctx.target() + " is gone: the delete completed";
         }
@@ -148,7 +168,12 @@ public final class SnapshotHandlers {
 
         @Override
         public JobKind kind() {
-            return JobKind.BLOCK_COMMIT;
+            return JobKind.SNAPSHOT_MERGE_ALL;
+        }
+
+        @Override
+        public Class<SnapshotPayloads.MergeAll> payloadType() {
+            return SnapshotPayloads.MergeAll.class;
         }
 
         @Override

@@ -109,18 +109,10 @@ public class SnapshotService {
                 throw refusals.refuse(c, action, target, 409, e.getMessage());
             }
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("kind", k);
-        if (req.description() != null && !req.description().isBlank()) {
-            params.put("description", req.description());
-        }
-        if (quiesce) {
-            params.put("quiesce", true);
-        }
-        if (Boolean.TRUE.equals(req.pause())) {
-            params.put("pause", true);
-        }
-        return jobs.enqueue(c, new JobRequest(JobKind.SNAPSHOT_CREATE, host, vmName, name, params,
+        var payload = new SnapshotPayloads.Create(SnapshotKind.valueOf(k.toUpperCase()),
+                req.description() == null || req.description().isBlank() ? null : req.description(), quiesce,
+                Boolean.TRUE.equals(req.pause()));
+        return jobs.enqueue(c, new JobRequest(JobKind.SNAPSHOT_CREATE, host, vmName, name, payload,
                 k + " snapshot" + (quiesce ? ", quiesced" : "")
                         + (req.description() == null || req.description().isBlank() ? "" : ": " + req.description())));
     }
@@ -131,48 +123,42 @@ public class SnapshotService {
         if (e.info.kind() == SnapshotKind.EXTERNAL) {
             check(c, kind, e.target, () -> external.checkRevert(layout(host, vmName), e.info, SnapshotMark.of(host, vmName)));
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("kind", e.info.kind().name().toLowerCase());
-        if (start) {
-            params.put("start", true);
-        }
-        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, params, start ? "then start the VM" : null));
+        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, new SnapshotPayloads.Revert(e.info.kind(), start),
+                start ? "then start the VM" : null));
     }
 
     public Job delete(Caller c, String host, String vmName, String snapshot, Long bandwidthMiB) {
         JobKind kind = JobKind.SNAPSHOT_DELETE;
         Existing e = existing(c, host, vmName, snapshot, kind);
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("kind", e.info.kind().name().toLowerCase());
+        Long bandwidth = null;
         if (e.info.kind() == SnapshotKind.EXTERNAL) {
-            bandwidth(c, kind, e.target, bandwidthMiB, params);
+            bandwidth = bandwidth(c, kind, e.target, bandwidthMiB);
             check(c, kind, e.target, () -> external.planDelete(layout(host, vmName), e.info));
         }
-        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, params,
+        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, new SnapshotPayloads.Delete(e.info.kind(), bandwidth),
                 e.info.kind() == SnapshotKind.EXTERNAL ? "merges its overlay into its image" : null));
     }
 
-    /** Validates a merge's optional speed limit (MiB/s) into the job's parameters. */
-    private void bandwidth(Caller c, JobKind kind, String target, Long bandwidthMiB, Map<String, Object> params) {
-        if (bandwidthMiB == null) {
-            return;
+    static final long MAX_BANDWIDTH_MIB = 1_000_000;
+
+    /** Validates a merge's optional speed limit (MiB/s); null is no limit. */
+    private Long bandwidth(Caller c, JobKind kind, String target, Long bandwidthMiB) {
+        if (bandwidthMiB != null && (bandwidthMiB < 1 || bandwidthMiB > MAX_BANDWIDTH_MIB)) {
+            throw refusals.refuse(c, kind.action, target, 400, "bandwidth must be between 1 and " + MAX_BANDWIDTH_MIB
+                    + " MiB/s, not " + bandwidthMiB);
         }
-        if (bandwidthMiB < 1 || bandwidthMiB > 1_000_000) {
-            throw refusals.refuse(c, kind.action, target, 400, "bandwidth must be between 1 and 1000000 MiB/s, not " + bandwidthMiB);
-        }
-        params.put("bandwidthMiB", bandwidthMiB);
+        return bandwidthMiB;
     }
 
     /** Commits the VM's whole external chain into its base images and clears its snapshot list. */
     public Job mergeAll(Caller c, String host, String vmName, Long bandwidthMiB) {
-        JobKind kind = JobKind.BLOCK_COMMIT;
+        JobKind kind = JobKind.SNAPSHOT_MERGE_ALL;
         Vm vm = access.forChange(c, host, vmName, kind.action);
         String target = host + "/" + vmName;
         requireNotTemplate(c, vm, kind.action, target);
-        Map<String, Object> params = new LinkedHashMap<>();
-        bandwidth(c, kind, target, bandwidthMiB, params);
+        var payload = new SnapshotPayloads.MergeAll(bandwidth(c, kind, target, bandwidthMiB));
         check(c, kind, target, () -> external.planMergeAll(layout(host, vmName)));
-        return jobs.enqueue(c, new JobRequest(kind, host, vmName, null, params, "merge all snapshots into the base"));
+        return jobs.enqueue(c, new JobRequest(kind, host, vmName, null, payload, "merge all snapshots into the base"));
     }
 
     private record Existing(Vm vm, String target, SnapshotInfo info) {

@@ -62,6 +62,11 @@ public final class TemplateHandlers {
         }
 
         @Override
+        public Class<SealPayload> payloadType() {
+            return SealPayload.class;
+        }
+
+        @Override
         public String run(JobContext ctx) {
             String host = ctx.host();
             String vm = ctx.vm();
@@ -99,13 +104,13 @@ public final class TemplateHandlers {
                 disks.forEach(x -> targets.add(new GuestTools.Image(x.file(), x.format())));
             }
             ctx.checkCancelled();
-            String ops = ctx.param("operations");
+            SealPayload payload = ctx.payload(SealPayload.class);
+            String ops = payload.operations();
             ctx.progress(windows ? 40 : 10, "virt-sysprep --operations " + ops);
             AtomicInteger steps = new AtomicInteger();
-            @SuppressWarnings("unchecked")
-            List<String> keys = (List<String>) ctx.rawParam("sshKeys");
+            List<String> keys = payload.sshKeys();
             try {
-                guestTools.sysprep(targets, ops, ctx.param("hostname"), keys == null ? List.of() : keys, line -> {
+                guestTools.sysprep(targets, ops, payload.hostname(), keys, line -> {
                     if (line.startsWith("[")) {
                         ctx.log(line.strip());
                         if (line.contains("Performing")) {

@@ -24,6 +24,7 @@ import io.strata.vm.VmAccess;
 import io.strata.vm.VmViews;
 import io.strata.kernel.InputRules;
 import io.strata.audit.Refusals;
+import io.strata.job.JobPayload;
 
 /**
  * Template requests: make one from a shut-off VM (operators, admins), list the catalogue, delete
@@ -94,11 +95,8 @@ public class TemplateService {
         if (problem != null) {
             throw refusals.refuse(c, action, target, 409, problem);
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("operations", ops);
-        params.put("sshKeys", keys);
-        params.put("hostname", host1);
-        return jobs.enqueue(c, new JobRequest(JobKind.TEMPLATE_CREATE, host, vmName, templateName, params,
+        return jobs.enqueue(c, new JobRequest(JobKind.TEMPLATE_CREATE, host, vmName, templateName,
+                new SealPayload(ops, keys, host1),
                 "virt-sysprep --operations " + ops + (keys.isEmpty() ? "" : " with " + keys.size() + " SSH key(s)")));
     }
 
@@ -217,7 +215,7 @@ public class TemplateService {
             throw refusals.refuse(c, action, host + "/" + name, 409, "template " + name + " still has thin dependents: "
                     + String.join(", ", dependents) + "; flatten or delete them first");
         }
-        return jobs.enqueue(c, new JobRequest(JobKind.TEMPLATE_DELETE, host, name, name, Map.of(), "remove its images"));
+        return jobs.enqueue(c, new JobRequest(JobKind.TEMPLATE_DELETE, host, name, name, new JobPayload.None(), "remove its images"));
     }
 
     /** Thin dependents read fresh from the host: every domain whose chain contains a template image. */

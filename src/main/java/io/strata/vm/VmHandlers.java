@@ -47,10 +47,16 @@ public final class VmHandlers {
         }
 
         @Override
+        public Class<AssignOwnerPayload> payloadType() {
+            return AssignOwnerPayload.class;
+        }
+
+        @Override
         public String run(JobContext ctx) {
             boolean template = gateway.describe(ctx.host(), ctx.vm()).template();
-            gateway.setMetadata(ctx.host(), ctx.vm(), new StrataMetadata(ctx.param("owner"), template));
-            return "owner of " + ctx.vm() + " is now " + ctx.param("owner");
+            String owner = ctx.payload(AssignOwnerPayload.class).owner();
+            gateway.setMetadata(ctx.host(), ctx.vm(), new StrataMetadata(owner, template));
+            return "owner of " + ctx.vm() + " is now " + owner;
         }
     }
 

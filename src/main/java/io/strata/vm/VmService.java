@@ -1,7 +1,5 @@
 package io.strata.vm;
 
-import java.util.Map;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -15,6 +13,7 @@ import io.strata.job.JobRequest;
 import io.strata.job.JobService;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.audit.Refusals;
+import io.strata.job.JobPayload;
 
 /** VM-level requests shared by the API and the pages: refresh from libvirt, assign an owner. */
 @ApplicationScoped
@@ -34,7 +33,7 @@ public class VmService {
     public Job syncVm(Caller c, String host, String vm) {
         // A sync job takes the VM's one active-job slot: only those who may change the VM may ask.
         access.forChange(c, host, vm, JobKind.INVENTORY_SYNC.action);
-        return jobs.enqueue(c, new JobRequest(JobKind.INVENTORY_SYNC, host, vm, null, Map.of(), "refresh one VM"));
+        return jobs.enqueue(c, new JobRequest(JobKind.INVENTORY_SYNC, host, vm, null, new JobPayload.None(), "refresh one VM"));
     }
 
     public Job syncHost(Caller c, String host) {
@@ -43,7 +42,7 @@ public class VmService {
             throw refusals.refuse(c, action, host, 403, "refreshing a whole host needs the operator or admin role");
         }
         access.requireHost(c, host, action, host);
-        return jobs.enqueue(c, new JobRequest(JobKind.INVENTORY_SYNC, host, null, null, Map.of(), "refresh the host"));
+        return jobs.enqueue(c, new JobRequest(JobKind.INVENTORY_SYNC, host, null, null, new JobPayload.None(), "refresh the host"));
     }
 
     /** Starts a shut-off VM. A sealed template answers 409: it is never booted again. */
@@ -62,7 +61,7 @@ public class VmService {
         if (!"shut off".equals(gateway.state(host, vmName).label())) {
             throw refusals.refuse(c, action, target, 409, vmName + " is " + gateway.state(host, vmName).label() + ", not shut off");
         }
-        return jobs.enqueue(c, new JobRequest(JobKind.VM_START, host, vmName, null, Map.of(), null));
+        return jobs.enqueue(c, new JobRequest(JobKind.VM_START, host, vmName, null, new JobPayload.None(), null));
     }
 
     public Job assignOwner(Caller c, String host, String vmName, String owner) {
@@ -77,7 +76,7 @@ public class VmService {
         if (!exists) {
             throw refusals.refuse(c, action, target, 400, "no user named " + owner);
         }
-        return jobs.enqueue(c, new JobRequest(JobKind.VM_ASSIGN_OWNER, host, vmName, null, Map.of("owner", owner),
+        return jobs.enqueue(c, new JobRequest(JobKind.VM_ASSIGN_OWNER, host, vmName, null, new AssignOwnerPayload(owner),
                 "owner := " + owner));
     }
 }
