@@ -10,7 +10,7 @@ import io.strata.kernel.Caller;
 import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
-import io.strata.job.JobService;
+import io.strata.job.JobQueue;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.vm.VmAccess;
@@ -26,7 +26,7 @@ public class DiskService {
     @Inject
     LibvirtGateway gateway;
     @Inject
-    JobService jobs;
+    JobQueue jobs;
     @Inject
     Refusals refusals;
 

@@ -1,16 +1,21 @@
 package io.strata.job;
 
+import java.util.function.Supplier;
+
 /** What a handler sees of its job, and how it reports back. */
 public final class JobContext {
 
     private final Job job;
-    private final JobPayload payload;
-    private final JobService jobs;
+    private final Supplier<JobPayload> payload;
+    private final JobTransitions transitions;
+    private final JobLog log;
 
-    JobContext(Job job, JobPayload payload, JobService jobs) {
+    /** The payload is read when the handler asks: a reconciliation may not need it. */
+    JobContext(Job job, Supplier<JobPayload> payload, JobTransitions transitions, JobLog log) {
         this.job = job;
         this.payload = payload;
-        this.jobs = jobs;
+        this.transitions = transitions;
+        this.log = log;
     }
 
     public long jobId() {
@@ -35,29 +40,30 @@ public final class JobContext {
 
     /** The job's typed data, as its handler declared it ({@link JobHandler#payloadType()}). */
     public <P extends JobPayload> P payload(Class<P> type) {
-        if (!type.isInstance(payload)) {
+        JobPayload p = payload.get();
+        if (!type.isInstance(p)) {
             throw new IllegalStateException("job " + job.id + " (" + job.kind + ") carries "
-                    + payload.getClass().getSimpleName() + ", not " + type.getSimpleName());
+                    + p.getClass().getSimpleName() + ", not " + type.getSimpleName());
         }
-        return type.cast(payload);
+        return type.cast(p);
     }
 
     public void log(String line) {
-        jobs.log(job.id, line);
+        log.append(job.id, line);
     }
 
     public void progress(int percent, String text) {
-        jobs.progress(job.id, percent, text);
+        transitions.progress(job.id, percent, text);
     }
 
     /** Whether someone asked to cancel the job, for handlers that must stop in their own way. */
     public boolean cancelRequested() {
-        return jobs.isCancelRequested(job.id);
+        return transitions.isCancelRequested(job.id);
     }
 
     /** A check point: stops the job here when someone asked to cancel it. */
     public void checkCancelled() {
-        if (jobs.isCancelRequested(job.id)) {
+        if (transitions.isCancelRequested(job.id)) {
             throw new JobCancelled();
         }
     }

@@ -1,5 +1,7 @@
 package io.strata.job;
 
+import java.net.URI;
+
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -36,7 +38,7 @@ public class JobPages {
     @Inject
     JobQueries queries;
     @Inject
-    JobService jobs;
+    JobQueue queue;
     @Inject
     CurrentCaller caller;
 
@@ -51,21 +53,21 @@ public class JobPages {
     @Path("/{id}")
     public TemplateInstance job(@PathParam("id") long id) {
         Job j = queries.get(caller.get(), id, "job.read");
-        return Templates.job(j, jobs.logOf(id), canCancel(j));
+        return Templates.job(j, queries.logOf(id), canCancel(j));
     }
 
     @GET
     @Path("/{id}/live")
     public TemplateInstance live(@PathParam("id") long id) {
         Job j = queries.get(caller.get(), id, "job.read");
-        return Templates.live(j, jobs.logOf(id), canCancel(j));
+        return Templates.live(j, queries.logOf(id), canCancel(j));
     }
 
     @POST
     @Path("/{id}/cancel")
     public Response cancel(@PathParam("id") long id) {
-        queries.cancel(caller.get(), id);
-        return Response.seeOther(java.net.URI.create("/jobs/" + id)).build();
+        queue.cancel(caller.get(), id);
+        return Response.seeOther(URI.create("/jobs/" + id)).build();
     }
 
     private boolean canCancel(Job j) {

@@ -2,6 +2,7 @@ package io.strata.job;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +12,7 @@ import io.strata.kernel.Caller;
 import io.strata.kernel.InputRules;
 import io.strata.audit.Refusals;
 
-/** Reading jobs with the caller's visibility: users see their own jobs, other roles see all. */
+/** Reading jobs (the client side's reads), with the caller's visibility: users see their own jobs, other roles see all. */
 @ApplicationScoped
 public class JobQueries {
 
@@ -21,7 +22,7 @@ public class JobQueries {
     @Inject
     Refusals refusals;
     @Inject
-    JobService jobs;
+    JobLog log;
 
     /**
      * Users see the jobs they asked for, as long as the VM is still theirs (an owner change or a
@@ -77,22 +78,21 @@ public class JobQueries {
 
     /** The job, or 404 (audited) when it does not exist or is not the caller's. */
     public Job get(Caller c, long id, String action) {
-        return jobs.find(id).filter(j -> canSee(c, j))
+        return find(id).filter(j -> canSee(c, j))
                 .orElseThrow(() -> refusals.refuse(c, action, "job/" + id, 404, "no job " + id));
     }
 
-    public Job cancel(Caller c, long id) {
-        Job j = get(c, id, "job.cancel");
-        if (!c.actsOnAllVms() && !(c.mayChangeVms() && c.name().equals(j.actor))) {
-            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 403, "only the job's requester or an operator can cancel it");
-        }
-        if (j.state.isFinished()) {
-            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 409, "job " + id + " already ended: " + j.state);
-        }
-        Job after = jobs.cancel(c, j.id);
-        if (after.state.isFinished() && after.state != JobState.CANCELLED) {
-            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 409, "job " + id + " already ended: " + after.state);
-        }
-        return after;
+    public Optional<Job> find(long id) {
+        return Optional.ofNullable(QuarkusTransaction.requiringNew().call(() -> Job.<Job>findById(id)));
+    }
+
+    /** The VM's queued or running job, if any (there is at most one). */
+    public Optional<Job> activeJobFor(String host, String vm) {
+        return QuarkusTransaction.requiringNew().call(() -> Job.<Job>find("host = ?1 and vm = ?2 and state in ?3",
+                host, vm, JobState.ACTIVE).firstResultOptional());
+    }
+
+    public List<JobLogLine> logOf(long id) {
+        return log.of(id);
     }
 }

@@ -27,7 +27,7 @@ public class JobResource {
     @Inject
     JobQueries queries;
     @Inject
-    JobService jobs;
+    JobQueue queue;
     @Inject
     CurrentCaller caller;
 
@@ -56,17 +56,17 @@ public class JobResource {
                     Thread.currentThread().interrupt();
                     break;
                 }
-                Job fresh = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> Job.<Job>findById(id));
+                Job fresh = queries.find(id).orElse(null);
                 j = fresh == null ? j : fresh;
             }
         }
-        return JobView.of(j, jobs.logOf(id));
+        return JobView.of(j, queries.logOf(id));
     }
 
     @POST
     @Path("/{id}/cancel")
     @Operation(summary = "Cancel a queued job, or ask a running one to stop at its next check point")
     public JobView cancel(@PathParam("id") long id) {
-        return JobView.of(queries.cancel(caller.get(), id), null);
+        return JobView.of(queue.cancel(caller.get(), id), null);
     }
 }

@@ -1,10 +1,6 @@
 package io.strata.job;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,8 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -28,9 +22,9 @@ import io.quarkus.scheduler.Scheduled;
 import io.strata.kernel.HostFailure;
 
 /**
- * This node's worker threads. Each loops: claim a job (short transaction), run its handler with no
- * transaction open, finish it (short transaction). A heartbeat marks this node's running jobs alive;
- * the reaper turns other nodes' silent jobs into INTERRUPTED and has their handlers reconcile them.
+ * The worker side of the job table: this node's worker threads. Each loops: claim a job (short
+ * transaction), run its handler with no transaction open, finish it (short transaction). A
+ * heartbeat marks this node's running jobs alive; {@link JobReaper} deals with other nodes' silent ones.
  */
 @ApplicationScoped
 public class JobWorkers {
@@ -43,17 +37,19 @@ public class JobWorkers {
     int perHostLimit;
     @ConfigProperty(name = "strata.jobs.poll-interval", defaultValue = "PT1S")
     Duration pollInterval;
-    @ConfigProperty(name = "strata.jobs.stale-after", defaultValue = "PT30S")
-    Duration staleAfter;
     @ConfigProperty(name = "strata.jobs.enabled", defaultValue = "true")
     boolean enabled;
 
     @Inject
-    JobService jobs;
+    JobTransitions transitions;
     @Inject
-    JobSignal signal;
+    JobQueries queries;
+    @Inject
+    JobLog log;
     @Inject
     JobHandlers handlers;
+    @Inject
+    JobSignal signal;
     @Inject
     Event<JobFinished> finished;
 
@@ -99,10 +95,14 @@ public class JobWorkers {
         return nodeId;
     }
 
+    boolean isRunning() {
+        return running.get();
+    }
+
     private void loop() {
         while (running.get()) {
             try {
-                var claimed = jobs.claim(nodeId, perHostLimit);
+                var claimed = transitions.claim(nodeId, perHostLimit);
                 if (claimed.isPresent()) {
                     busy.incrementAndGet();
                     try {
@@ -129,45 +129,45 @@ public class JobWorkers {
         }
     }
 
+    /**
+     * Runs the handler and maps how it ended to the job's final state: returned → SUCCEEDED,
+     * {@link JobCancelled} → CANCELLED, a {@link HostFailure} → FAILED with its message, anything else
+     * → FAILED with the exception's name (and a stack trace in the log).
+     */
     private void execute(long jobId) {
-        Job job = jobs.find(jobId).orElseThrow();
+        Job job = queries.find(jobId).orElseThrow();
         JobHandler handler = handlers.of(job.kind);
+        JobContext ctx = new JobContext(job, () -> handlers.read(job), transitions, log);
         JobState state;
         String result = null;
         String error = null;
-        if (handler == null) {
+        try {
+            ctx.log("started on " + nodeId + " (attempt " + job.attempts + ")");
+            ctx.checkCancelled();
+            result = handler.run(ctx);
+            state = JobState.SUCCEEDED;
+            ctx.log("succeeded" + (result != null ? ": " + result : ""));
+        } catch (JobCancelled e) {
+            state = JobState.CANCELLED;
+            error = e.getMessage();
+            ctx.log(error);
+        } catch (HostFailure e) {
             state = JobState.FAILED;
-            error = "this node has no handler for " + job.kind;
-        } else {
-            JobContext ctx = new JobContext(job, handlers.read(job), jobs);
-            try {
-                ctx.log("started on " + nodeId + " (attempt " + job.attempts + ")");
-                ctx.checkCancelled();
-                result = handler.run(ctx);
-                state = JobState.SUCCEEDED;
-                ctx.log("succeeded" + (result != null ? ": " + result : ""));
-            } catch (JobCancelled e) {
-                state = JobState.CANCELLED;
-                error = e.getMessage();
-                ctx.log(error);
-            } catch (HostFailure e) {
-                state = JobState.FAILED;
-                error = e.getMessage();
-                ctx.log("failed: " + error);
-            } catch (Exception e) {
-                state = JobState.FAILED;
-                error = e.getClass().getSimpleName() + ": " + e.getMessage();
-                LOG.error("job " + jobId + " failed unexpectedly", e);
-                ctx.log("failed: " + error);
-            }
+            error = e.getMessage();
+            ctx.log("failed: " + error);
+        } catch (Exception e) {
+            state = JobState.FAILED;
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.error("job " + jobId + " failed unexpectedly", e);
+            ctx.log("failed: " + error);
         }
         // Refresh what depends on the job (the inventory) before the job shows as finished, so a
         // client that sees SUCCEEDED also sees its effect.
         fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
-        jobs.finish(jobId, state, result, error);
+        transitions.finish(jobId, state, result, error);
     }
 
-    private void fireFinished(JobFinished event) {
+    void fireFinished(JobFinished event) {
         try {
             finished.fire(event);
         } catch (RuntimeException e) {
@@ -178,32 +178,7 @@ public class JobWorkers {
     @Scheduled(every = "${strata.jobs.heartbeat-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
         if (running.get() && busy.get() > 0) {
-            jobs.heartbeat(nodeId);
-        }
-    }
-
-    /**
-     * Any node may reap: the UPDATE of a stale row happens once, whoever gets there first, and
-     * only the node that turned it INTERRUPTED reconciles it.
-     */
-    @Scheduled(every = "${strata.jobs.reaper-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void reap() {
-        if (!running.get()) {
-            return;
-        }
-        List<Job> stale = jobs.interruptStale(Instant.now().minus(staleAfter));
-        for (Job j : stale) {
-            LOG.warnf("job %d (%s on %s) interrupted: %s", j.id, j.kind, j.auditTarget(), j.error);
-            JobHandler handler = handlers.of(j.kind);
-            String finding;
-            try {
-                finding = handler == null ? "no handler to reconcile " + j.kind
-                        : handler.reconcile(new JobContext(j, handlers.read(j), jobs));
-            } catch (Exception e) {
-                finding = "reconciliation failed: " + e.getMessage() + "; inspect the host by hand";
-            }
-            fireFinished(new JobFinished(j.id, j.kind, JobState.INTERRUPTED, j.host, j.vm));
-            jobs.recordReconciliation(j.id, finding);
+            transitions.heartbeat(nodeId);
         }
     }
 }

@@ -14,7 +14,7 @@ import io.strata.kernel.Caller;
 import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
-import io.strata.job.JobService;
+import io.strata.job.JobQueue;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtGateway;
@@ -42,7 +42,7 @@ public class ProvisionService {
     @Inject
     TemplateService templates;
     @Inject
-    JobService jobs;
+    JobQueue jobs;
     @Inject
     LibvirtGateway gateway;
     @Inject

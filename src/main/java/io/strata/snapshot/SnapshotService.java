@@ -13,7 +13,7 @@ import io.strata.kernel.Caller;
 import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
-import io.strata.job.JobService;
+import io.strata.job.JobQueue;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.imagetool.ImageTool;
@@ -38,7 +38,7 @@ public class SnapshotService {
     @Inject
     Refusals refusals;
     @Inject
-    JobService jobs;
+    JobQueue jobs;
     @Inject
     LibvirtGateway gateway;
     @Inject

@@ -10,7 +10,7 @@ import io.strata.kernel.Roles;
 import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
-import io.strata.job.JobService;
+import io.strata.job.JobQueue;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.audit.Refusals;
 import io.strata.job.JobPayload;
@@ -24,7 +24,7 @@ public class VmService {
     @Inject
     Refusals refusals;
     @Inject
-    JobService jobs;
+    JobQueue jobs;
     @Inject
     LibvirtGateway gateway;
     @Inject

@@ -94,6 +94,24 @@ class OneJobPerVmTest {
     }
 
     @Test
+    void theDatabaseRefusesATransitionOutsideTheStateMachine() throws Exception {
+        try (Connection c = TestDatabase.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            SQLException born = assertThrows(SQLException.class, () -> s.execute(
+                    "INSERT INTO job(kind, state, host, vm, actor) VALUES ('SNAPSHOT_CREATE', 'SUCCEEDED', 'nohost', 'v2', 't')"));
+            assertTrue(born.getMessage().contains("must start QUEUED"), born.getMessage());
+            c.rollback();
+            s.execute("INSERT INTO job(kind, state, host, vm, actor, cancel_requested) "
+                    + "VALUES ('SNAPSHOT_CREATE', 'QUEUED', 'nohost', 'v2', 't', true)");
+            s.execute("UPDATE job SET state = 'CANCELLED' WHERE vm = 'v2' AND host = 'nohost'");
+            SQLException back = assertThrows(SQLException.class, () -> s.execute(
+                    "UPDATE job SET state = 'RUNNING' WHERE vm = 'v2' AND host = 'nohost'"));
+            assertTrue(back.getMessage().contains("CANCELLED -> RUNNING is not a transition"), back.getMessage());
+            c.rollback();
+        }
+    }
+
+    @Test
     void aQueuedJobCanBeCancelledAndNeverRuns() throws Exception {
         String vm = TestHost.defineVm("cancel", "dora");
         as("dora").get(vmPath(vm)).then().statusCode(200); // in the inventory, as any VM with a job is

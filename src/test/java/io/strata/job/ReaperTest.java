@@ -24,9 +24,13 @@ class ReaperTest {
     @Test
     void aSilentRunningJobIsInterruptedAndReconciled() throws Exception {
         String vm = TestHost.defineVm("reap", "admin");
-        long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, worker, "
-                + "heartbeat_at, started_at, attempts) VALUES ('SNAPSHOT_CREATE', 'RUNNING', 'local', ?, 'lost', "
-                + "'admin', 'node-dead', now() - interval '1 hour', now() - interval '1 hour', 1) RETURNING id", vm);
+        // A job as another node leaves it when it dies: queued (with the cancel flag, so no worker
+        // here claims it), then RUNNING under a worker that stopped heartbeating an hour ago.
+        long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) "
+                + "VALUES ('SNAPSHOT_CREATE', 'QUEUED', 'local', ?, 'lost', 'admin', true, '{\"kind\":\"INTERNAL\"}') RETURNING id", vm);
+        TestDatabase.queryLong("UPDATE job SET state = 'RUNNING', cancel_requested = false, worker = 'node-dead', "
+                + "heartbeat_at = now() - interval '1 hour', started_at = now() - interval '1 hour', attempts = 1 "
+                + "WHERE id = ? RETURNING id", jobId);
         JsonPath job = Api.awaitJob("admin", jobId);
         assertEquals("INTERRUPTED", job.getString("state"));
         assertTrue(job.getString("error").contains("node-dead stopped heartbeating"), job.getString("error"));

@@ -1,0 +1,43 @@
+package io.strata.job;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+/** A job's log lines: appended by its handler (and the engine), read by its page and the API. */
+@ApplicationScoped
+public class JobLog {
+
+    private static final int MAX_LINE = 2000;
+
+    @Inject
+    EntityManager em;
+
+    /**
+     * Appended in a transaction of its own, without waiting for the WAL flush: a job writes many
+     * lines, and a crash may lose the last few of them, never a state change.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void append(long jobId, String line) {
+        em.createNativeQuery("SET LOCAL synchronous_commit TO OFF").executeUpdate();
+        appendInCurrentTransaction(jobId, line);
+    }
+
+    /** Appended in the caller's transaction (a state change that explains itself), committed with it. */
+    void appendInCurrentTransaction(long jobId, String line) {
+        JobLogLine l = new JobLogLine();
+        l.jobId = jobId;
+        l.at = Instant.now();
+        l.line = line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "…";
+        l.persist();
+    }
+
+    @Transactional
+    public List<JobLogLine> of(long jobId) {
+        return JobLogLine.<JobLogLine>find("jobId = ?1 order by id", jobId).list();
+    }
+}

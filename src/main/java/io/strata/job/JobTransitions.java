@@ -1,0 +1,191 @@
+package io.strata.job;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import io.strata.audit.AuditLog;
+import io.strata.audit.Outcome;
+import io.strata.kernel.Caller;
+
+/**
+ * Every statement that changes a job's state, and nothing else: queue, claim, heartbeat, progress,
+ * finish, cancel, interrupt, reconcile. Each UPDATE names the states it may start from, taken from
+ * {@link JobState}'s table, so a transition outside it matches no row (and the database's trigger
+ * refuses it anyway). Each method is one short transaction, or joins the caller's where it says so.
+ */
+@ApplicationScoped
+public class JobTransitions {
+
+    @Inject
+    EntityManager em;
+    @Inject
+    AuditLog audit;
+    @Inject
+    JobLog log;
+
+    /** {@code state IN (…)} for the states that may become {@code target}. */
+    static String from(JobState target) {
+        Set<JobState> from = JobState.from(target);
+        return "state IN (" + from.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(",")) + ")";
+    }
+
+    /** → QUEUED: writes new rows in the caller's transaction (which also writes their audit events). */
+    void queue(Job j) {
+        j.state = JobState.QUEUED;
+        j.createdAt = Instant.now();
+        j.persist();
+    }
+
+    /**
+     * QUEUED → RUNNING: the oldest queued job whose host is under its limit. SKIP LOCKED lets any
+     * number of workers on any number of nodes race without taking a job twice.
+     */
+    @Transactional
+    public Optional<Long> claim(String worker, int perHostLimit) {
+        @SuppressWarnings("unchecked")
+        List<Number> ids = em.createNativeQuery("UPDATE job SET state = 'RUNNING', worker = ?1, heartbeat_at = now(),"
+                + " started_at = coalesce(started_at, now()), attempts = attempts + 1"
+                + " WHERE " + from(JobState.RUNNING) + " AND id = (SELECT j.id FROM job j"
+                + "   WHERE j.state = 'QUEUED' AND NOT j.cancel_requested"
+                + "     AND (SELECT count(*) FROM job r WHERE r.state = 'RUNNING' AND r.host = j.host) < ?2"
+                + "   ORDER BY j.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                + " RETURNING id").setParameter(1, worker).setParameter(2, perHostLimit).getResultList();
+        return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0).longValue());
+    }
+
+    /** RUNNING stays RUNNING: this node's jobs are alive. */
+    @Transactional
+    public int heartbeat(String worker) {
+        return em.createNativeQuery("UPDATE job SET heartbeat_at = now() WHERE worker = ?1 AND state = 'RUNNING'")
+                .setParameter(1, worker).executeUpdate();
+    }
+
+    /**
+     * RUNNING: progress (0–100) and its phrase, which also counts as a heartbeat. Written without
+     * waiting for the WAL flush: a crash may lose the last few of them, never a state change.
+     */
+    @Transactional
+    public void progress(long jobId, int percent, String text) {
+        em.createNativeQuery("SET LOCAL synchronous_commit TO OFF").executeUpdate();
+        em.createNativeQuery("UPDATE job SET progress = ?2, progress_text = ?3, heartbeat_at = now()"
+                + " WHERE id = ?1 AND state = 'RUNNING'")
+                .setParameter(1, jobId).setParameter(2, Math.max(0, Math.min(100, percent))).setParameter(3, text)
+                .executeUpdate();
+    }
+
+    /** Whether someone asked the job to stop (read at a handler's check points). */
+    @Transactional
+    public boolean isCancelRequested(long jobId) {
+        return Boolean.TRUE.equals(em.createNativeQuery("SELECT cancel_requested FROM job WHERE id = ?1")
+                .setParameter(1, jobId).getSingleResult());
+    }
+
+    /**
+     * RUNNING → SUCCEEDED | FAILED | CANCELLED, audited under the job's actor. A job that is no longer
+     * RUNNING (reaped as INTERRUPTED while its worker was too slow to heartbeat) keeps that verdict;
+     * what the worker saw goes into its log.
+     */
+    @Transactional
+    public Job finish(long jobId, JobState to, String result, String error) {
+        Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (!j.state.canBecome(to) || to == JobState.INTERRUPTED) {
+            log.appendInCurrentTransaction(jobId, "worker finished after the job was marked " + j.state + ": " + to
+                    + (error != null ? " (" + error + ")" : result != null ? " (" + result + ")" : ""));
+            return j;
+        }
+        j.state = to;
+        j.finishedAt = Instant.now();
+        j.result = result;
+        j.error = error;
+        if (to == JobState.SUCCEEDED) {
+            j.progress = 100;
+        }
+        audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to), error != null ? error : result);
+        return j;
+    }
+
+    /**
+     * QUEUED → CANCELLED at once; a RUNNING job gets its cancel flag and stops at its next check
+     * point. Returns the job as it is after the request (already final: the caller says so).
+     */
+    @Transactional
+    public Job cancel(Caller caller, long jobId) {
+        Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (j.state == JobState.QUEUED) {
+            j.state = JobState.CANCELLED;
+            j.finishedAt = Instant.now();
+            j.error = "cancelled by " + caller.name() + " before it started";
+            audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.SUCCESS, "cancelled while queued");
+        } else if (j.state == JobState.RUNNING) {
+            j.cancelRequested = true;
+            audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.ACCEPTED,
+                    "cancel requested while running; the job stops at its next check point");
+        }
+        return j;
+    }
+
+    /**
+     * RUNNING → INTERRUPTED for jobs without a heartbeat since {@code staleBefore}. Never this node's
+     * own: its workers are alive as long as it is, and a restarted node has a new name, so its jobs
+     * from before the restart are reaped like any other node's. SKIP LOCKED: when two nodes reap at
+     * once, each stale job is interrupted (and audited) once.
+     */
+    @Transactional
+    public List<Job> interruptStale(Instant staleBefore, String ownNode) {
+        @SuppressWarnings("unchecked")
+        List<Number> ids = em.createNativeQuery("SELECT id FROM job WHERE " + from(JobState.INTERRUPTED)
+                + " AND heartbeat_at < ?1 AND worker IS DISTINCT FROM ?2 ORDER BY id FOR UPDATE SKIP LOCKED")
+                .setParameter(1, staleBefore).setParameter(2, ownNode).getResultList();
+        List<Job> stale = new ArrayList<>();
+        for (Number id : ids) {
+            Job j = em.find(Job.class, id.longValue());
+            j.state = JobState.INTERRUPTED;
+            j.finishedAt = Instant.now();
+            j.error = "worker " + j.worker + " stopped heartbeating (last at " + j.heartbeatAt
+                    + "); the job's effect on the host is being reconciled";
+            audit.record(Caller.SYSTEM, "job.interrupted", j.auditTarget(), j.id, Outcome.INTERRUPTED, j.error);
+            stale.add(j);
+        }
+        return stale;
+    }
+
+    /** INTERRUPTED stays INTERRUPTED: the handler's finding, recorded once. */
+    @Transactional
+    public boolean recordReconciliation(long jobId, String finding) {
+        int n = em.createNativeQuery("UPDATE job SET result = ?2, reconciled_at = now()"
+                + " WHERE id = ?1 AND state = 'INTERRUPTED' AND reconciled_at IS NULL")
+                .setParameter(1, jobId).setParameter(2, finding).executeUpdate();
+        if (n == 0) {
+            return false;
+        }
+        Job j = em.find(Job.class, jobId);
+        log.appendInCurrentTransaction(jobId, "reconciled: " + finding);
+        audit.record(Caller.SYSTEM, "job.reconciled", j.auditTarget(), j.id, Outcome.SUCCESS, finding);
+        return true;
+    }
+
+    /** The caller a job runs for: its requester, with the roles they had when they asked. */
+    static Caller actorOf(Job j) {
+        return new Caller(j.actor, j.actorRoles == null || j.actorRoles.isEmpty() ? Set.of()
+                : Set.of(j.actorRoles.split(",")), j.sourceAddress);
+    }
+
+    static Outcome outcomeOf(JobState s) {
+        return switch (s) {
+            case SUCCEEDED -> Outcome.SUCCESS;
+            case CANCELLED -> Outcome.CANCELLED;
+            case INTERRUPTED -> Outcome.INTERRUPTED;
+            default -> Outcome.FAILED;
+        };
+    }
+}
