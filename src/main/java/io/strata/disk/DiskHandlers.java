@@ -1,7 +1,9 @@
 package io.strata.disk;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,13 +12,13 @@ import io.strata.job.JobContext;
 import io.strata.job.JobFailure;
 import io.strata.job.JobHandler;
 import io.strata.job.JobKind;
+import io.strata.imagetool.ImageCheck;
+import io.strata.imagetool.ImageFiles;
+import io.strata.imagetool.ImageInfo;
+import io.strata.imagetool.QemuImg;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
-import io.strata.imagetool.ImageCheck;
-import io.strata.imagetool.ImageInfo;
-import io.strata.imagetool.ImageTool;
 import io.strata.libvirt.LibvirtGateway;
-import java.util.Map;
 
 /** Disk job handlers. */
 public final class DiskHandlers {
@@ -30,7 +32,7 @@ public final class DiskHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
-        ImageTool images;
+        QemuImg qemuImg;
 
         @Override
         public JobKind kind() {
@@ -51,10 +53,11 @@ public final class DiskHandlers {
                     : "VM is shut off: images are read exclusively; the result is authoritative");
             List<String> problems = new ArrayList<>();
             List<ImageInfo> chain = disk.chain();
+            JobContext.Band checking = ctx.band(0, 100);
             for (int i = 0; i < chain.size(); i++) {
                 ImageInfo img = chain.get(i);
-                ctx.progress(100 * i / chain.size(), "checking " + img.file());
-                ImageCheck c = images.check(img.file(), img.format(), running);
+                checking.step(i, chain.size(), "checking " + img.file());
+                ImageCheck c = qemuImg.check(img.file(), img.format(), running);
                 ctx.log(img.file() + " (" + img.format() + "): " + c.summary());
                 if (!c.clean()) {
                     problems.add(img.file() + ": " + c.summary());
@@ -78,7 +81,9 @@ public final class DiskHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
-        ImageTool images;
+        QemuImg qemuImg;
+        @Inject
+        ImageFiles files;
 
         @Override
         public JobKind kind() {
@@ -108,17 +113,17 @@ public final class DiskHandlers {
                 throw new JobFailure(vm + " has snapshots now; ask again with confirmLoss");
             }
             String ext = format.equals("raw") ? "img" : "qcow2";
-            String target = ImageTool.sibling(disk.file(), ext);
-            if (images.exists(target)) {
-                target = ImageTool.sibling(disk.file(), java.time.Instant.now().getEpochSecond() + "." + ext);
+            String target = ImageFiles.sibling(disk.file(), ext);
+            if (files.exists(target)) {
+                target = ImageFiles.sibling(disk.file(), Instant.now().getEpochSecond() + "." + ext);
             }
             String to = target;
             ctx.log("writing " + to + " (" + format + ") beside " + disk.file() + " (" + disk.format() + ")");
-            images.convert(disk.file(), disk.format(), to, format,
-                    f -> ctx.progress(5 + (int) (75 * f), "converting " + Math.round(100 * f) + "%"), ctx::cancelRequested);
+            qemuImg.convert(disk.file(), disk.format(), to, format, ctx.band(5, 80).percent("converting"),
+                    ctx::cancelRequested);
             ctx.progress(82, "comparing");
-            if (!images.sameContent(disk.file(), disk.format(), to, format)) {
-                images.removeQuietly(to);
+            if (!qemuImg.sameContent(disk.file(), disk.format(), to, format)) {
+                files.removeQuietly(to);
                 throw new JobFailure("qemu-img compare found a difference; the new image was removed, nothing changed");
             }
             ctx.log("qemu-img compare: identical");
@@ -129,10 +134,10 @@ public final class DiskHandlers {
             try {
                 gateway.repointDisks(host, vm, Map.of(ctx.target(), new String[] { to, format }));
             } catch (RuntimeException e) {
-                images.removeQuietly(to);
+                files.removeQuietly(to);
                 throw e;
             }
-            images.remove(disk.file());
+            files.remove(disk.file());
             ctx.log("removed " + disk.file());
             return ctx.target() + ": " + disk.format() + " → " + format + ", now " + to;
         }

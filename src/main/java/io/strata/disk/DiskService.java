@@ -1,7 +1,6 @@
 package io.strata.disk;
 
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,6 +15,11 @@ import io.strata.libvirt.LibvirtGateway;
 import io.strata.vm.VmAccess;
 import io.strata.audit.Refusals;
 import io.strata.job.JobPayload;
+import io.strata.kernel.InputRules;
+import io.strata.libvirt.DomainState;
+import io.strata.libvirt.DomainSummary;
+import io.strata.libvirt.SnapshotInfo;
+import io.strata.libvirt.SnapshotKind;
 
 /** A VM's disks and their image chains, read live, and the disk-check job. */
 @ApplicationScoped
@@ -47,9 +51,9 @@ public class DiskService {
         refusals.requireName(c, action, t, "disk target", target);
         if (!"raw".equals(format) && !"qcow2".equals(format)) {
             throw refusals.refuse(c, action, t, 400, "format must be \"raw\" or \"qcow2\", not \""
-                    + io.strata.kernel.InputRules.printable(format == null ? "" : format) + "\"");
+                    + InputRules.printable(format == null ? "" : format) + "\"");
         }
-        io.strata.libvirt.DomainSummary d = gateway.describe(host, vm);
+        DomainSummary d = gateway.describe(host, vm);
         DiskInfo disk = d.disks().stream().filter(x -> target.equals(x.target())).findFirst()
                 .orElseThrow(() -> refusals.refuse(c, action, t, 404, vm + " has no disk " + target));
         String problem = convertProblem(d, disk, format);
@@ -57,10 +61,10 @@ public class DiskService {
             throw refusals.refuse(c, action, t, 409, problem);
         }
         var snaps = gateway.snapshots(host, vm);
-        if (snaps.stream().anyMatch(s -> s.kind() == io.strata.libvirt.SnapshotKind.EXTERNAL)) {
+        if (snaps.stream().anyMatch(s -> s.kind() == SnapshotKind.EXTERNAL)) {
             throw refusals.refuse(c, action, t, 409, vm + " has external snapshots; merge them first");
         }
-        List<String> internal = snaps.stream().map(io.strata.libvirt.SnapshotInfo::name).toList();
+        List<String> internal = snaps.stream().map(SnapshotInfo::name).toList();
         if (!internal.isEmpty() && !confirmLoss) {
             throw refusals.refuse(c, action, t, 409, "disk " + target + " carries internal snapshots (" + String.join(", ", internal)
                     + ") which the conversion loses; confirm with confirmLoss: true (form: tick \"lose snapshots\")");
@@ -75,8 +79,8 @@ public class DiskService {
     }
 
     /** Why this disk cannot be converted now, or null. */
-    static String convertProblem(io.strata.libvirt.DomainSummary d, DiskInfo disk, String format) {
-        if (!d.state().label().equals("shut off")) {
+    static String convertProblem(DomainSummary d, DiskInfo disk, String format) {
+        if (d.state() != DomainState.SHUT_OFF) {
             return d.name() + " is " + d.state().label() + "; shut it down to convert a disk";
         }
         if (disk.file() == null || !"disk".equals(disk.device())) {

@@ -1,14 +1,16 @@
 package io.strata.imagetool;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -24,8 +26,8 @@ public class GuestTools {
     public record Image(String file, String format) {
     }
 
-    @jakarta.inject.Inject
-    ImageTool images;
+    @Inject
+    ProcessRunner processes;
 
     @ConfigProperty(name = "strata.libguestfs.backend-settings", defaultValue = "force_tcg")
     String backendSettings;
@@ -82,12 +84,12 @@ public class GuestTools {
         run(argv, lines, () -> false, 1800);
     }
 
-    /** Runs a libguestfs tool through the image tools' runner, with the appliance settings. */
+    /** Runs a libguestfs tool through the process runner, with the appliance settings. */
     private void run(List<String> argv, Consumer<String> lines, BooleanSupplier cancelled, long timeoutSeconds) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("LIBGUESTFS_BACKEND", "direct"));
+        Map<String, String> env = new HashMap<>(Map.of("LIBGUESTFS_BACKEND", "direct"));
         if (!backendSettings.isBlank()) {
             env.put("LIBGUESTFS_BACKEND_SETTINGS", backendSettings);
         }
-        images.stream(argv, env, lines, cancelled, timeoutSeconds);
+        processes.stream(argv, env, lines, cancelled, timeoutSeconds);
     }
 }

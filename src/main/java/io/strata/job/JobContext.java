@@ -1,5 +1,6 @@
 package io.strata.job;
 
+import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 
 /** What a handler sees of its job, and how it reports back. */
@@ -54,6 +55,46 @@ public final class JobContext {
 
     public void progress(int percent, String text) {
         transitions.progress(job.id, percent, text);
+    }
+
+    /**
+     * The stretch of the progress bar from {@code from} to {@code to} percent, for a step that
+     * knows its own fraction done (0..1): handlers say where a step sits, not how to scale it.
+     */
+    public Band band(int from, int to) {
+        return new Band(from, to);
+    }
+
+    /** A stretch of the job's progress bar; see {@link #band}. */
+    public final class Band {
+        private final int from;
+        private final int to;
+
+        private Band(int from, int to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        /** Reports {@code fraction} (0..1) of this stretch done. */
+        public void progress(double fraction, String text) {
+            JobContext.this.progress(from + (int) ((to - from) * fraction), text);
+        }
+
+        /** Reports that step {@code i} (from 0) of {@code n} equal steps begins. */
+        public void step(int i, int n, String text) {
+            part(i, n).progress(0, text);
+        }
+
+        /** Part {@code i} (from 0) of {@code n} equal parts, e.g. one disk of n. */
+        public Band part(int i, int n) {
+            int start = from + (to - from) * i / n;
+            return new Band(start, start + (to - from) / n);
+        }
+
+        /** A progress listener that reports "{@code what} 42%". */
+        public DoubleConsumer percent(String what) {
+            return f -> progress(f, what + " " + Math.round(100 * f) + "%");
+        }
     }
 
     /** Whether someone asked to cancel the job, for handlers that must stop in their own way. */

@@ -19,9 +19,10 @@ import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import io.strata.imagetool.ImageTool;
-import io.strata.imagetool.ImageToolException;
+import io.strata.imagetool.BackingChains;
+import io.strata.imagetool.ImageFiles;
 import io.strata.imagetool.ImageInfo;
+import io.strata.imagetool.ImageToolException;
 
 /**
  * The only door to libvirt. One shared connection per host (libvirt connections are thread-safe),
@@ -45,7 +46,9 @@ public class LibvirtGateway {
     private final Map<String, Connect> connections = new ConcurrentHashMap<>();
 
     @Inject
-    ImageTool imageTool;
+    BackingChains backingChains;
+    @Inject
+    ImageFiles imageFiles;
 
     /** Makes a host known to the gateway (the host package owns the list). */
     public void register(String host, String uri) {
@@ -161,7 +164,7 @@ public class LibvirtGateway {
                 String chainError = null;
                 if (file != null && "disk".equals(device)) {
                     try {
-                        chain = imageTool.backingChain(file, format, DomainState.of(info.state).isActive());
+                        chain = backingChains.of(file, format, DomainState.of(info.state).isActive());
                     } catch (ImageToolException e) {
                         chainError = e.getMessage();
                     }
@@ -235,7 +238,7 @@ public class LibvirtGateway {
             List<SnapshotInfo> out = new ArrayList<>();
             for (SnapshotInfo i : now.values()) {
                 List<SnapshotDisk> disks = i.disks().stream().map(d -> new SnapshotDisk(d.target(), d.mode(), d.overlay(),
-                        d.image(), d.imageFormat(), d.overlay() == null ? -1 : imageTool.fileBytes(d.overlay()))).toList();
+                        d.image(), d.imageFormat(), d.overlay() == null ? -1 : imageFiles.fileBytes(d.overlay()))).toList();
                 out.add(new SnapshotInfo(i.name(), i.parent(), i.kind(), i.domainState(), i.description(), i.createdAt(),
                         i.name().equals(current), disks));
             }
@@ -283,8 +286,6 @@ public class LibvirtGateway {
     static final int SNAPSHOT_XML_SECURE = 1;
     static final int DOMAIN_XML_SECURE = 1;
     static final int DOMAIN_XML_INACTIVE = 2;
-    static final int BLOCK_COMMIT_ACTIVE = 4;
-    static final int BLOCK_JOB_ABORT_PIVOT = 2;
 
     /**
      * An external, disk-only snapshot, atomic: each listed disk gets a new qcow2 overlay at the
@@ -364,7 +365,7 @@ public class LibvirtGateway {
         });
     }
 
-    // ---------------------------------------------------------------- definitions and block jobs
+    // ---------------------------------------------------------------- definitions
 
     /** The persistent definition, secrets included, as {@link #define} takes it back. */
     public String definition(String host, String vm) {
@@ -443,34 +444,6 @@ public class LibvirtGateway {
     public boolean revertsExternalSnapshots(String host) {
         return read(host, "reading capabilities", conn ->
                 !Xml.elements(Xml.parse(conn.getCapabilities()), "//externalSnapshot").isEmpty());
-    }
-
-    /**
-     * Starts a block commit of {@code top} (null: the active layer) into {@code base} on a running
-     * domain, limited to {@code bandwidthMiB} MiB/s when above 0.
-     */
-    public void blockCommit(String host, String vm, String target, String base, String top, long bandwidthMiB) {
-        int flags = top == null ? BLOCK_COMMIT_ACTIVE : 0;
-        changeDomain(host, vm, "starting block commit on " + vm + " " + target, dom -> {
-            dom.blockCommit(target, base, top, Math.max(0, bandwidthMiB), flags);
-            return null;
-        });
-    }
-
-    /** The disk's block job, or null when it has none (any more). */
-    public BlockJob blockJob(String host, String vm, String target) {
-        return readDomain(host, vm, "reading block job of " + vm + " " + target, dom -> {
-            org.libvirt.DomainBlockJobInfo info = dom.getBlockJobInfo(target, 0);
-            return info.type == 0 ? null : new BlockJob(target, info.type, info.cur, info.end);
-        });
-    }
-
-    /** Ends a block job: with {@code pivot} the domain switches to the commit's base; without, nothing changes. */
-    public void abortBlockJob(String host, String vm, String target, boolean pivot) {
-        changeDomain(host, vm, (pivot ? "pivoting " : "aborting block job on ") + vm + " " + target, dom -> {
-            dom.blockJobAbort(target, pivot ? BLOCK_JOB_ABORT_PIVOT : 0);
-            return null;
-        });
     }
 
     /** Every disk file of every other domain of the host, with their backing chains → one such domain. */

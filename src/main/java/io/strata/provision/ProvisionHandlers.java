@@ -11,14 +11,19 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.imagetool.BackingChains;
+import io.strata.imagetool.GuestTools;
+import io.strata.imagetool.ImageFiles;
+import io.strata.imagetool.QemuImg;
+import io.strata.job.JobCancelled;
 import io.strata.job.JobContext;
 import io.strata.job.JobFailure;
 import io.strata.job.JobHandler;
 import io.strata.job.JobKind;
+import io.strata.kernel.Cancelled;
 import io.strata.libvirt.DiskInfo;
+import io.strata.libvirt.DomainState;
 import io.strata.libvirt.DomainSummary;
-import io.strata.imagetool.GuestTools;
-import io.strata.imagetool.ImageTool;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.StrataMetadata;
 import io.strata.libvirt.Xml;
@@ -41,7 +46,11 @@ public final class ProvisionHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
-        ImageTool images;
+        QemuImg qemuImg;
+        @Inject
+        BackingChains chains;
+        @Inject
+        ImageFiles files;
         @Inject
         GuestTools guestTools;
 
@@ -66,26 +75,26 @@ public final class ProvisionHandlers {
             List<String> made = new ArrayList<>();
             List<String[]> fileAndFormat = new ArrayList<>();
             boolean defined = false;
+            JobContext.Band copying = ctx.band(5, 75);
             try {
                 for (int i = 0; i < disks.size(); i++) {
                     Template.Disk d = disks.get(i);
                     String format = thin() ? "qcow2" : d.format();
                     String path = diskPath(d, vm, i == 0, format);
-                    int from = 5 + 70 * i / disks.size();
-                    int span = 70 / disks.size();
                     if (thin()) {
-                        images.createOverlay(path, d.file(), d.format());
+                        qemuImg.createOverlay(path, d.file(), d.format());
+                        chains.rememberOverlay(path, d.file(), d.format());
                         made.add(path);
                         ctx.log(d.target() + ": overlay " + path + " on " + d.file() + " (" + d.format() + ", read-only)");
-                    } else if (images.reflinkCopy(d.file(), path)) {
+                    } else if (files.reflinkCopy(d.file(), path)) {
                         made.add(path);
-                        images.makeWritable(path);
+                        files.makeWritable(path);
                         ctx.log(d.target() + ": reflink copy " + path);
                     } else {
-                        images.convert(d.file(), d.format(), path, format, f -> ctx.progress(from + (int) (span * f),
-                                d.target() + ": copying " + Math.round(100 * f) + "%"), ctx::cancelRequested);
+                        qemuImg.convert(d.file(), d.format(), path, format,
+                                copying.part(i, disks.size()).percent(d.target() + ": copying"), ctx::cancelRequested);
                         made.add(path);
-                        images.makeWritable(path);
+                        files.makeWritable(path);
                         ctx.log(d.target() + ": full copy " + path + " (qemu-img convert)");
                     }
                     fileAndFormat.add(new String[] { d.target(), path, format });
@@ -112,10 +121,10 @@ public final class ProvisionHandlers {
                 if (defined) {
                     gateway.undefine(host, vm);
                 }
-                made.forEach(images::removeQuietly);
+                made.forEach(files::removeQuietly);
                 ctx.log("nothing of " + vm + " was kept");
-                if (e instanceof ImageTool.Cancelled) {
-                    throw new io.strata.job.JobCancelled("cancelled; nothing of " + vm + " was kept");
+                if (e instanceof Cancelled) {
+                    throw new JobCancelled("cancelled; nothing of " + vm + " was kept");
                 }
                 throw e;
             }
@@ -155,8 +164,8 @@ public final class ProvisionHandlers {
                 List<Template.Disk> disks = t.diskList();
                 for (int i = 0; i < disks.size(); i++) {
                     String path = diskPath(disks.get(i), ctx.vm(), i == 0, thin() ? "qcow2" : disks.get(i).format());
-                    if (images.exists(path)) {
-                        images.removeQuietly(path);
+                    if (files.exists(path)) {
+                        files.removeQuietly(path);
                         removed.add(path);
                     }
                 }
@@ -198,7 +207,7 @@ public final class ProvisionHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
-        ImageTool images;
+        QemuImg qemuImg;
 
         @Override
         public JobKind kind() {
@@ -208,18 +217,16 @@ public final class ProvisionHandlers {
         @Override
         public String run(JobContext ctx) {
             DomainSummary d = gateway.describe(ctx.host(), ctx.vm());
-            if (!d.state().label().equals("shut off")) {
+            if (d.state() != DomainState.SHUT_OFF) {
                 throw new JobFailure(ctx.vm() + " is " + d.state().label() + "; shut it down to flatten it");
             }
             List<String> done = new ArrayList<>();
             List<DiskInfo> backed = d.disks().stream().filter(x -> x.chain().size() > 1).toList();
+            JobContext.Band copying = ctx.band(5, 95);
             for (int i = 0; i < backed.size(); i++) {
                 DiskInfo x = backed.get(i);
-                int from = 5 + 90 * i / backed.size();
-                int span = 90 / backed.size();
                 ctx.log(x.target() + ": copying from " + x.chain().get(1).file() + " into " + x.file());
-                images.flatten(x.file(), f -> ctx.progress(from + (int) (span * f), x.target() + ": " + Math.round(100 * f) + "%"),
-                        ctx::cancelRequested);
+                qemuImg.flatten(x.file(), copying.part(i, backed.size()).percent(x.target() + ":"), ctx::cancelRequested);
                 done.add(x.target());
             }
             return ctx.vm() + " is independent: " + String.join(", ", done) + " no longer read(s) a backing file";

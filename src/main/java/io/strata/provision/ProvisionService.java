@@ -1,9 +1,7 @@
 package io.strata.provision;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,6 +24,8 @@ import io.strata.vm.VmViews;
 import io.strata.kernel.InputRules;
 import io.strata.audit.Refusals;
 import io.strata.job.JobPayload;
+import io.strata.libvirt.DomainState;
+import io.strata.template.ProvisionHostnames;
 
 /**
  * Provisioning requests: one VM or a batch from a template, thin or full clone, within the
@@ -109,7 +109,7 @@ public class ProvisionService {
         if (r.hostname() != null && !r.hostname().isBlank()) {
             for (int i = 1; i <= count; i++) {
                 String h = r.hostname().replace("{n}", Integer.toString(i));
-                if (!io.strata.template.ProvisionHostnames.valid(h)) {
+                if (!ProvisionHostnames.valid(h)) {
                     throw refusals.refuse(c, action, target, 400, "not a valid hostname: \"" + InputRules.printable(h) + "\"");
                 }
                 hostnames.add(h);
@@ -180,7 +180,7 @@ public class ProvisionService {
         access.forChange(c, host, vmName, action);
         String target = host + "/" + vmName;
         DomainSummary d = gateway.describe(host, vmName);
-        if (!d.state().label().equals("shut off")) {
+        if (d.state() != DomainState.SHUT_OFF) {
             throw refusals.refuse(c, action, target, 409, vmName + " is " + d.state().label() + "; shut it down to flatten it");
         }
         if (!gateway.snapshots(host, vmName).isEmpty()) {

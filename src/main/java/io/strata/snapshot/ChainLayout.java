@@ -2,6 +2,7 @@ package io.strata.snapshot;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -10,11 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.strata.imagetool.BackingChains;
+import io.strata.imagetool.ImageFiles;
+import io.strata.imagetool.ImageInfo;
+import io.strata.imagetool.ImageToolException;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
-import io.strata.imagetool.ImageInfo;
-import io.strata.imagetool.ImageTool;
-import io.strata.imagetool.ImageToolException;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.SnapshotDisk;
 import io.strata.libvirt.SnapshotInfo;
@@ -46,32 +48,45 @@ final class ChainLayout {
         this.otherDomains = otherDomains;
     }
 
-    static ChainLayout read(LibvirtGateway gateway, ImageTool images, String host, String vm) {
-        DomainSummary d = gateway.describe(host, vm);
-        List<SnapshotInfo> snaps = gateway.snapshots(host, vm);
-        ChainLayout l = new ChainLayout(host, vm, d, snaps, gateway.filesOfOtherDomains(host, vm));
-        for (DiskInfo disk : d.disks()) {
+    /**
+     * A layout from what is already known: the domain (its disks' chains), its snapshots, the
+     * files other domains use, and {@code files} besides the disks' chains. Planning and checks
+     * take a layout, so they can be tried on a hand-built one without a host.
+     */
+    static ChainLayout of(String host, String vm, DomainSummary domain, List<SnapshotInfo> snapshots,
+            Map<String, String> otherDomains, Collection<ImageInfo> files) {
+        ChainLayout l = new ChainLayout(host, vm, domain, snapshots, otherDomains);
+        for (DiskInfo disk : domain.disks()) {
             if (disk.chainError() != null) {
                 throw new TopologyRefused("disk " + disk.target() + " of " + vm + " cannot be read: " + disk.chainError());
             }
             disk.chain().forEach(i -> l.images.put(i.file(), i));
         }
+        files.forEach(i -> l.images.putIfAbsent(i.file(), i));
+        return l;
+    }
+
+    /** The layout read fresh from the host: the domain, its snapshots, and every file they name that exists. */
+    static ChainLayout read(LibvirtGateway gateway, BackingChains chains, ImageFiles files, String host, String vm) {
+        DomainSummary d = gateway.describe(host, vm);
+        List<SnapshotInfo> snaps = gateway.snapshots(host, vm);
+        ChainLayout l = of(host, vm, d, snaps, gateway.filesOfOtherDomains(host, vm), List.of());
         boolean running = d.state().isActive();
         for (SnapshotInfo s : snaps) {
             for (SnapshotDisk sd : s.externalDisks()) {
-                l.learn(images, sd.image(), sd.imageFormat(), running);
-                l.learn(images, sd.overlay(), "qcow2", running);
+                l.learn(chains, files, sd.image(), sd.imageFormat(), running);
+                l.learn(chains, files, sd.overlay(), "qcow2", running);
             }
         }
         return l;
     }
 
-    private void learn(ImageTool tool, String file, String format, boolean running) {
-        if (file == null || images.containsKey(file) || !tool.exists(file)) {
+    private void learn(BackingChains chains, ImageFiles files, String file, String format, boolean running) {
+        if (file == null || images.containsKey(file) || !files.exists(file)) {
             return;
         }
         try {
-            for (ImageInfo i : tool.backingChain(file, format, running)) {
+            for (ImageInfo i : chains.of(file, format, running)) {
                 images.putIfAbsent(i.file(), i);
             }
         } catch (ImageToolException e) {

@@ -6,8 +6,9 @@ import jakarta.inject.Inject;
 import io.strata.job.JobContext;
 import io.strata.job.JobHandler;
 import io.strata.job.JobKind;
-import io.strata.libvirt.BlockJob;
+import io.strata.libvirt.BlockJobs;
 import io.strata.libvirt.DiskInfo;
+import io.strata.libvirt.DomainState;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.SnapshotKind;
 
@@ -26,7 +27,7 @@ public final class SnapshotHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
-        ExternalSnapshots external;
+        ExternalCreate external;
 
         @Override
         public JobKind kind() {
@@ -44,12 +45,12 @@ public final class SnapshotHandlers {
             if (external(payload.kind())) {
                 return external.create(ctx);
             }
-            String state = gateway.state(ctx.host(), ctx.vm()).label();
-            ctx.progress(10, "creating internal snapshot (VM " + state + ")");
-            ctx.log("VM is " + state + "; creating internal snapshot " + ctx.target()
-                    + (state.equals("running") ? " with memory state" : " of the disks"));
+            DomainState state = gateway.state(ctx.host(), ctx.vm());
+            ctx.progress(10, "creating internal snapshot (VM " + state.label() + ")");
+            ctx.log("VM is " + state.label() + "; creating internal snapshot " + ctx.target()
+                    + (state == DomainState.RUNNING ? " with memory state" : " of the disks"));
             ctx.checkCancelled();
-            boolean pause = payload.pause() && state.equals("running");
+            boolean pause = payload.pause() && state == DomainState.RUNNING;
             if (pause) {
                 gateway.suspend(ctx.host(), ctx.vm());
             }
@@ -66,7 +67,7 @@ public final class SnapshotHandlers {
         /** Both kinds are atomic in libvirt: either the snapshot exists or nothing happened. */
         @Override
         public String reconcile(JobContext ctx) {
-            return external.reconcileCreate(ctx);
+            return external.reconcile(ctx);
         }
     }
 
@@ -75,7 +76,7 @@ public final class SnapshotHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
-        ExternalSnapshots external;
+        ExternalRevert external;
 
         @Override
         public JobKind kind() {
@@ -96,12 +97,12 @@ public final class SnapshotHandlers {
             ctx.progress(10, "reverting to " + ctx.target());
             ctx.checkCancelled();
             gateway.revertToSnapshot(ctx.host(), ctx.vm(), ctx.target());
-            String state = gateway.state(ctx.host(), ctx.vm()).label();
-            if (payload.start() && !state.equals("running")) {
+            DomainState state = gateway.state(ctx.host(), ctx.vm());
+            if (payload.start() && state != DomainState.RUNNING) {
                 gateway.start(ctx.host(), ctx.vm());
                 return "reverted to " + ctx.target() + "; VM started";
             }
-            return "reverted to " + ctx.target() + "; VM is now " + state;
+            return "reverted to " + ctx.target() + "; VM is now " + state.label();
         }
 
         @Override
@@ -119,7 +120,9 @@ public final class SnapshotHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
-        ExternalSnapshots external;
+        BlockJobs blockJobs;
+        @Inject
+        ExternalDelete external;
 
         @Override
         public JobKind kind() {
@@ -146,7 +149,7 @@ public final class SnapshotHandlers {
         @Override
         public String reconcile(JobContext ctx) {
             boolean external = external(ctx.payload(SnapshotPayloads.Delete.class).kind());
-            String aborted = abortBlockJobs(gateway, ctx);
+            String aborted = abortBlockJobs(gateway, blockJobs, ctx);
             if (gateway.hasSnapshot(ctx.host(), ctx.vm(), ctx.target())) {
                 if (external) {
                     SnapshotMark.mark(ctx.host(), ctx.vm(), ctx.target(), ctx.jobId(),
@@ -164,7 +167,9 @@ public final class SnapshotHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
-        ExternalSnapshots external;
+        BlockJobs blockJobs;
+        @Inject
+        ExternalMergeAll external;
 
         @Override
         public JobKind kind() {
@@ -183,7 +188,7 @@ public final class SnapshotHandlers {
 
         @Override
         public String reconcile(JobContext ctx) {
-            String aborted = abortBlockJobs(gateway, ctx);
+            String aborted = abortBlockJobs(gateway, blockJobs, ctx);
             int left = gateway.snapshots(ctx.host(), ctx.vm()).size();
             return aborted + (left == 0 ? "the snapshot list is empty: the merge completed"
                     : left + " snapshot(s) remain: the merge did not complete; run it again");
@@ -194,15 +199,13 @@ public final class SnapshotHandlers {
      * A block job left by a vanished worker is aborted without pivot, so the VM keeps the chain it
      * had; the caller then says what it found.
      */
-    static String abortBlockJobs(LibvirtGateway gateway, JobContext ctx) {
+    static String abortBlockJobs(LibvirtGateway gateway, BlockJobs blockJobs, JobContext ctx) {
         StringBuilder out = new StringBuilder();
         if (!gateway.state(ctx.host(), ctx.vm()).isActive()) {
             return "";
         }
         for (DiskInfo d : gateway.describe(ctx.host(), ctx.vm()).disks()) {
-            BlockJob job = gateway.blockJob(ctx.host(), ctx.vm(), d.target());
-            if (job != null) {
-                gateway.abortBlockJob(ctx.host(), ctx.vm(), d.target(), false);
+            if (blockJobs.abortIfAny(ctx.host(), ctx.vm(), d.target())) {
                 out.append(d.target()).append(": its block job was aborted (no pivot); ");
             }
         }

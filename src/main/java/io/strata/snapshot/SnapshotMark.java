@@ -1,6 +1,7 @@
 package io.strata.snapshot;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -12,6 +13,7 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.job.JobContext;
 
 /**
  * A snapshot whose image took part of a merge that did not finish. The VM reads as before, but
@@ -53,6 +55,14 @@ public class SnapshotMark extends PanacheEntityBase {
             m.createdAt = Instant.now();
             m.persist();
         });
+    }
+
+    /** Marks the snapshots whose images took part of the job's unfinished merge, and says so in its log. */
+    static void markPartlyMerged(JobContext ctx, List<String> snapshots, String reason) {
+        for (String s : snapshots) {
+            mark(ctx.host(), ctx.vm(), s, ctx.jobId(), reason);
+        }
+        ctx.log("marked " + String.join(", ", snapshots) + " as partly merged");
     }
 
     static void clear(String host, String vm, String snapshot) {

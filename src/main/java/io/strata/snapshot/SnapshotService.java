@@ -1,9 +1,7 @@
 package io.strata.snapshot;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +14,6 @@ import io.strata.job.JobRequest;
 import io.strata.job.JobQueue;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
-import io.strata.imagetool.ImageTool;
 import io.strata.libvirt.SnapshotKind;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.SnapshotInfo;
@@ -42,9 +39,9 @@ public class SnapshotService {
     @Inject
     LibvirtGateway gateway;
     @Inject
-    ImageTool images;
+    ExternalCreate externalCreate;
     @Inject
-    ExternalSnapshots external;
+    ChainFiles chainFiles;
 
     /** A create request: {@code kind} internal (default) or external; quiesce and pause are optional. */
     public record NewSnapshot(String name, String description, String kind, Boolean quiesce, Boolean pause) {
@@ -104,7 +101,7 @@ public class SnapshotService {
                         + vmName + " is " + d.state().label() + " (its disks are consistent anyway: leave quiesce off)");
             }
             try {
-                external.checkCreate(d, existing, name);
+                externalCreate.check(d, existing, name);
             } catch (TopologyRefused e) {
                 throw refusals.refuse(c, action, target, 409, e.getMessage());
             }
@@ -121,7 +118,7 @@ public class SnapshotService {
         JobKind kind = JobKind.SNAPSHOT_REVERT;
         Existing e = existing(c, host, vmName, snapshot, kind);
         if (e.info.kind() == SnapshotKind.EXTERNAL) {
-            check(c, kind, e.target, () -> external.checkRevert(layout(host, vmName), e.info, SnapshotMark.of(host, vmName)));
+            check(c, kind, e.target, () -> ExternalRevert.check(layout(host, vmName), e.info, SnapshotMark.of(host, vmName)));
         }
         return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, new SnapshotPayloads.Revert(e.info.kind(), start),
                 start ? "then start the VM" : null));
@@ -133,7 +130,7 @@ public class SnapshotService {
         Long bandwidth = null;
         if (e.info.kind() == SnapshotKind.EXTERNAL) {
             bandwidth = bandwidth(c, kind, e.target, bandwidthMiB);
-            check(c, kind, e.target, () -> external.planDelete(layout(host, vmName), e.info));
+            check(c, kind, e.target, () -> ExternalDelete.plan(layout(host, vmName), e.info));
         }
         return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, new SnapshotPayloads.Delete(e.info.kind(), bandwidth),
                 e.info.kind() == SnapshotKind.EXTERNAL ? "merges its overlay into its image" : null));
@@ -157,7 +154,7 @@ public class SnapshotService {
         String target = host + "/" + vmName;
         requireNotTemplate(c, vm, kind.action, target);
         var payload = new SnapshotPayloads.MergeAll(bandwidth(c, kind, target, bandwidthMiB));
-        check(c, kind, target, () -> external.planMergeAll(layout(host, vmName)));
+        check(c, kind, target, () -> ExternalMergeAll.plan(layout(host, vmName)));
         return jobs.enqueue(c, new JobRequest(kind, host, vmName, null, payload, "merge all snapshots into the base"));
     }
 
@@ -176,7 +173,7 @@ public class SnapshotService {
     }
 
     private ChainLayout layout(String host, String vmName) {
-        return ChainLayout.read(gateway, images, host, vmName);
+        return chainFiles.layout(host, vmName);
     }
 
     /** Runs a topology check; its refusal becomes an audited 409. */

@@ -13,14 +13,17 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.imagetool.GuestTools;
+import io.strata.imagetool.ImageFiles;
+import io.strata.imagetool.QemuImg;
+import io.strata.job.JobCancelled;
 import io.strata.job.JobContext;
 import io.strata.job.JobFailure;
 import io.strata.job.JobHandler;
 import io.strata.job.JobKind;
+import io.strata.kernel.Cancelled;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
-import io.strata.imagetool.GuestTools;
-import io.strata.imagetool.ImageTool;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.StrataMetadata;
 import io.strata.libvirt.Xml;
@@ -52,7 +55,9 @@ public final class TemplateHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
-        ImageTool images;
+        QemuImg qemuImg;
+        @Inject
+        ImageFiles files;
         @Inject
         GuestTools guestTools;
 
@@ -83,7 +88,7 @@ public final class TemplateHandlers {
             for (int i = 0; i < disks.size(); i++) {
                 DiskInfo x = disks.get(i);
                 String path = sealedPath(x.file(), name, x.target(), i == 0, x.format());
-                if (images.exists(path)) {
+                if (files.exists(path)) {
                     throw new JobFailure("file " + path + " already exists; remove it or rename the VM");
                 }
                 sealed.add(new Template.Disk(x.target(), path, x.format(), x.chain().get(0).virtualSize(), 0));
@@ -92,12 +97,13 @@ public final class TemplateHandlers {
             if (windows) {
                 // Windows: sysprep runs on a copy, so the source VM stays usable.
                 ctx.log("Windows guest (libosinfo): copying the disks first, the source VM is left as it is");
+                JobContext.Band copying = ctx.band(5, 35);
                 for (int i = 0; i < disks.size(); i++) {
                     DiskInfo x = disks.get(i);
                     String to = sealed.get(i).file();
-                    int from = 5 + 30 * i / disks.size();
-                    images.convert(x.file(), x.format(), to, x.format(),
-                            f -> ctx.progress(from + (int) (30.0 / disks.size() * f), "copying " + x.target()), ctx::cancelRequested);
+                    JobContext.Band disk = copying.part(i, disks.size());
+                    qemuImg.convert(x.file(), x.format(), to, x.format(), f -> disk.progress(f, "copying " + x.target()),
+                            ctx::cancelRequested);
                     targets.add(new GuestTools.Image(to, x.format()));
                 }
             } else {
@@ -118,11 +124,11 @@ public final class TemplateHandlers {
                         }
                     }
                 }, ctx::cancelRequested);
-            } catch (ImageTool.Cancelled e) {
+            } catch (Cancelled e) {
                 if (windows) {
-                    sealed.forEach(s -> images.removeQuietly(s.file()));
+                    sealed.forEach(s -> files.removeQuietly(s.file()));
                 }
-                throw new io.strata.job.JobCancelled("cancelled during virt-sysprep" + (windows
+                throw new JobCancelled("cancelled during virt-sysprep" + (windows
                         ? "; the copies were removed, the source VM is untouched"
                         : "; some operations may already have changed " + vm + "'s disks, which is left defined"));
             }
@@ -131,10 +137,10 @@ public final class TemplateHandlers {
             for (int i = 0; i < disks.size(); i++) {
                 Template.Disk s = sealed.get(i);
                 if (!windows) {
-                    images.move(disks.get(i).file(), s.file());
+                    files.move(disks.get(i).file(), s.file());
                 }
-                images.makeReadOnly(s.file());
-                done.add(new Template.Disk(s.target(), s.file(), s.format(), s.virtualSize(), images.fileBytes(s.file())));
+                files.makeReadOnly(s.file());
+                done.add(new Template.Disk(s.target(), s.file(), s.format(), s.virtualSize(), files.fileBytes(s.file())));
                 ctx.log(s.target() + ": sealed image " + s.file() + " (read-only)");
             }
             Template t = new Template();
@@ -195,7 +201,7 @@ public final class TemplateHandlers {
         @Inject
         TemplateService templates;
         @Inject
-        ImageTool images;
+        ImageFiles files;
 
         @Override
         public JobKind kind() {
@@ -212,9 +218,9 @@ public final class TemplateHandlers {
             }
             QuarkusTransaction.requiringNew().run(() -> Template.delete("id", t.id));
             for (Template.Disk d : t.diskList()) {
-                if (images.exists(d.file())) {
-                    images.makeWritable(d.file());
-                    images.remove(d.file());
+                if (files.exists(d.file())) {
+                    files.makeWritable(d.file());
+                    files.remove(d.file());
                     ctx.log("removed " + d.file());
                 }
             }

@@ -25,6 +25,7 @@ import io.strata.vm.VmViews;
 import io.strata.kernel.InputRules;
 import io.strata.audit.Refusals;
 import io.strata.job.JobPayload;
+import io.strata.libvirt.DomainState;
 
 /**
  * Template requests: make one from a shut-off VM (operators, admins), list the catalogue, delete
@@ -102,7 +103,7 @@ public class TemplateService {
 
     /** Why this VM cannot become a template now, or null. Checked at request time and again by the job. */
     static String sealProblem(DomainSummary d, boolean hasSnapshots) {
-        if (!d.state().label().equals("shut off")) {
+        if (d.state() != DomainState.SHUT_OFF) {
             return d.name() + " is " + d.state().label() + "; shut it down first (virt-sysprep needs its disks at rest)";
         }
         if (hasSnapshots) {

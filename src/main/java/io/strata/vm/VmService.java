@@ -14,6 +14,7 @@ import io.strata.job.JobQueue;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.audit.Refusals;
 import io.strata.job.JobPayload;
+import io.strata.libvirt.DomainState;
 
 /** VM-level requests shared by the API and the pages: refresh from libvirt, assign an owner. */
 @ApplicationScoped
@@ -58,8 +59,9 @@ public class VmService {
         if (vm.template) {
             throw refusals.refuse(c, action, target, 409, vmName + " is marked as a template and cannot be started");
         }
-        if (!"shut off".equals(gateway.state(host, vmName).label())) {
-            throw refusals.refuse(c, action, target, 409, vmName + " is " + gateway.state(host, vmName).label() + ", not shut off");
+        DomainState state = gateway.state(host, vmName);
+        if (state != DomainState.SHUT_OFF) {
+            throw refusals.refuse(c, action, target, 409, vmName + " is " + state.label() + ", not shut off");
         }
         return jobs.enqueue(c, new JobRequest(JobKind.VM_START, host, vmName, null, new JobPayload.None(), null));
     }

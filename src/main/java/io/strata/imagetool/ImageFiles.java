@@ -1,0 +1,120 @@
+package io.strata.imagetool;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Image files as files: names beside a disk, creating without ever replacing, renaming, modes,
+ * sizes, copies and removal. Nothing here reads an image's contents.
+ */
+@ApplicationScoped
+public class ImageFiles {
+
+    @Inject
+    ProcessRunner processes;
+
+    /** {@code /dir/disk.qcow2} → {@code /dir/disk.<suffix>}: libvirt's own naming, beside the file. */
+    public static String sibling(String file, String suffix) {
+        Path p = Path.of(file);
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return p.resolveSibling(stem + "." + suffix).toString();
+    }
+
+    public boolean exists(String file) {
+        return Files.exists(Path.of(file));
+    }
+
+    /**
+     * The file's length, or -1 when it is not there. A qcow2 overlay grows cluster by cluster as
+     * data lands in it, so its length is what it holds (qemu-img's allocated size costs a process).
+     */
+    public long fileBytes(String file) {
+        try {
+            return Files.size(Path.of(file));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Creates the file exclusively: fails when it exists, so nothing is ever overwritten. */
+    public void claim(String file) {
+        try {
+            Files.createFile(Path.of(file));
+        } catch (FileAlreadyExistsException e) {
+            throw new ImageToolException("file " + file + " already exists; Strata does not overwrite files");
+        } catch (IOException e) {
+            throw new ImageToolException("cannot create " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A copy-on-write copy (reflink) where the filesystem can do it; false (and nothing left
+     * behind) where it cannot, so the caller falls back to a full copy.
+     */
+    public boolean reflinkCopy(String source, String target) {
+        claim(target);
+        ProcessRunner.Result r = processes.exec(List.of("cp", "--reflink=always", "--", source, target),
+                ProcessRunner.TIMEOUT_SECONDS);
+        if (r.exit() != 0) {
+            removeQuietly(target);
+            return false;
+        }
+        return true;
+    }
+
+    /** Renames within a directory, never over an existing file. */
+    public void move(String from, String to) {
+        try {
+            Files.move(Path.of(from), Path.of(to), StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            throw new ImageToolException("file " + to + " already exists; Strata does not overwrite files");
+        } catch (IOException e) {
+            throw new ImageToolException("cannot rename " + from + " to " + to + ": " + e.getMessage());
+        }
+    }
+
+    /** Read-only for everyone (0444): a sealed template's image. */
+    public void makeReadOnly(String file) {
+        chmod(file, "r--r--r--");
+    }
+
+    /** Back to 0644, so a template's images can be removed or reused. */
+    public void makeWritable(String file) {
+        chmod(file, "rw-r--r--");
+    }
+
+    private static void chmod(String file, String perms) {
+        try {
+            Files.setPosixFilePermissions(Path.of(file), PosixFilePermissions.fromString(perms));
+        } catch (IOException e) {
+            throw new ImageToolException("cannot change the mode of " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Deletes an image file Strata made; the caller has proven nothing references it. */
+    public void remove(String file) {
+        try {
+            Files.deleteIfExists(Path.of(file));
+        } catch (IOException e) {
+            throw new ImageToolException("cannot remove " + file + ": " + e.getMessage());
+        }
+    }
+
+    public void removeQuietly(String file) {
+        try {
+            Files.deleteIfExists(Path.of(file));
+        } catch (IOException e) {
+            // best effort: the caller is already reporting a failure
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.strata.snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.strata.imagetool.BackingChains;
+import io.strata.imagetool.ImageFiles;
+import io.strata.imagetool.ImageToolException;
+import io.strata.libvirt.LibvirtGateway;
+
+/** What the external snapshot operations share: reading a VM's layout, and removing what nothing needs. */
+@ApplicationScoped
+public class ChainFiles {
+
+    @Inject
+    LibvirtGateway gateway;
+    @Inject
+    BackingChains chains;
+    @Inject
+    ImageFiles files;
+
+    /** The VM's layout, read fresh from the host. */
+    ChainLayout layout(String host, String vm) {
+        return ChainLayout.read(gateway, chains, files, host, vm);
+    }
+
+    /**
+     * Removes those candidates nothing references any more, judged on a fresh reading of the host
+     * (the domain's chains, the remaining snapshots, every other domain). Returns what it removed.
+     */
+    List<String> removeUnreferenced(String host, String vm, Set<String> candidates) {
+        ChainLayout now = layout(host, vm);
+        Set<String> needed = now.referenced(now.tops(), now.externalSnapshots());
+        List<String> removed = new ArrayList<>();
+        for (String f : candidates) {
+            if (!needed.contains(f) && files.exists(f)) {
+                try {
+                    files.remove(f);
+                    removed.add(f);
+                } catch (ImageToolException e) {
+                    // left in place and said: an orphan is harmless, a lost image is not
+                }
+            }
+        }
+        return removed;
+    }
+}
