@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
@@ -72,10 +71,15 @@ public class ImageFiles {
         return true;
     }
 
-    /** Renames within a directory, never over an existing file. */
+    /**
+     * Renames within a filesystem, never over an existing file. rename(2) (Files.move, even with
+     * ATOMIC_MOVE) silently replaces its target; link(2) fails when the target exists, so the new
+     * name is made with a hard link and the old one removed afterwards.
+     */
     public void move(String from, String to) {
         try {
-            Files.move(Path.of(from), Path.of(to), StandardCopyOption.ATOMIC_MOVE);
+            Files.createLink(Path.of(to), Path.of(from));
+            Files.delete(Path.of(from));
         } catch (FileAlreadyExistsException e) {
             throw new ImageToolException("file " + to + " already exists; Strata does not overwrite files");
         } catch (IOException e) {

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.strata.kernel.Cancelled;
 import io.strata.kernel.HostFailure;
 
 /**
@@ -131,7 +132,7 @@ public class JobWorkers {
 
     /**
      * Runs the handler and maps how it ended to the job's final state: returned → SUCCEEDED,
-     * {@link JobCancelled} → CANCELLED, a {@link HostFailure} → FAILED with its message, anything else
+     * {@link JobCancelled} or a host tool's {@link Cancelled} → CANCELLED, a {@link HostFailure} → FAILED with its message, anything else
      * → FAILED with the exception's name (and a stack trace in the log).
      */
     private void execute(long jobId) {
@@ -147,7 +148,7 @@ public class JobWorkers {
             result = handler.run(ctx);
             state = JobState.SUCCEEDED;
             ctx.log("succeeded" + (result != null ? ": " + result : ""));
-        } catch (JobCancelled e) {
+        } catch (JobCancelled | Cancelled e) {
             state = JobState.CANCELLED;
             error = e.getMessage();
             ctx.log(error);
