@@ -19,6 +19,7 @@ import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.template.Template;
+import io.strata.template.SealChecks;
 import io.strata.template.TemplateService;
 import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
@@ -116,7 +117,7 @@ public class ProvisionService {
             }
         }
         String sshKey = r.sshKey() == null || r.sshKey().isBlank() ? null : r.sshKey().strip();
-        if (sshKey != null && !TemplateService.isSshKey(sshKey)) {
+        if (sshKey != null && !SealChecks.isSshKey(sshKey)) {
             throw refusals.refuse(c, action, target, 400, "sshKey is not an OpenSSH public key on one line");
         }
         checkQuota(c, action, target, count, t.virtualBytes());
