@@ -1,6 +1,5 @@
 package io.strata.libvirt;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,7 +17,6 @@ import org.libvirt.DomainSnapshot;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.w3c.dom.Document;
-import org.w3c.dom.Element;
 import io.strata.imagetool.BackingChains;
 import io.strata.imagetool.ImageFiles;
 import io.strata.imagetool.ImageInfo;
@@ -155,21 +153,17 @@ public class LibvirtGateway {
             org.libvirt.DomainInfo info = dom.getInfo();
             StrataMetadata meta = StrataMetadata.fromDomainXml(xml);
             List<DiskInfo> disks = new ArrayList<>();
-            for (Element disk : Xml.elements(xml, "/domain/devices/disk")) {
-                String file = Xml.string(disk, "source/@file");
-                String device = disk.getAttribute("device");
-                String target = Xml.string(disk, "target/@dev");
-                String format = Xml.string(disk, "driver/@type");
+            for (DomainXml.Disk disk : DomainXml.disks(xml)) {
                 List<ImageInfo> chain = List.of();
                 String chainError = null;
-                if (file != null && "disk".equals(device)) {
+                if (disk.file() != null && "disk".equals(disk.device())) {
                     try {
-                        chain = backingChains.of(file, format, DomainState.of(info.state).isActive());
+                        chain = backingChains.of(disk.file(), disk.format(), DomainState.of(info.state).isActive());
                     } catch (ImageToolException e) {
                         chainError = e.getMessage();
                     }
                 }
-                disks.add(new DiskInfo(target, device, file, format, chain, chainError));
+                disks.add(new DiskInfo(disk.target(), disk.device(), disk.file(), disk.format(), chain, chainError));
             }
             return new DomainSummary(dom.getName(), dom.getUUIDString(), DomainState.of(info.state),
                     info.nrVirtCpu, info.maxMem, meta.owner(), meta.template(), disks);
@@ -227,7 +221,7 @@ public class LibvirtGateway {
                 if (info == null) {
                     DomainSnapshot s = dom.snapshotLookupByName(name);
                     try {
-                        info = parseSnapshot(Xml.parse(s.getXMLDesc()), null, f -> -1);
+                        info = SnapshotXml.parse(s.getXMLDesc(), null, f -> -1);
                     } finally {
                         s.free();
                     }
@@ -251,31 +245,6 @@ public class LibvirtGateway {
         return snapshots(host, vm).stream().anyMatch(s -> s.name().equals(snapshot));
     }
 
-    static SnapshotInfo parseSnapshot(Document xml, String currentName, java.util.function.ToLongFunction<String> bytesOf) {
-        // currentName may be null: the caller then sets the marker itself
-        String name = Xml.string(xml, "/domainsnapshot/name");
-        String parent = Xml.string(xml, "/domainsnapshot/parent/name");
-        String created = Xml.string(xml, "/domainsnapshot/creationTime");
-        boolean external = !Xml.elements(xml, "/domainsnapshot/disks/disk[@snapshot='external']").isEmpty()
-                || "external".equals(Xml.string(xml, "/domainsnapshot/memory/@snapshot"));
-        List<SnapshotDisk> disks = new ArrayList<>();
-        for (Element d : Xml.elements(xml, "/domainsnapshot/disks/disk")) {
-            String target = d.getAttribute("name");
-            String mode = d.getAttribute("snapshot");
-            Element saved = Xml.elements(xml, "/domainsnapshot/domain/devices/disk").stream()
-                    .filter(e -> target.equals(Xml.string(e, "target/@dev"))).findFirst().orElse(null);
-            String overlay = Xml.string(d, "source/@file");
-            disks.add(new SnapshotDisk(target, mode.isEmpty() ? null : mode, overlay,
-                    saved == null ? null : Xml.string(saved, "source/@file"),
-                    saved == null ? null : Xml.string(saved, "driver/@type"),
-                    overlay == null ? -1 : bytesOf.applyAsLong(overlay)));
-        }
-        return new SnapshotInfo(name, parent, external ? SnapshotKind.EXTERNAL : SnapshotKind.INTERNAL,
-                Xml.string(xml, "/domainsnapshot/state"), Xml.string(xml, "/domainsnapshot/description"),
-                created == null ? Instant.EPOCH : Instant.ofEpochSecond(Long.parseLong(created)),
-                name.equals(currentName), List.copyOf(disks));
-    }
-
     // libvirt flag values (libvirt-java 0.5.4 has no constants for most of them)
     static final int SNAPSHOT_CREATE_REDEFINE = 1;
     static final int SNAPSHOT_CREATE_CURRENT = 2;
@@ -294,34 +263,7 @@ public class LibvirtGateway {
      */
     public void createExternalSnapshot(String host, String vm, String name, String description,
             Map<String, String> overlayByTarget, List<String> otherTargets, boolean quiesce) {
-        Document d = Xml.newDocument("domainsnapshot");
-        Element root = d.getDocumentElement();
-        Xml.addText(root, "name", name);
-        if (description != null && !description.isBlank()) {
-            Xml.addText(root, "description", description);
-        }
-        Element disks = d.createElement("disks");
-        root.appendChild(disks);
-        overlayByTarget.forEach((target, file) -> {
-            Element disk = d.createElement("disk");
-            disk.setAttribute("name", target);
-            disk.setAttribute("snapshot", "external");
-            disk.setAttribute("type", "file");
-            Element driver = d.createElement("driver");
-            driver.setAttribute("type", "qcow2");
-            disk.appendChild(driver);
-            Element source = d.createElement("source");
-            source.setAttribute("file", file);
-            disk.appendChild(source);
-            disks.appendChild(disk);
-        });
-        for (String target : otherTargets) {
-            Element disk = d.createElement("disk");
-            disk.setAttribute("name", target);
-            disk.setAttribute("snapshot", "no");
-            disks.appendChild(disk);
-        }
-        String xml = Xml.serialize(root);
+        String xml = SnapshotXml.externalRequest(name, description, overlayByTarget, otherTargets);
         int flags = SNAPSHOT_CREATE_DISK_ONLY | SNAPSHOT_CREATE_ATOMIC | (quiesce ? SNAPSHOT_CREATE_QUIESCE : 0);
         changeDomain(host, vm, "creating external snapshot " + name + " of " + vm, dom -> {
             dom.snapshotCreateXML(xml, flags).free();
@@ -374,7 +316,7 @@ public class LibvirtGateway {
     }
 
     public void define(String host, String xml) {
-        change(host, "defining " + Xml.string(Xml.parse(xml), "/domain/name"), conn -> {
+        change(host, "defining " + DomainXml.name(xml), conn -> {
             conn.domainDefineXML(xml).free();
             return null;
         });
@@ -386,19 +328,7 @@ public class LibvirtGateway {
      */
     public String repointDisks(String host, String vm, Map<String, String[]> fileAndFormatByTarget) {
         String before = definition(host, vm);
-        Document xml = Xml.parse(before);
-        for (Map.Entry<String, String[]> e : fileAndFormatByTarget.entrySet()) {
-            Element disk = Xml.elements(xml, "/domain/devices/disk").stream()
-                    .filter(d -> e.getKey().equals(Xml.string(d, "target/@dev"))).findFirst()
-                    .orElseThrow(() -> new LibvirtFailure(LibvirtFailure.Kind.NOT_FOUND,
-                            vm + " has no disk " + e.getKey()));
-            Xml.elements(disk, "source").get(0).setAttribute("file", e.getValue()[0]);
-            Xml.elements(disk, "driver").get(0).setAttribute("type", e.getValue()[1]);
-            for (Element b : Xml.elements(disk, "backingStore")) {
-                disk.removeChild(b);
-            }
-        }
-        define(host, Xml.serialize(xml));
+        define(host, DomainXml.repointDisks(before, vm, fileAndFormatByTarget));
         return before;
     }
 
@@ -443,7 +373,7 @@ public class LibvirtGateway {
     /** libvirt ≥ 9.9 reverts external snapshots itself and then says so in its capabilities. */
     public boolean revertsExternalSnapshots(String host) {
         return read(host, "reading capabilities", conn ->
-                !Xml.elements(Xml.parse(conn.getCapabilities()), "//externalSnapshot").isEmpty());
+                DomainXml.revertsExternalSnapshots(conn.getCapabilities()));
     }
 
     /** Every disk file of every other domain of the host, with their backing chains → one such domain. */
@@ -479,13 +409,7 @@ public class LibvirtGateway {
 
     /** An internal snapshot (disks, plus memory when running), created atomically. */
     public void createInternalSnapshot(String host, String vm, String name, String description) {
-        Document d = Xml.newDocument("domainsnapshot");
-        Element root = d.getDocumentElement();
-        Xml.addText(root, "name", name);
-        if (description != null && !description.isBlank()) {
-            Xml.addText(root, "description", description);
-        }
-        String xml = Xml.serialize(root);
+        String xml = SnapshotXml.internalRequest(name, description);
         changeDomain(host, vm, "creating snapshot " + name + " of " + vm, dom -> {
             dom.snapshotCreateXML(xml, Domain.SnapshotCreateFlags.ATOMIC).free();
             return null;

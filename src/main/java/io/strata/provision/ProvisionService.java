@@ -17,15 +17,14 @@ import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.template.Template;
+import io.strata.template.SealChecks;
 import io.strata.template.TemplateService;
 import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
 import io.strata.vm.VmViews;
-import io.strata.kernel.InputRules;
 import io.strata.audit.Refusals;
 import io.strata.job.JobPayload;
 import io.strata.libvirt.DomainState;
-import io.strata.template.ProvisionHostnames;
 
 /**
  * Provisioning requests: one VM or a batch from a template, thin or full clone, within the
@@ -34,7 +33,7 @@ import io.strata.template.ProvisionHostnames;
 @ApplicationScoped
 public class ProvisionService {
 
-    public static final int MAX_COUNT = 100;
+    public static final int MAX_COUNT = ProvisionNames.MAX_COUNT;
     private static final long GIB = 1024L * 1024 * 1024;
 
     @Inject
@@ -69,30 +68,15 @@ public class ProvisionService {
         }
         Template t = templates.require(c, action, host, templateName);
         String target = host + "/" + t.name;
-        int count = r.count() == null ? 1 : r.count();
-        if (count < 1 || count > MAX_COUNT) {
-            throw refusals.refuse(c, action, target, 400, "count must be between 1 and " + MAX_COUNT + ", not " + count);
-        }
-        String method = r.method() == null || r.method().isBlank() ? "thin" : r.method();
-        if (!method.equals("thin") && !method.equals("clone")) {
-            throw refusals.refuse(c, action, target, 400, "method must be \"thin\" or \"clone\", not \""
-                    + InputRules.printable(method) + "\"");
-        }
-        String pattern = r.namePattern() != null && !r.namePattern().isBlank() ? r.namePattern() : r.name();
-        if (pattern == null || pattern.isBlank()) {
-            throw refusals.refuse(c, action, target, 400, "give a name, or a namePattern such as web-{n}");
-        }
-        if (r.name() != null && !r.name().isBlank() && r.namePattern() != null && !r.namePattern().isBlank()) {
-            throw refusals.refuse(c, action, target, 400, "give either name or namePattern, not both");
-        }
-        if (count > 1 && !pattern.contains("{n}")) {
-            throw refusals.refuse(c, action, target, 400, "for " + count + " VMs the name pattern needs {n} (e.g. web-{n})");
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            String n = pattern.replace("{n}", Integer.toString(i));
+        int count = ProvisionNames.count(r.count());
+        refuseIf(c, action, target, ProvisionNames.countProblem(count));
+        String method = ProvisionNames.method(r.method());
+        refuseIf(c, action, target, ProvisionNames.methodProblem(method));
+        refuseIf(c, action, target, ProvisionNames.patternProblem(r.name(), r.namePattern(), count));
+        String pattern = ProvisionNames.pattern(r.name(), r.namePattern());
+        List<String> names = ProvisionNames.expand(pattern, count);
+        for (String n : names) {
             refusals.requireName(c, action, host + "/" + n, "VM name", n);
-            names.add(n);
         }
         List<String> taken = new ArrayList<>();
         for (String n : names) {
@@ -105,18 +89,10 @@ public class ProvisionService {
         if (!taken.isEmpty()) {
             throw refusals.refuse(c, action, target, 409, "name(s) already taken on " + host + ": " + String.join(", ", taken));
         }
-        List<String> hostnames = new ArrayList<>();
-        if (r.hostname() != null && !r.hostname().isBlank()) {
-            for (int i = 1; i <= count; i++) {
-                String h = r.hostname().replace("{n}", Integer.toString(i));
-                if (!ProvisionHostnames.valid(h)) {
-                    throw refusals.refuse(c, action, target, 400, "not a valid hostname: \"" + InputRules.printable(h) + "\"");
-                }
-                hostnames.add(h);
-            }
-        }
+        refuseIf(c, action, target, ProvisionNames.hostnameProblem(r.hostname(), count));
+        List<String> hostnames = ProvisionNames.hostnames(r.hostname(), count);
         String sshKey = r.sshKey() == null || r.sshKey().isBlank() ? null : r.sshKey().strip();
-        if (sshKey != null && !TemplateService.isSshKey(sshKey)) {
+        if (sshKey != null && !SealChecks.isSshKey(sshKey)) {
             throw refusals.refuse(c, action, target, 400, "sshKey is not an OpenSSH public key on one line");
         }
         checkQuota(c, action, target, count, t.virtualBytes());
@@ -140,6 +116,13 @@ public class ProvisionService {
         // One transaction for the whole batch: every job is queued, or none.
         List<Long> ids = jobs.enqueueAll(c, requests).stream().map(j -> j.id).toList();
         return new Accepted(b.id, ids, names);
+    }
+
+    /** A request refused with 400 when the check found a problem. */
+    private void refuseIf(Caller c, String action, String target, String problem) {
+        if (problem != null) {
+            throw refusals.refuse(c, action, target, 400, problem);
+        }
     }
 
     /** Users' quotas: VMs they own and the virtual disk size over them, from the inventory. */

@@ -77,7 +77,7 @@ public final class TemplateHandlers {
             String vm = ctx.vm();
             String name = ctx.target();
             DomainSummary d = gateway.describe(host, vm);
-            String problem = TemplateService.sealProblem(d, !gateway.snapshots(host, vm).isEmpty());
+            String problem = SealChecks.sealProblem(d, !gateway.snapshots(host, vm).isEmpty());
             if (problem != null) {
                 throw new JobFailure(problem);
             }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,7 +14,6 @@ import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
 import io.strata.job.JobQueue;
-import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.imagetool.GuestTools;
 import io.strata.libvirt.LibvirtGateway;
@@ -33,12 +31,6 @@ import io.strata.libvirt.DomainState;
  */
 @ApplicationScoped
 public class TemplateService {
-
-    /** An OpenSSH public key on one line: type, base64 body, optional comment. */
-    static final Pattern SSH_KEY = Pattern.compile(
-            "(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)"
-                    + " [A-Za-z0-9+/]+={0,3}( [\\x20-\\x7e]{0,200})?");
-    static final int MAX_KEYS = 20;
 
     @Inject
     VmAccess access;
@@ -70,17 +62,20 @@ public class TemplateService {
         if (vm.template) {
             throw refusals.refuse(c, action, target, 409, vmName + " is already a template");
         }
-        String ops = operationsArgument(c, action, target, operations);
-        List<String> keys = sshKeys == null ? List.of() : sshKeys;
-        if (keys.size() > MAX_KEYS) {
-            throw refusals.refuse(c, action, target, 400, "at most " + MAX_KEYS + " SSH keys");
+        String opsProblem = SealChecks.operationsProblem(operations, guestTools::knownOperations);
+        if (opsProblem != null) {
+            throw refusals.refuse(c, action, target, 400, opsProblem);
         }
-        for (String k : keys) {
-            requireSshKey(c, action, target, k);
+        String ops = SealChecks.operationsArgument(operations);
+        List<String> keys = sshKeys == null ? List.of() : sshKeys;
+        String keysProblem = SealChecks.sshKeysProblem(keys);
+        if (keysProblem != null) {
+            throw refusals.refuse(c, action, target, 400, keysProblem);
         }
         String host1 = hostname == null || hostname.isBlank() ? DEFAULT_HOSTNAME : hostname;
-        if (!ProvisionHostnames.valid(host1)) {
-            throw refusals.refuse(c, action, target, 400, "not a valid hostname: \"" + InputRules.printable(host1) + "\"");
+        String hostnameProblem = SealChecks.hostnameProblem(host1);
+        if (hostnameProblem != null) {
+            throw refusals.refuse(c, action, target, 400, hostnameProblem);
         }
         String templateName = Template.nameFor(vmName);
         if (templateName.length() > InputRules.MAX_NAME) {
@@ -92,68 +87,13 @@ public class TemplateService {
             throw refusals.refuse(c, action, target, 409, "a template or VM named " + templateName + " already exists");
         }
         DomainSummary d = gateway.describe(host, vmName);
-        String problem = sealProblem(d, !gateway.snapshots(host, vmName).isEmpty());
+        String problem = SealChecks.sealProblem(d, !gateway.snapshots(host, vmName).isEmpty());
         if (problem != null) {
             throw refusals.refuse(c, action, target, 409, problem);
         }
         return jobs.enqueue(c, new JobRequest(JobKind.TEMPLATE_CREATE, host, vmName, templateName,
                 new SealPayload(ops, keys, host1),
                 "virt-sysprep --operations " + ops + (keys.isEmpty() ? "" : " with " + keys.size() + " SSH key(s)")));
-    }
-
-    /** Why this VM cannot become a template now, or null. Checked at request time and again by the job. */
-    static String sealProblem(DomainSummary d, boolean hasSnapshots) {
-        if (d.state() != DomainState.SHUT_OFF) {
-            return d.name() + " is " + d.state().label() + "; shut it down first (virt-sysprep needs its disks at rest)";
-        }
-        if (hasSnapshots) {
-            return d.name() + " has snapshots; merge or delete them first (a template is one image per disk)";
-        }
-        List<DiskInfo> disks = d.disks().stream().filter(x -> "disk".equals(x.device()) && x.file() != null).toList();
-        if (disks.isEmpty()) {
-            return d.name() + " has no file-backed disk";
-        }
-        for (DiskInfo x : disks) {
-            if (!"qcow2".equals(x.format()) && !"raw".equals(x.format())) {
-                return "disk " + x.target() + " is " + x.format() + "; only qcow2 and raw disks can be sealed";
-            }
-            if (x.chain().size() > 1) {
-                return "disk " + x.target() + " stacks on " + x.chain().get(1).file() + "; flatten the VM first";
-            }
-        }
-        return null;
-    }
-
-    /** The --operations argument: "defaults", or a comma list of known operations (each may start with '-'). */
-    String operationsArgument(Caller c, String action, String target, List<String> operations) {
-        if (operations == null || operations.isEmpty()) {
-            return "defaults";
-        }
-        if (operations.size() > 100) {
-            throw refusals.refuse(c, action, target, 400, "at most 100 operations");
-        }
-        var known = guestTools.knownOperations();
-        List<String> out = new ArrayList<>();
-        for (String op : operations) {
-            String name = op == null ? "" : op.startsWith("-") ? op.substring(1) : op;
-            if (!name.equals("defaults") && !known.contains(name)) {
-                throw refusals.refuse(c, action, target, 400, "unknown virt-sysprep operation \""
-                        + InputRules.printable(op == null ? "" : op) + "\"; known: defaults, " + String.join(", ", known));
-            }
-            out.add(op);
-        }
-        return String.join(",", out);
-    }
-
-    public static boolean isSshKey(String key) {
-        return key != null && key.length() <= 16384 && SSH_KEY.matcher(key.strip()).matches();
-    }
-
-    void requireSshKey(Caller c, String action, String target, String key) {
-        if (!isSshKey(key)) {
-            throw refusals.refuse(c, action, target, 400, "not an OpenSSH public key on one line (type, key, optional comment): \""
-                    + InputRules.printable(key == null ? "" : key.length() > 40 ? key.substring(0, 40) + "…" : key) + "\"");
-        }
     }
 
     void requireOperator(Caller c, String action, String target) {

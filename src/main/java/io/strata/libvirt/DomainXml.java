@@ -1,0 +1,59 @@
+package io.strata.libvirt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/** Reads and edits libvirt's domain XML ({@code virsh dumpxml}). Pure: no libvirt call. */
+final class DomainXml {
+
+    /** A disk as the domain XML names it (the top of its chain; {@code file} null for an empty drive). */
+    record Disk(String target, String device, String file, String format) {
+    }
+
+    private DomainXml() {
+    }
+
+    static String name(String xml) {
+        return Xml.string(Xml.parse(xml), "/domain/name");
+    }
+
+    /** Every {@code <disk>} of the domain, in document order. */
+    static List<Disk> disks(Document xml) {
+        List<Disk> out = new ArrayList<>();
+        for (Element disk : Xml.elements(xml, "/domain/devices/disk")) {
+            out.add(new Disk(Xml.string(disk, "target/@dev"), disk.getAttribute("device"),
+                    Xml.string(disk, "source/@file"), Xml.string(disk, "driver/@type")));
+        }
+        return out;
+    }
+
+    /**
+     * The definition with disks (target → file, format) pointed at other files and their
+     * {@code <backingStore>} dropped (libvirt reads the new chain itself).
+     * @throws LibvirtFailure NOT_FOUND when {@code vm} has no such disk
+     */
+    static String repointDisks(String definition, String vm, Map<String, String[]> fileAndFormatByTarget) {
+        Document xml = Xml.parse(definition);
+        for (Map.Entry<String, String[]> e : fileAndFormatByTarget.entrySet()) {
+            Element disk = Xml.elements(xml, "/domain/devices/disk").stream()
+                    .filter(d -> e.getKey().equals(Xml.string(d, "target/@dev"))).findFirst()
+                    .orElseThrow(() -> new LibvirtFailure(LibvirtFailure.Kind.NOT_FOUND,
+                            vm + " has no disk " + e.getKey()));
+            Xml.elements(disk, "source").get(0).setAttribute("file", e.getValue()[0]);
+            Xml.elements(disk, "driver").get(0).setAttribute("type", e.getValue()[1]);
+            for (Element b : Xml.elements(disk, "backingStore")) {
+                disk.removeChild(b);
+            }
+        }
+        return Xml.serialize(xml);
+    }
+
+    /** libvirt ≥ 9.9 reverts external snapshots itself and then says so in its capabilities. */
+    static boolean revertsExternalSnapshots(String capabilitiesXml) {
+        return !Xml.elements(Xml.parse(capabilitiesXml), "//externalSnapshot").isEmpty();
+    }
+}
