@@ -1,6 +1,7 @@
 package io.strata.audit;
 
 import java.time.temporal.ChronoUnit;
+import io.strata.kernel.Digests;
 
 /**
  * The hash of an audit event covers every field and the previous event's hash, so changing,
@@ -26,7 +27,7 @@ final class AuditChain {
         field(b, e.jobId == null ? null : e.jobId.toString());
         field(b, e.outcome.name());
         field(b, e.details);
-        return io.strata.kernel.Digests.sha256Hex(b.toString());
+        return Digests.sha256Hex(b.toString());
     }
 
     /** Length-prefixed, so no choice of field values can make two different events hash alike. */

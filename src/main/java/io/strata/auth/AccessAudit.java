@@ -19,6 +19,7 @@ import io.strata.audit.Outcome;
 import io.strata.kernel.Refused;
 import io.vertx.ext.web.RoutingContext;
 import io.strata.kernel.Caller;
+import io.strata.kernel.InputRules;
 
 /**
  * Audits what happens before any resource runs: form logins (success and failure), failed HTTP
@@ -106,7 +107,7 @@ public class AccessAudit {
             String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             String user = colon < 0 ? decoded : decoded.substring(0, colon);
-            return io.strata.kernel.InputRules.printable(user);
+            return InputRules.printable(user);
         } catch (IllegalArgumentException e) {
             return "unreadable";
         }

@@ -17,6 +17,7 @@ import io.quarkus.security.identity.request.UsernamePasswordAuthenticationReques
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.strata.kernel.Digests;
 
 /**
  * Checks a user name and password (form login and HTTP Basic) against {@link AppUser}'s bcrypt
@@ -45,7 +46,7 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             AuthenticationRequestContext context) {
         String user = request.getUsername();
         String password = new String(request.getPassword().getPassword());
-        String key = user + "\u0000" + io.strata.kernel.Digests.sha256Hex(password);
+        String key = user + "\u0000" + Digests.sha256Hex(password);
         Verified hit = verified.get(key);
         if (hit != null && hit.until().isAfter(Instant.now())) {
             return Uni.createFrom().item(hit.identity());

@@ -12,6 +12,7 @@ import io.strata.audit.Outcome;
 import io.strata.audit.Refusals;
 import io.strata.kernel.Roles;
 import io.strata.kernel.Caller;
+import io.strata.kernel.Refused;
 
 /** Account administration, shared by the API and the admin page. */
 @ApplicationScoped
@@ -49,7 +50,7 @@ public class Users {
         }
     }
 
-    private io.strata.kernel.Refused taken(Caller c, String username) {
+    private Refused taken(Caller c, String username) {
         return refusals.refuse(c, "user.create", username, 409, "a user named " + username + " already exists");
     }
 
