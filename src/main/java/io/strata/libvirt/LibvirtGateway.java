@@ -3,6 +3,8 @@ package io.strata.libvirt;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.SortedSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -130,11 +132,25 @@ public class LibvirtGateway {
 
     // ---------------------------------------------------------------- inventory
 
+    /**
+     * Every domain of the host, running or defined. libvirt 0.5.4's Java binding has no
+     * listAllDomains, so running ids and defined names are listed separately: a domain that stops
+     * or starts in between is caught by listing the defined ones before and after, and one that
+     * vanishes between its id and its lookup is skipped.
+     */
     public List<String> domainNames(String host) {
         return read(host, "listing VMs", conn -> {
-            List<String> names = new ArrayList<>();
+            SortedSet<String> names = new TreeSet<>(List.of(conn.listDefinedDomains()));
             for (int id : conn.listDomains()) {
-                Domain d = conn.domainLookupByID(id);
+                Domain d;
+                try {
+                    d = conn.domainLookupByID(id);
+                } catch (LibvirtException e) {
+                    if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                        continue;
+                    }
+                    throw e;
+                }
                 try {
                     names.add(d.getName());
                 } finally {
@@ -142,8 +158,7 @@ public class LibvirtGateway {
                 }
             }
             names.addAll(List.of(conn.listDefinedDomains()));
-            names.sort(Comparator.naturalOrder());
-            return names;
+            return new ArrayList<>(names);
         });
     }
 
