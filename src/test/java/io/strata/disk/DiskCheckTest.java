@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.strata.support.Api;
-import io.strata.support.TestHost;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.VmBuilder;
 
 /** Disk chains through the API and DISK_CHECK jobs on real images, clean and corrupted, shut off and running. */
 @QuarkusTest
@@ -38,10 +40,10 @@ class DiskCheckTest {
 
     @Test
     void chainsAreListedAndCheckedImageByImage() throws Exception {
-        String vm = TestHost.defineVm("check", "alice");
-        Path base = TestHost.diskOf(vm);
+        String vm = VmBuilder.defineVm("check", "alice");
+        Path base = VmBuilder.diskOf(vm);
         awaitSuccess("alice", createExternal("alice", vm, "c1"));
-        Path top = TestHost.topOf(vm, "vda");
+        Path top = DiskProbes.topOf(vm, "vda");
 
         JsonPath disks = as("alice").get(vmPath(vm) + "/disks").then().statusCode(200).extract().jsonPath();
         assertEquals("vda", disks.getString("[0].target"));
@@ -70,8 +72,8 @@ class DiskCheckTest {
 
     @Test
     void aRunningVmIsReadSharedAndTheJobSaysSo() {
-        String vm = TestHost.defineVm("checkrun", "alice");
-        TestHost.virsh("start", vm);
+        String vm = VmBuilder.defineVm("checkrun", "alice");
+        LibvirtHost.virsh("start", vm);
         JsonPath ok = awaitSuccess("alice", check("alice", vm, "vda"));
         assertTrue(ok.getString("result").contains("read shared while running"), ok.getString("result"));
         assertTrue(ok.getList("log.line", String.class).stream().anyMatch(l -> l.contains("qemu-img -U")));
@@ -79,7 +81,7 @@ class DiskCheckTest {
 
     @Test
     void unknownDisksAndOtherPeoplesVmsAreRefused() {
-        String vm = TestHost.defineVm("checkown", "alice");
+        String vm = VmBuilder.defineVm("checkown", "alice");
         as("alice").post(vmPath(vm) + "/disks/vdz/check").then().statusCode(404).body("message", containsString("no disk vdz"));
         as("alice").post(vmPath(vm) + "/disks/..%2Fetc/check").then().statusCode(is(400));
         as("bob").post(vmPath(vm) + "/disks/vda/check").then().statusCode(404);

@@ -27,7 +27,9 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.strata.support.Api;
 import io.strata.support.TestDatabase;
-import io.strata.support.TestHost;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.VmBuilder;
 
 /** At most one active job per VM, enforced by the database; cancel of queued jobs. */
 @QuarkusTest
@@ -40,8 +42,8 @@ class OneJobPerVmTest {
 
     @Test
     void twoSnapshotRequestsAtOnceNeverRunTogether() throws Exception {
-        String vm = TestHost.defineVm("race", "dora");
-        TestHost.virsh("start", vm);
+        String vm = VmBuilder.defineVm("race", "dora");
+        LibvirtHost.virsh("start", vm);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch go = new CountDownLatch(1);
         List<CompletableFuture<Response>> calls = new ArrayList<>();
@@ -78,7 +80,7 @@ class OneJobPerVmTest {
             assertFalse(Instant.parse(jobs.get(0).getString("finishedAt"))
                     .isAfter(Instant.parse(jobs.get(1).getString("startedAt"))), "jobs overlapped");
         }
-        assertEquals(jobs.size(), TestHost.snapshotNames(vm).size());
+        assertEquals(jobs.size(), DiskProbes.snapshotNames(vm).size());
     }
 
     @Test
@@ -95,7 +97,7 @@ class OneJobPerVmTest {
 
     @Test
     void aQueuedJobCanBeCancelledAndNeverRuns() throws Exception {
-        String vm = TestHost.defineVm("cancel", "dora");
+        String vm = VmBuilder.defineVm("cancel", "dora");
         as("dora").get(vmPath(vm)).then().statusCode(200); // in the inventory, as any VM with a job is
         // A queued job that no worker will pick up yet (claims skip rows whose cancel flag is set),
         // so the cancel below meets it in QUEUED, as a cancel of a job waiting behind others would.
@@ -104,7 +106,7 @@ class OneJobPerVmTest {
         as("dora").post("/api/jobs/" + jobId + "/cancel").then().statusCode(200)
                 .body("state", org.hamcrest.Matchers.is("CANCELLED"));
         as("dora").post("/api/jobs/" + jobId + "/cancel").then().statusCode(409);
-        assertEquals(List.of(), TestHost.snapshotNames(vm));
+        assertEquals(List.of(), DiskProbes.snapshotNames(vm));
         Api.ensureUser("eve", "user");
         as("eve").post("/api/jobs/" + jobId + "/cancel").then().statusCode(404);
     }

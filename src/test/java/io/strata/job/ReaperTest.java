@@ -12,7 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.strata.support.Api;
 import io.strata.support.TestDatabase;
-import io.strata.support.TestHost;
+import io.strata.support.VmBuilder;
 
 /**
  * A RUNNING job whose worker stopped heartbeating (another node died) becomes INTERRUPTED, is
@@ -23,7 +23,7 @@ class ReaperTest {
 
     @Test
     void aSilentRunningJobIsInterruptedAndReconciled() throws Exception {
-        String vm = TestHost.defineVm("reap", "admin");
+        String vm = VmBuilder.defineVm("reap", "admin");
         long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, worker, "
                 + "heartbeat_at, started_at, attempts) VALUES ('SNAPSHOT_CREATE', 'RUNNING', 'local', ?, 'lost', "
                 + "'admin', 'node-dead', now() - interval '1 hour', now() - interval '1 hour', 1) RETURNING id", vm);

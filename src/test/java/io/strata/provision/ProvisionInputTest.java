@@ -19,7 +19,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.path.json.JsonPath;
 import io.strata.support.Api;
 import io.strata.support.TestDatabase;
-import io.strata.support.TestHost;
+import io.strata.support.LibvirtHost;
+import io.strata.support.Processes;
+import io.strata.support.VmBuilder;
 import io.strata.template.Template;
 
 /**
@@ -30,16 +32,16 @@ import io.strata.template.Template;
 @io.quarkus.test.junit.QuarkusTest
 class ProvisionInputTest {
 
-    static final String TEMPLATE = "template-" + TestHost.PREFIX + "blank";
+    static final String TEMPLATE = "template-" + LibvirtHost.PREFIX + "blank";
 
     @BeforeEach
     void fixture() throws Exception {
         Api.ensureUser("erin", "user");
-        Path image = TestHost.DIR.resolve(TEMPLATE + ".qcow2");
+        Path image = LibvirtHost.DIR.resolve(TEMPLATE + ".qcow2");
         if (Files.exists(image)) {
             return;
         }
-        TestHost.Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "1G");
+        Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "1G");
         String xml = """
                 <domain type='qemu'><name>%s</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>
                 <os><type arch='x86_64' machine='pc'>hvm</type></os>
@@ -60,7 +62,7 @@ class ProvisionInputTest {
     }
 
     private static int vmsNamed(String prefix) {
-        return (int) TestHost.virsh("list", "--all", "--name").lines().filter(l -> l.startsWith(prefix)).count();
+        return (int) LibvirtHost.virsh("list", "--all", "--name").lines().filter(l -> l.startsWith(prefix)).count();
     }
 
     private static void refused(String user, Map<String, Object> body, int status, String why, String namePrefix) {
@@ -75,7 +77,7 @@ class ProvisionInputTest {
 
     @Test
     void badRequestsAreRefusedWithNothingCreated() {
-        String p = TestHost.PREFIX + "bad-";
+        String p = LibvirtHost.PREFIX + "bad-";
         as("erin").body(Map.of("name", p + "x")).post("/api/templates/template-nope/provision").then().statusCode(404);
         refused("erin", Map.of("namePattern", p + "web", "count", 3), 400, "needs {n}", p);
         refused("erin", Map.of("namePattern", p + "{n}", "count", 0), 400, "count must be between 1 and 100", p);
@@ -83,7 +85,7 @@ class ProvisionInputTest {
         refused("erin", Map.of("name", p + "x", "method", "copy"), 400, "method must be", p);
         refused("erin", Map.of("name", "../etc"), 400, "VM name", p);
         refused("erin", Map.of("name", p + "x", "hostname", "bad_host!"), 400, "not a valid hostname", p);
-        String existing = TestHost.defineVm("bad-taken", "erin");
+        String existing = VmBuilder.defineVm("bad-taken", "erin");
         long before = TestDatabase.queryLong("SELECT count(*) FROM job");
         as("erin").body(Map.of("name", existing)).post("/api/templates/" + TEMPLATE + "/provision").then().statusCode(409)
                 .body("message", containsString("already taken"));
@@ -95,7 +97,7 @@ class ProvisionInputTest {
         Api.ensureUser("frank", "user");
         as("admin").body(Map.of("maxVms", 1, "maxDiskGib", 100)).put("/api/users/frank/quota").then().statusCode(200)
                 .body("maxVms", org.hamcrest.Matchers.is(1));
-        String p = TestHost.PREFIX + "quota-";
+        String p = LibvirtHost.PREFIX + "quota-";
         refused("frank", Map.of("namePattern", p + "{n}", "count", 2), 403, "you own 0 VM(s), asked for 2 more, your limit is 1", p);
         as("admin").body(Map.of("maxVms", 10, "maxDiskGib", 2)).put("/api/users/frank/quota").then().statusCode(200);
         refused("frank", Map.of("namePattern", p + "{n}", "count", 3), 403, "3 more would add 3.0 GiB, your limit is 2 GiB", p);
@@ -104,7 +106,7 @@ class ProvisionInputTest {
 
     @Test
     void aThinBatchMakesIndependentlyNamedVmsAndShowsAsABatch() {
-        String p = TestHost.PREFIX + "batch-";
+        String p = LibvirtHost.PREFIX + "batch-";
         JsonPath b = as("erin").body(Map.of("namePattern", p + "{n}", "count", 3, "method", "thin"))
                 .post("/api/templates/" + TEMPLATE + "/provision").then().log().ifValidationFails().statusCode(202)
                 .extract().jsonPath();

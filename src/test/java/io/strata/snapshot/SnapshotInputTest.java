@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.strata.support.Api;
 import io.strata.support.TestDatabase;
-import io.strata.support.TestHost;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.VmBuilder;
 
 /** Bad input gets a clear 4xx, creates nothing, and is audited. */
 @QuarkusTest
@@ -33,7 +35,7 @@ class SnapshotInputTest {
     void setUp() {
         Api.ensureUser("ivan", "user");
         if (vm == null) {
-            vm = TestHost.defineVm("input", "ivan");
+            vm = VmBuilder.defineVm("input", "ivan");
         }
     }
 
@@ -48,7 +50,7 @@ class SnapshotInputTest {
         as("ivan").body(Map.of("name", name, "kind", "internal")).post(vmPath(vm) + "/snapshots")
                 .then().statusCode(400).body("status", is(400)).body("message", containsString("snapshot name"));
         assertEquals(jobsBefore, jobCount(vm), "no job was queued");
-        assertEquals(List.of(), TestHost.snapshotNames(vm), "libvirt has no snapshot");
+        assertEquals(List.of(), DiskProbes.snapshotNames(vm), "libvirt has no snapshot");
         assertTrue(lastAuditOf("ivan").contains("REFUSED"), "the refusal is audited");
     }
 
@@ -59,7 +61,7 @@ class SnapshotInputTest {
                 .body("message", containsString("kind"));
         as("ivan").body(Map.of("name", "ok", "description", "x".repeat(1001))).post(vmPath(vm) + "/snapshots")
                 .then().statusCode(400).body("message", containsString("description"));
-        assertEquals(List.of(), TestHost.snapshotNames(vm));
+        assertEquals(List.of(), DiskProbes.snapshotNames(vm));
     }
 
     @Test
@@ -67,7 +69,7 @@ class SnapshotInputTest {
         as("ivan").post(vmPath(vm) + "/snapshots/nope/revert").then().statusCode(404)
                 .body("message", containsString("no snapshot named nope"));
         as("ivan").delete(vmPath(vm) + "/snapshots/nope").then().statusCode(404);
-        as("ivan").get(vmPath("no-such-vm-" + TestHost.RUN)).then().statusCode(404);
+        as("ivan").get(vmPath("no-such-vm-" + LibvirtHost.RUN)).then().statusCode(404);
         as("ivan").get("/api/hosts/nohost/vms").then().statusCode(404);
     }
 

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.strata.support.Api;
-import io.strata.support.TestHost;
+import io.strata.support.LibvirtHost;
+import io.strata.support.Processes;
+import io.strata.support.VmBuilder;
 
 /** Disk chains come from qemu-img with the domain's declared format, never a guessed one. */
 @QuarkusTest
@@ -23,11 +25,11 @@ class DiskChainTest {
     @Test
     void aRawDiskHoldingAQcow2HeaderIsNotFollowedToItsBackingFile() {
         // What a guest could write into its raw disk: a qcow2 header naming another VM's image.
-        String victim = TestHost.defineVm("victim", "admin");
-        Path raw = TestHost.DIR.resolve(TestHost.PREFIX + "rawdisk.img");
-        TestHost.Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", "-b", TestHost.diskOf(victim).toString(),
+        String victim = VmBuilder.defineVm("victim", "admin");
+        Path raw = LibvirtHost.DIR.resolve(LibvirtHost.PREFIX + "rawdisk.img");
+        Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", "-b", VmBuilder.diskOf(victim).toString(),
                 "-F", "qcow2", raw.toString());
-        String vm = TestHost.defineVm(TestHost.PREFIX + "raw", "admin", raw, "raw");
+        String vm = VmBuilder.defineVm(LibvirtHost.PREFIX + "raw", "admin", raw, "raw");
         as("admin").get(vmPath(vm)).then().statusCode(200)
                 .body("disks[0].format", is("raw"))
                 .body("disks[0].chain.size()", is(1))

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.strata.support.Api;
-import io.strata.support.TestHost;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.VmBuilder;
 
 /** A user sees and acts only on their own VMs; every refusal is audited. */
 @QuarkusTest
@@ -33,7 +35,7 @@ class OwnershipTest {
 
     @Test
     void anotherUsersVmIsInvisibleAndUntouchable() {
-        String vm = TestHost.defineVm("owned", "alice");
+        String vm = VmBuilder.defineVm("owned", "alice");
         as("alice").get(vmPath(vm)).then().statusCode(200).body("owner", is("alice"));
 
         as("bob").get(vmPath(vm)).then().statusCode(404);
@@ -42,7 +44,7 @@ class OwnershipTest {
         as("bob").body(Map.of("name", "sneaky")).post(vmPath(vm) + "/snapshots").then().statusCode(404);
         as("bob").post(vmPath(vm) + "/snapshots/any/revert").then().statusCode(404);
         as("bob").delete(vmPath(vm) + "/snapshots/any").then().statusCode(404);
-        assertEquals(List.of(), TestHost.snapshotNames(vm), "nothing was created");
+        assertEquals(List.of(), DiskProbes.snapshotNames(vm), "nothing was created");
 
         JsonPath audit = as("carol").queryParam("actor", "bob").queryParam("vm", vm).queryParam("outcome", "DENIED")
                 .get("/api/audit").then().statusCode(200).extract().jsonPath();
@@ -63,16 +65,16 @@ class OwnershipTest {
 
     @Test
     void adminAssignsOwnerIntoDomainMetadata() {
-        String vm = TestHost.defineVm("unowned", null);
+        String vm = VmBuilder.defineVm("unowned", null);
         as("alice").get(vmPath(vm)).then().statusCode(404);
         as("bob").body(Map.of("owner", "bob")).put(vmPath(vm) + "/owner").then().statusCode(404);
         as("oscar").body(Map.of("owner", "oscar")).put(vmPath(vm) + "/owner").then().statusCode(403);
-        as("admin").body(Map.of("owner", "nobody-" + TestHost.RUN)).put(vmPath(vm) + "/owner").then().statusCode(400);
+        as("admin").body(Map.of("owner", "nobody-" + LibvirtHost.RUN)).put(vmPath(vm) + "/owner").then().statusCode(400);
 
         long job = as("admin").body(Map.of("owner", "alice")).put(vmPath(vm) + "/owner").then().statusCode(202)
                 .extract().jsonPath().getLong("jobId");
         Api.awaitSuccess("admin", job);
-        String xml = TestHost.virsh("dumpxml", vm);
+        String xml = LibvirtHost.virsh("dumpxml", vm);
         assertTrue(xml.contains("owner=\"alice\""), "owner is in the domain's metadata: " + xml);
         as("alice").get(vmPath(vm)).then().statusCode(200).body("owner", is("alice"));
         as("bob").get(vmPath(vm)).then().statusCode(404);

@@ -15,6 +15,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.filter.cookie.CookieFilter;
 import io.restassured.response.Response;
 import io.strata.support.Api;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.Processes;
+import io.strata.support.VmBuilder;
 
 /**
  * The browser side, against libvirt's test:///default driver (host "test"): form login, the VM
@@ -46,12 +50,12 @@ class PagesTest {
 
     @Test
     void vmPageShowsDiskChainAndSnapshotTreeOfARealVm() {
-        String vm = io.strata.support.TestHost.defineVm("page", "admin");
+        String vm = VmBuilder.defineVm("page", "admin");
         Api.awaitSuccess("admin", Api.createSnapshot("admin", vm, "p1", "page parent"));
         Api.awaitSuccess("admin", Api.createSnapshot("admin", vm, "p2", "page child"));
         CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
         String html = given().filter(admin).get("/vms/local/" + vm).then().statusCode(200).extract().asString();
-        assertTrue(html.contains(io.strata.support.TestHost.diskOf(vm).toString()), "disk file shown");
+        assertTrue(html.contains(VmBuilder.diskOf(vm).toString()), "disk file shown");
         assertTrue(html.contains("64.0 MiB"), "virtual size shown");
         assertTrue(html.contains("2 internal snapshot(s)"), "qemu-img's view of the image shown");
         assertTrue(html.contains("page child") && html.contains("(current)"), "tree with current marker");
@@ -71,8 +75,8 @@ class PagesTest {
     /** External snapshots from the browser on a real VM: create form, tree with files, check, merge all. */
     @Test
     void externalSnapshotsFromTheBrowser() {
-        String vm = io.strata.support.TestHost.defineVm("pagext", "admin");
-        java.nio.file.Path base = io.strata.support.TestHost.diskOf(vm);
+        String vm = VmBuilder.defineVm("pagext", "admin");
+        java.nio.file.Path base = VmBuilder.diskOf(vm);
         CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
         String url = "/vms/local/" + vm;
         String page = given().filter(admin).get(url).then().statusCode(200).extract().asString();
@@ -94,16 +98,16 @@ class PagesTest {
                 .body(containsString("no errors"));
 
         Api.awaitSuccess("admin", submit(admin, html, url + "/merge", Map.of()));
-        assertEquals(base, io.strata.support.TestHost.topOf(vm, "vda"));
-        assertEquals(java.util.List.of(), io.strata.support.TestHost.snapshotNames(vm));
+        assertEquals(base, DiskProbes.topOf(vm, "vda"));
+        assertEquals(java.util.List.of(), DiskProbes.snapshotNames(vm));
     }
 
     /** The catalogue, its provision form (a batch of two thin VMs) and the batch page, on a recorded template. */
     @Test
     void templatesFromTheBrowser() throws Exception {
-        String name = "template-" + io.strata.support.TestHost.PREFIX + "pageblank";
-        java.nio.file.Path image = io.strata.support.TestHost.DIR.resolve(name + ".qcow2");
-        io.strata.support.TestHost.Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "256M");
+        String name = "template-" + LibvirtHost.PREFIX + "pageblank";
+        java.nio.file.Path image = LibvirtHost.DIR.resolve(name + ".qcow2");
+        Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "256M");
         String xml = "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='disk'>"
                 + "<driver name='qemu' type='qcow2'/><source file='" + image + "'/><target dev='vda' bus='virtio'/></disk>"
@@ -125,7 +129,7 @@ class PagesTest {
         assertTrue(page.contains(name) && page.contains("pageblank") && page.contains("256.0 MiB"), "catalogue row");
         Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
         assertTrue(m.find());
-        String pattern = io.strata.support.TestHost.PREFIX + "page-{n}";
+        String pattern = LibvirtHost.PREFIX + "page-{n}";
         Response r = given().filter(admin).redirects().follow(false).formParam("csrf-token", m.group(1))
                 .formParam("host", "local").formParam("name", pattern).formParam("count", "2").formParam("method", "thin")
                 .post("/templates/" + name + "/provision");
@@ -137,10 +141,10 @@ class PagesTest {
             Api.awaitSuccess("admin", ((Number) id).longValue());
         }
         String b = given().filter(admin).get(batchUrl).then().statusCode(200).extract().asString();
-        assertTrue(b.contains(io.strata.support.TestHost.PREFIX + "page-1") && b.contains(io.strata.support.TestHost.PREFIX + "page-2")
+        assertTrue(b.contains(LibvirtHost.PREFIX + "page-1") && b.contains(LibvirtHost.PREFIX + "page-2")
                 && b.contains("SUCCEEDED"), b);
         String after = given().filter(admin).get("/templates").then().statusCode(200).extract().asString();
-        assertTrue(after.contains(io.strata.support.TestHost.PREFIX + "page-1"), "thin dependents listed");
+        assertTrue(after.contains(LibvirtHost.PREFIX + "page-1"), "thin dependents listed");
     }
 
     /** The form path only (token, redirect, job page); disk effects are proven against qemu:///system elsewhere. */
