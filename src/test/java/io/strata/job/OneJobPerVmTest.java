@@ -35,14 +35,17 @@ import io.strata.support.VmBuilder;
 @QuarkusTest
 class OneJobPerVmTest {
 
+    /** This class's own accounts, new for each test. */
+    String dora;
+
     @BeforeEach
     void users() {
-        Api.ensureUser("dora", "user");
+        dora = Api.newUser("dora", "user");
     }
 
     @Test
     void twoSnapshotRequestsAtOnceNeverRunTogether() throws Exception {
-        String vm = VmBuilder.defineVm("race", "dora");
+        String vm = VmBuilder.defineVm("race", dora);
         LibvirtHost.virsh("start", vm);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch go = new CountDownLatch(1);
@@ -54,7 +57,7 @@ class OneJobPerVmTest {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-                return as("dora").body(Map.of("name", name)).post(vmPath(vm) + "/snapshots");
+                return as(dora).body(Map.of("name", name)).post(vmPath(vm) + "/snapshots");
             }, pool));
         }
         go.countDown();
@@ -69,7 +72,7 @@ class OneJobPerVmTest {
         List<JsonPath> jobs = new ArrayList<>();
         for (Response r : responses) {
             if (r.statusCode() == 202) {
-                jobs.add(Api.awaitSuccess("dora", r.jsonPath().getLong("jobId")));
+                jobs.add(Api.awaitSuccess(dora, r.jsonPath().getLong("jobId")));
             } else {
                 assertTrue(r.jsonPath().getString("message").contains("already has an active job"));
             }
@@ -97,17 +100,17 @@ class OneJobPerVmTest {
 
     @Test
     void aQueuedJobCanBeCancelledAndNeverRuns() throws Exception {
-        String vm = VmBuilder.defineVm("cancel", "dora");
-        as("dora").get(vmPath(vm)).then().statusCode(200); // in the inventory, as any VM with a job is
+        String vm = VmBuilder.defineVm("cancel", dora);
+        as(dora).get(vmPath(vm)).then().statusCode(200); // in the inventory, as any VM with a job is
         // A queued job that no worker will pick up yet (claims skip rows whose cancel flag is set),
         // so the cancel below meets it in QUEUED, as a cancel of a job waiting behind others would.
         long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested) "
-                + "VALUES ('SNAPSHOT_CREATE', 'QUEUED', 'local', ?, 'never', 'dora', true) RETURNING id", vm);
-        as("dora").post("/api/jobs/" + jobId + "/cancel").then().statusCode(200)
+                + "VALUES ('SNAPSHOT_CREATE', 'QUEUED', 'local', ?, 'never', ?, true) RETURNING id", vm, dora);
+        as(dora).post("/api/jobs/" + jobId + "/cancel").then().statusCode(200)
                 .body("state", org.hamcrest.Matchers.is("CANCELLED"));
-        as("dora").post("/api/jobs/" + jobId + "/cancel").then().statusCode(409);
+        as(dora).post("/api/jobs/" + jobId + "/cancel").then().statusCode(409);
         assertEquals(List.of(), DiskProbes.snapshotNames(vm));
-        Api.ensureUser("eve", "user");
-        as("eve").post("/api/jobs/" + jobId + "/cancel").then().statusCode(404);
+        String eve = Api.newUser("eve", "user");
+        as(eve).post("/api/jobs/" + jobId + "/cancel").then().statusCode(404);
     }
 }

@@ -23,25 +23,26 @@ class ReaperTest {
 
     @Test
     void aSilentRunningJobIsInterruptedAndReconciled() throws Exception {
-        String vm = VmBuilder.defineVm("reap", "admin");
+        String admin = Api.newUser("admin", "admin");
+        String vm = VmBuilder.defineVm("reap", admin);
         long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, worker, "
                 + "heartbeat_at, started_at, attempts) VALUES ('SNAPSHOT_CREATE', 'RUNNING', 'local', ?, 'lost', "
-                + "'admin', 'node-dead', now() - interval '1 hour', now() - interval '1 hour', 1) RETURNING id", vm);
-        JsonPath job = Api.awaitJob("admin", jobId);
+                + "?, 'node-dead', now() - interval '1 hour', now() - interval '1 hour', 1) RETURNING id", vm, admin);
+        JsonPath job = Api.awaitJob(admin, jobId);
         assertEquals("INTERRUPTED", job.getString("state"));
         assertTrue(job.getString("error").contains("node-dead stopped heartbeating"), job.getString("error"));
         // Reconciliation looked at the host: the snapshot was never made.
         long deadline = System.currentTimeMillis() + 20_000;
         while (job.getString("result") == null && System.currentTimeMillis() < deadline) {
             Api.sleep(200);
-            job = as("admin").get("/api/jobs/" + jobId).then().extract().jsonPath();
+            job = as(admin).get("/api/jobs/" + jobId).then().extract().jsonPath();
         }
         assertTrue(String.valueOf(job.getString("result")).contains("does not exist on the host"), job.prettify());
 
-        List<String> outcomes = as("admin").queryParam("vm", vm).get("/api/audit").then().statusCode(200)
+        List<String> outcomes = as(admin).queryParam("vm", vm).get("/api/audit").then().statusCode(200)
                 .extract().jsonPath().getList("outcome", String.class);
         assertTrue(outcomes.contains("INTERRUPTED"), "audit says the job was interrupted: " + outcomes);
         // And the VM is free for new work.
-        Api.awaitSuccess("admin", Api.createSnapshot("admin", vm, "after", "after the reaper"));
+        Api.awaitSuccess(admin, Api.createSnapshot(admin, vm, "after", "after the reaper"));
     }
 }

@@ -34,9 +34,14 @@ class ProvisionInputTest {
 
     static final String TEMPLATE = "template-" + LibvirtHost.PREFIX + "blank";
 
+    /** This class's own accounts, new for each test. */
+    String admin;
+    String erin;
+
     @BeforeEach
     void fixture() throws Exception {
-        Api.ensureUser("erin", "user");
+        admin = Api.newUser("admin", "admin");
+        erin = Api.newUser("erin", "user");
         Path image = LibvirtHost.DIR.resolve(TEMPLATE + ".qcow2");
         if (Files.exists(image)) {
             return;
@@ -55,7 +60,7 @@ class ProvisionInputTest {
             t.domainXml = xml;
             t.diskList(List.of(new Template.Disk("vda", image.toString(), "qcow2", 1L << 30, 200_000)));
             t.operations = "none (test fixture)";
-            t.createdBy = "admin";
+            t.createdBy = admin;
             t.sealedAt = Instant.now();
             t.persist();
         });
@@ -78,48 +83,48 @@ class ProvisionInputTest {
     @Test
     void badRequestsAreRefusedWithNothingCreated() {
         String p = LibvirtHost.PREFIX + "bad-";
-        as("erin").body(Map.of("name", p + "x")).post("/api/templates/template-nope/provision").then().statusCode(404);
-        refused("erin", Map.of("namePattern", p + "web", "count", 3), 400, "needs {n}", p);
-        refused("erin", Map.of("namePattern", p + "{n}", "count", 0), 400, "count must be between 1 and 100", p);
-        refused("erin", Map.of("namePattern", p + "{n}", "count", 10000), 400, "count must be between 1 and 100", p);
-        refused("erin", Map.of("name", p + "x", "method", "copy"), 400, "method must be", p);
-        refused("erin", Map.of("name", "../etc"), 400, "VM name", p);
-        refused("erin", Map.of("name", p + "x", "hostname", "bad_host!"), 400, "not a valid hostname", p);
-        String existing = VmBuilder.defineVm("bad-taken", "erin");
+        as(erin).body(Map.of("name", p + "x")).post("/api/templates/template-nope/provision").then().statusCode(404);
+        refused(erin, Map.of("namePattern", p + "web", "count", 3), 400, "needs {n}", p);
+        refused(erin, Map.of("namePattern", p + "{n}", "count", 0), 400, "count must be between 1 and 100", p);
+        refused(erin, Map.of("namePattern", p + "{n}", "count", 10000), 400, "count must be between 1 and 100", p);
+        refused(erin, Map.of("name", p + "x", "method", "copy"), 400, "method must be", p);
+        refused(erin, Map.of("name", "../etc"), 400, "VM name", p);
+        refused(erin, Map.of("name", p + "x", "hostname", "bad_host!"), 400, "not a valid hostname", p);
+        String existing = VmBuilder.defineVm("bad-taken", erin);
         long before = TestDatabase.queryLong("SELECT count(*) FROM job");
-        as("erin").body(Map.of("name", existing)).post("/api/templates/" + TEMPLATE + "/provision").then().statusCode(409)
+        as(erin).body(Map.of("name", existing)).post("/api/templates/" + TEMPLATE + "/provision").then().statusCode(409)
                 .body("message", containsString("already taken"));
         assertEquals(before, TestDatabase.queryLong("SELECT count(*) FROM job"));
     }
 
     @Test
     void quotasAreEnforcedWithTheNumbers() {
-        Api.ensureUser("frank", "user");
-        as("admin").body(Map.of("maxVms", 1, "maxDiskGib", 100)).put("/api/users/frank/quota").then().statusCode(200)
+        String frank = Api.newUser("frank", "user");
+        as(admin).body(Map.of("maxVms", 1, "maxDiskGib", 100)).put("/api/users/" + frank + "/quota").then().statusCode(200)
                 .body("maxVms", org.hamcrest.Matchers.is(1));
         String p = LibvirtHost.PREFIX + "quota-";
-        refused("frank", Map.of("namePattern", p + "{n}", "count", 2), 403, "you own 0 VM(s), asked for 2 more, your limit is 1", p);
-        as("admin").body(Map.of("maxVms", 10, "maxDiskGib", 2)).put("/api/users/frank/quota").then().statusCode(200);
-        refused("frank", Map.of("namePattern", p + "{n}", "count", 3), 403, "3 more would add 3.0 GiB, your limit is 2 GiB", p);
-        as("frank").body(Map.of("maxVms", 100)).put("/api/users/frank/quota").then().statusCode(403);
+        refused(frank, Map.of("namePattern", p + "{n}", "count", 2), 403, "you own 0 VM(s), asked for 2 more, your limit is 1", p);
+        as(admin).body(Map.of("maxVms", 10, "maxDiskGib", 2)).put("/api/users/" + frank + "/quota").then().statusCode(200);
+        refused(frank, Map.of("namePattern", p + "{n}", "count", 3), 403, "3 more would add 3.0 GiB, your limit is 2 GiB", p);
+        as(frank).body(Map.of("maxVms", 100)).put("/api/users/" + frank + "/quota").then().statusCode(403);
     }
 
     @Test
     void aThinBatchMakesIndependentlyNamedVmsAndShowsAsABatch() {
         String p = LibvirtHost.PREFIX + "batch-";
-        JsonPath b = as("erin").body(Map.of("namePattern", p + "{n}", "count", 3, "method", "thin"))
+        JsonPath b = as(erin).body(Map.of("namePattern", p + "{n}", "count", 3, "method", "thin"))
                 .post("/api/templates/" + TEMPLATE + "/provision").then().log().ifValidationFails().statusCode(202)
                 .extract().jsonPath();
         List<Long> ids = b.getList("jobIds", Long.class);
         assertEquals(3, ids.size());
-        ids.forEach(id -> awaitSuccess("erin", id));
-        as("erin").get("/api/batches/" + b.getLong("batchId")).then().log().ifValidationFails().statusCode(200)
+        ids.forEach(id -> awaitSuccess(erin, id));
+        as(erin).get("/api/batches/" + b.getLong("batchId")).then().log().ifValidationFails().statusCode(200)
                 .body("jobs.size()", org.hamcrest.Matchers.is(3)).body("jobs.vm", org.hamcrest.Matchers.hasItem(p + "2"));
         assertEquals(3, vmsNamed(p));
         // A batch whose names are taken now: refused as a whole before anything is queued.
-        as("erin").body(Map.of("namePattern", p + "{n}", "count", 3)).post("/api/templates/" + TEMPLATE + "/provision")
+        as(erin).body(Map.of("namePattern", p + "{n}", "count", 3)).post("/api/templates/" + TEMPLATE + "/provision")
                 .then().statusCode(409).body("message", containsString(p + "1"));
-        Api.ensureUser("gina", "user");
-        as("gina").get("/api/batches/" + b.getLong("batchId")).then().statusCode(404);
+        String gina = Api.newUser("gina", "user");
+        as(gina).get("/api/batches/" + b.getLong("batchId")).then().statusCode(404);
     }
 }

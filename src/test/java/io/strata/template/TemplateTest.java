@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,6 +38,14 @@ import io.strata.support.VmBuilder;
 @QuarkusTest
 class TemplateTest {
 
+    /** This class's own admin, new for each test. */
+    String admin;
+
+    @BeforeEach
+    void users() {
+        admin = Api.newUser("admin", "admin");
+    }
+
     /** Where tests write into guest disks: past the filesystem's metadata, so the guest stays recognisable. */
     static final String DATA_AT = "60M";
 
@@ -46,10 +55,10 @@ class TemplateTest {
 
     @Test
     void sealProvisionThinAndCloneFlattenAndDelete() throws Exception {
-        Api.ensureUser("tina", "user");
-        String vm = VmBuilder.defineGuestVm("gold", "admin");
+        String tina = Api.newUser("tina", "user");
+        String vm = VmBuilder.defineGuestVm("gold", admin);
         String template = "template-" + vm;
-        JsonPath sealed = awaitSuccess("admin", as("admin").body(Map.of("operations", List.of("defaults")))
+        JsonPath sealed = awaitSuccess(admin, as(admin).body(Map.of("operations", List.of("defaults")))
                 .post(vmPath(vm) + "/template").then().statusCode(202).extract().jsonPath().getLong("jobId"));
         assertTrue(sealed.getList("log.line", String.class).stream().anyMatch(l -> l.contains("Performing \"machine-id\"")),
                 "virt-sysprep's own progress lines are in the job log");
@@ -64,28 +73,28 @@ class TemplateTest {
         assertTrue(files.contains("localhost"), files.toString());
 
         // Sealed: neither Strata nor virsh can start it.
-        as("admin").post(vmPath(template) + "/start").then().statusCode(409).body("message", containsString("sealed template"));
+        as(admin).post(vmPath(template) + "/start").then().statusCode(409).body("message", containsString("sealed template"));
         assertTrue(LibvirtHost.tryVirsh("start", vm).exit() != 0, "virsh start of the source");
         assertTrue(LibvirtHost.tryVirsh("start", template).exit() != 0, "virsh start of the template");
 
-        JsonPath catalogue = as("tina").get("/api/templates").then().statusCode(200).extract().jsonPath();
+        JsonPath catalogue = as(tina).get("/api/templates").then().statusCode(200).extract().jsonPath();
         assertTrue(catalogue.getList("name").contains(template));
         String checksum = DiskProbes.sha256(image);
 
         // Thin: two VMs in one batch, owned by the requester.
-        JsonPath batch = as("tina").body(Map.of("namePattern", LibvirtHost.PREFIX + "thin-{n}", "count", 2, "method", "thin"))
+        JsonPath batch = as(tina).body(Map.of("namePattern", LibvirtHost.PREFIX + "thin-{n}", "count", 2, "method", "thin"))
                 .post("/api/templates/" + template + "/provision").then().statusCode(202).extract().jsonPath();
         for (long id : jobIds(batch)) {
-            awaitSuccess("tina", id);
+            awaitSuccess(tina, id);
         }
-        as("tina").get("/api/batches/" + batch.getLong("batchId")).then().log().ifValidationFails().statusCode(200)
+        as(tina).get("/api/batches/" + batch.getLong("batchId")).then().log().ifValidationFails().statusCode(200)
                 .body("jobs.state", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.is("SUCCEEDED")));
         String thin1 = LibvirtHost.PREFIX + "thin-1";
         String thin2 = LibvirtHost.PREFIX + "thin-2";
         for (String t : List.of(thin1, thin2)) {
             assertEquals(List.of(topOf(t, "vda").toString(), image.toString()), backingChain(topOf(t, "vda")),
                     "the thin VM's chain ends in the template image");
-            assertTrue(LibvirtHost.virsh("dumpxml", t).contains("owner=\"tina\""), "owned by the requester");
+            assertTrue(LibvirtHost.virsh("dumpxml", t).contains("owner=\"" + tina + "\""), "owned by the requester");
         }
         writePattern(topOf(thin1, "vda"), 0x61, DATA_AT, "64k");
         writePattern(topOf(thin2, "vda"), 0x62, DATA_AT, "64k");
@@ -94,10 +103,10 @@ class TemplateTest {
 
         // Clone: independent, survives the template image being renamed away.
         String clone = LibvirtHost.PREFIX + "clone-1";
-        JsonPath c = as("tina").body(Map.of("name", clone, "method", "clone", "hostname", "clone-one"))
+        JsonPath c = as(tina).body(Map.of("name", clone, "method", "clone", "hostname", "clone-one"))
                 .post("/api/templates/" + template + "/provision")
                 .then().statusCode(202).extract().jsonPath();
-        awaitSuccess("tina", jobIds(c).get(0));
+        awaitSuccess(tina, jobIds(c).get(0));
         Path cloneDisk = topOf(clone, "vda");
         assertEquals(List.of(cloneDisk.toString()), backingChain(cloneDisk), "a full clone has no backing file");
         Path away = image.resolveSibling("renamed-away.qcow2");
@@ -127,18 +136,18 @@ class TemplateTest {
         assertFalse(macs.contains(TinyGuest.MAC), "the template's MAC is not reused");
 
         // Delete with thin dependents is refused, naming them; after flattening both it succeeds.
-        as("admin").delete("/api/templates/" + template).then().statusCode(409)
+        as(admin).delete("/api/templates/" + template).then().statusCode(409)
                 .body("message", containsString(thin1)).body("message", containsString(thin2));
         for (String t : List.of(thin1, thin2)) {
-            awaitSuccess("tina", as("tina").post(vmPath(t) + "/flatten").then().statusCode(202).extract().jsonPath()
+            awaitSuccess(tina, as(tina).post(vmPath(t) + "/flatten").then().statusCode(202).extract().jsonPath()
                     .getLong("jobId"));
             assertEquals(List.of(topOf(t, "vda").toString()), backingChain(topOf(t, "vda")), "flattened");
         }
         assertTrue(hasPattern(topOf(thin1, "vda"), 0x61, DATA_AT, "64k"), "a flattened VM keeps its own data");
-        awaitSuccess("admin", as("admin").delete("/api/templates/" + template).then().statusCode(202).extract().jsonPath()
+        awaitSuccess(admin, as(admin).delete("/api/templates/" + template).then().statusCode(202).extract().jsonPath()
                 .getLong("jobId"));
         assertFalse(Files.exists(image));
-        assertFalse(as("tina").get("/api/templates").then().statusCode(200).extract().jsonPath().getList("name")
+        assertFalse(as(tina).get("/api/templates").then().statusCode(200).extract().jsonPath().getList("name")
                 .contains(template));
         assertTrue(TinyGuest.files(topOf(thin2, "vda"), "/etc/os-release").stream().anyMatch(l -> l.contains("Debian")),
                 "a flattened VM reads its OS without the template");
@@ -146,15 +155,15 @@ class TemplateTest {
 
     @Test
     void aRunningVmIsNotSealedAndUsersCannotMakeTemplates() {
-        Api.ensureUser("dave", "user");
-        String vm = VmBuilder.defineVm("tplrun", "dave");
-        as("dave").post(vmPath(vm) + "/template").then().statusCode(403);
+        String dave = Api.newUser("dave", "user");
+        String vm = VmBuilder.defineVm("tplrun", dave);
+        as(dave).post(vmPath(vm) + "/template").then().statusCode(403);
         LibvirtHost.virsh("start", vm);
-        as("admin").post(vmPath(vm) + "/template").then().statusCode(409).body("message", containsString("shut it down"));
-        as("admin").body(Map.of("operations", List.of("no-such-op"))).post(vmPath(vm) + "/template").then().statusCode(400)
+        as(admin).post(vmPath(vm) + "/template").then().statusCode(409).body("message", containsString("shut it down"));
+        as(admin).body(Map.of("operations", List.of("no-such-op"))).post(vmPath(vm) + "/template").then().statusCode(400)
                 .body("message", containsString("unknown virt-sysprep operation"));
-        as("admin").body(Map.of("sshKeys", List.of("not a key; rm -rf /"))).post(vmPath(vm) + "/template").then()
+        as(admin).body(Map.of("sshKeys", List.of("not a key; rm -rf /"))).post(vmPath(vm) + "/template").then()
                 .statusCode(400);
-        as("admin").post(vmPath(vm) + "/start").then().statusCode(409).body("message", containsString("not shut off"));
+        as(admin).post(vmPath(vm) + "/start").then().statusCode(409).body("message", containsString("not shut off"));
     }
 }

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.nullValue;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,15 +23,23 @@ import io.strata.support.VmBuilder;
 @QuarkusTest
 class DiskChainTest {
 
+    /** This class's own admin, new for each test. */
+    String admin;
+
+    @BeforeEach
+    void users() {
+        admin = Api.newUser("admin", "admin");
+    }
+
     @Test
     void aRawDiskHoldingAQcow2HeaderIsNotFollowedToItsBackingFile() {
         // What a guest could write into its raw disk: a qcow2 header naming another VM's image.
-        String victim = VmBuilder.defineVm("victim", "admin");
+        String victim = VmBuilder.defineVm("victim", admin);
         Path raw = LibvirtHost.DIR.resolve(LibvirtHost.PREFIX + "rawdisk.img");
         Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", "-b", VmBuilder.diskOf(victim).toString(),
                 "-F", "qcow2", raw.toString());
-        String vm = VmBuilder.defineVm(LibvirtHost.PREFIX + "raw", "admin", raw, "raw");
-        as("admin").get(vmPath(vm)).then().statusCode(200)
+        String vm = VmBuilder.defineVm(LibvirtHost.PREFIX + "raw", admin, raw, "raw");
+        as(admin).get(vmPath(vm)).then().statusCode(200)
                 .body("disks[0].format", is("raw"))
                 .body("disks[0].chain.size()", is(1))
                 .body("disks[0].chain[0].format", is("raw"))
@@ -39,12 +48,12 @@ class DiskChainTest {
 
     @Test
     void hostUrisAreRestrictedAndHiddenFromUsers() {
-        Api.ensureUser("uma", "user");
-        as("admin").body(Map.of("name", "evil", "uri", "qemu+ext:///system?command=/bin/sh")).post("/api/hosts")
+        String uma = Api.newUser("uma", "user");
+        as(admin).body(Map.of("name", "evil", "uri", "qemu+ext:///system?command=/bin/sh")).post("/api/hosts")
                 .then().statusCode(400);
-        as("admin").body(Map.of("name", "evil", "uri", "qemu+ssh://root@h/system?keyfile=/root/.ssh/id")).post("/api/hosts")
+        as(admin).body(Map.of("name", "evil", "uri", "qemu+ssh://root@h/system?keyfile=/root/.ssh/id")).post("/api/hosts")
                 .then().statusCode(400);
-        as("admin").get("/api/hosts").then().statusCode(200).body("name", not(hasItem("evil")));
-        as("uma").get("/api/hosts").then().statusCode(200).body("[0].uri", nullValue());
+        as(admin).get("/api/hosts").then().statusCode(200).body("name", not(hasItem("evil")));
+        as(uma).get("/api/hosts").then().statusCode(200).body("[0].uri", nullValue());
     }
 }
