@@ -13,16 +13,16 @@ class PasswordIdentityProviderTest {
 
     @Test
     void rememberedLoginDoesNotAdmitWrongPasswordsOrOtherUsers() {
-        Api.ensureUser("pia", "user");
-        Api.ensureUser("quinn", "auditor");
-        Api.as("pia").get("/api/hosts").then().statusCode(200);
-        Api.as("pia").get("/api/hosts").then().statusCode(200); // now remembered
-        given().auth().preemptive().basic("pia", "wrong-password").get("/api/hosts").then().statusCode(401);
-        given().auth().preemptive().basic("pia", Api.passwordOf("quinn")).get("/api/hosts").then().statusCode(401);
-        given().auth().preemptive().basic("quinn", Api.passwordOf("pia")).get("/api/hosts").then().statusCode(401);
-        given().auth().preemptive().basic("nobody", Api.passwordOf("pia")).get("/api/hosts").then().statusCode(401);
-        // Roles come along with the remembered identity: pia (user) still may not read the audit log.
-        Api.as("pia").get("/api/audit").then().statusCode(403);
-        Api.as("quinn").get("/api/audit").then().statusCode(200);
+        String pia = Api.newUser("pia", "user");
+        String quinn = Api.newUser("quinn", "auditor");
+        Api.as(pia).get("/api/hosts").then().statusCode(200);
+        Api.as(pia).get("/api/hosts").then().statusCode(200); // now remembered
+        given().auth().preemptive().basic(pia, "wrong-password").get("/api/hosts").then().statusCode(401);
+        given().auth().preemptive().basic(pia, Api.passwordOf(quinn)).get("/api/hosts").then().statusCode(401);
+        given().auth().preemptive().basic(quinn, Api.passwordOf(pia)).get("/api/hosts").then().statusCode(401);
+        given().auth().preemptive().basic("nobody", Api.passwordOf(pia)).get("/api/hosts").then().statusCode(401);
+        // Roles come along with the remembered identity: pia (a user) still may not read the audit log.
+        Api.as(pia).get("/api/audit").then().statusCode(403);
+        Api.as(quinn).get("/api/audit").then().statusCode(200);
     }
 }

@@ -19,16 +19,22 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.strata.support.Api;
-import io.strata.support.TestHost;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.VmBuilder;
 
 /** Disk chains through the API and DISK_CHECK jobs on real images, clean and corrupted, shut off and running. */
 @QuarkusTest
 class DiskCheckTest {
 
+    /** This class's own accounts, new for each test. */
+    String alice;
+    String bob;
+
     @BeforeEach
     void users() {
-        Api.ensureUser("alice", "user");
-        Api.ensureUser("bob", "user");
+        alice = Api.newUser("alice", "user");
+        bob = Api.newUser("bob", "user");
     }
 
     private static long check(String user, String vm, String target) {
@@ -38,12 +44,12 @@ class DiskCheckTest {
 
     @Test
     void chainsAreListedAndCheckedImageByImage() throws Exception {
-        String vm = TestHost.defineVm("check", "alice");
-        Path base = TestHost.diskOf(vm);
-        awaitSuccess("alice", createExternal("alice", vm, "c1"));
-        Path top = TestHost.topOf(vm, "vda");
+        String vm = VmBuilder.defineVm("check", alice);
+        Path base = VmBuilder.diskOf(vm);
+        awaitSuccess(alice, createExternal(alice, vm, "c1"));
+        Path top = DiskProbes.topOf(vm, "vda");
 
-        JsonPath disks = as("alice").get(vmPath(vm) + "/disks").then().statusCode(200).extract().jsonPath();
+        JsonPath disks = as(alice).get(vmPath(vm) + "/disks").then().statusCode(200).extract().jsonPath();
         assertEquals("vda", disks.getString("[0].target"));
         assertEquals(top.toString(), disks.getString("[0].chain[0].file"));
         assertEquals(base.toString(), disks.getString("[0].chain[1].file"));
@@ -51,7 +57,7 @@ class DiskCheckTest {
         assertEquals(64L * 1024 * 1024, disks.getLong("[0].chain[1].virtualSize"));
         assertTrue(disks.getLong("[0].chain[0].actualSize") > 0);
 
-        JsonPath ok = awaitSuccess("alice", check("alice", vm, "vda"));
+        JsonPath ok = awaitSuccess(alice, check(alice, vm, "vda"));
         assertTrue(ok.getString("result").contains("2 image(s) checked, no errors"), ok.getString("result"));
         assertTrue(ok.getList("log.line", String.class).stream().anyMatch(l -> l.contains("authoritative")));
 
@@ -62,7 +68,7 @@ class DiskCheckTest {
             f.seek(l1);
             f.writeLong(0x8000000000000201L);
         }
-        JsonPath bad = awaitJob("alice", check("alice", vm, "vda"));
+        JsonPath bad = awaitJob(alice, check(alice, vm, "vda"));
         assertEquals("FAILED", bad.getString("state"));
         assertTrue(bad.getString("error").contains(base.toString()) && bad.getString("error").contains("corruption"),
                 bad.getString("error"));
@@ -70,19 +76,19 @@ class DiskCheckTest {
 
     @Test
     void aRunningVmIsReadSharedAndTheJobSaysSo() {
-        String vm = TestHost.defineVm("checkrun", "alice");
-        TestHost.virsh("start", vm);
-        JsonPath ok = awaitSuccess("alice", check("alice", vm, "vda"));
+        String vm = VmBuilder.defineVm("checkrun", alice);
+        LibvirtHost.virsh("start", vm);
+        JsonPath ok = awaitSuccess(alice, check(alice, vm, "vda"));
         assertTrue(ok.getString("result").contains("read shared while running"), ok.getString("result"));
         assertTrue(ok.getList("log.line", String.class).stream().anyMatch(l -> l.contains("qemu-img -U")));
     }
 
     @Test
     void unknownDisksAndOtherPeoplesVmsAreRefused() {
-        String vm = TestHost.defineVm("checkown", "alice");
-        as("alice").post(vmPath(vm) + "/disks/vdz/check").then().statusCode(404).body("message", containsString("no disk vdz"));
-        as("alice").post(vmPath(vm) + "/disks/..%2Fetc/check").then().statusCode(is(400));
-        as("bob").post(vmPath(vm) + "/disks/vda/check").then().statusCode(404);
-        as("bob").get(vmPath(vm) + "/disks").then().statusCode(404);
+        String vm = VmBuilder.defineVm("checkown", alice);
+        as(alice).post(vmPath(vm) + "/disks/vdz/check").then().statusCode(404).body("message", containsString("no disk vdz"));
+        as(alice).post(vmPath(vm) + "/disks/..%2Fetc/check").then().statusCode(is(400));
+        as(bob).post(vmPath(vm) + "/disks/vda/check").then().statusCode(404);
+        as(bob).get(vmPath(vm) + "/disks").then().statusCode(404);
     }
 }

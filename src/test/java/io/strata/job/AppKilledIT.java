@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import io.strata.support.AppProcess;
-import io.strata.support.TestHost;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.Processes;
+import io.strata.support.VmBuilder;
 
 /**
  * The packaged app is killed (SIGKILL) while a job is RUNNING; after a restart the job is
@@ -27,16 +30,16 @@ class AppKilledIT {
 
     @AfterAll
     static void cleanup() {
-        TestHost.cleanup();
+        LibvirtHost.cleanup();
     }
 
     @Test
     void killedWhileRunningIsInterruptedAfterRestart() throws Exception {
-        Files.createDirectories(TestHost.DIR);
-        String vm = TestHost.defineVm("killed", "admin");
-        TestHost.virsh("start", vm);
-        Path fifo = TestHost.DIR.resolve("hold.fifo");
-        TestHost.Proc.ok("mkfifo", "-m", "0666", fifo.toString());
+        LibvirtHost.createDir();
+        String vm = VmBuilder.defineVm("killed", "admin");
+        LibvirtHost.virsh("start", vm);
+        Path fifo = LibvirtHost.DIR.resolve("hold.fifo");
+        Processes.ok("mkfifo", "-m", "0666", fifo.toString());
         CompletableFuture<InputStream> reader = CompletableFuture.supplyAsync(() -> {
             try {
                 return Files.newInputStream(fifo); // returns once the dump opened the other end
@@ -44,14 +47,14 @@ class AppKilledIT {
                 throw new IllegalStateException(e);
             }
         });
-        Process dump = new ProcessBuilder("virsh", "-c", TestHost.URI, "dump", "--memory-only", vm, fifo.toString())
+        Process dump = new ProcessBuilder("virsh", "-c", LibvirtHost.URI, "dump", "--memory-only", vm, fifo.toString())
                 .redirectErrorStream(true).start();
         try (AppProcess.SharedDb db = new AppProcess.SharedDb()) {
             AppProcess app = new AppProcess(db, 18082, "killed-first");
             AppProcess restarted = new AppProcess(db, 18082, "killed-second");
             try {
                 Thread.sleep(2000); // let the dump take the domain's job (domjobinfo would wait for it)
-                assertEquals("paused", TestHost.state(vm), "a memory dump pauses the guest while it runs");
+                assertEquals("paused", DiskProbes.state(vm), "a memory dump pauses the guest while it runs");
                 app.start();
                 long jobId = app.requestSnapshot(vm, "during-kill");
                 AppProcess.awaitState(db, jobId, "RUNNING", 30);

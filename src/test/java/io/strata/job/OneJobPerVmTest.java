@@ -27,21 +27,26 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.strata.support.Api;
 import io.strata.support.TestDatabase;
-import io.strata.support.TestHost;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.VmBuilder;
 
 /** At most one active job per VM, enforced by the database; cancel of queued jobs. */
 @QuarkusTest
 class OneJobPerVmTest {
 
+    /** This class's own accounts, new for each test. */
+    String dora;
+
     @BeforeEach
     void users() {
-        Api.ensureUser("dora", "user");
+        dora = Api.newUser("dora", "user");
     }
 
     @Test
     void twoSnapshotRequestsAtOnceNeverRunTogether() throws Exception {
-        String vm = TestHost.defineVm("race", "dora");
-        TestHost.virsh("start", vm);
+        String vm = VmBuilder.defineVm("race", dora);
+        LibvirtHost.virsh("start", vm);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch go = new CountDownLatch(1);
         List<CompletableFuture<Response>> calls = new ArrayList<>();
@@ -52,7 +57,7 @@ class OneJobPerVmTest {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-                return as("dora").body(Map.of("name", name)).post(vmPath(vm) + "/snapshots");
+                return as(dora).body(Map.of("name", name)).post(vmPath(vm) + "/snapshots");
             }, pool));
         }
         go.countDown();
@@ -67,7 +72,7 @@ class OneJobPerVmTest {
         List<JsonPath> jobs = new ArrayList<>();
         for (Response r : responses) {
             if (r.statusCode() == 202) {
-                jobs.add(Api.awaitSuccess("dora", r.jsonPath().getLong("jobId")));
+                jobs.add(Api.awaitSuccess(dora, r.jsonPath().getLong("jobId")));
             } else {
                 assertTrue(r.jsonPath().getString("message").contains("already has an active job"));
             }
@@ -78,7 +83,7 @@ class OneJobPerVmTest {
             assertFalse(Instant.parse(jobs.get(0).getString("finishedAt"))
                     .isAfter(Instant.parse(jobs.get(1).getString("startedAt"))), "jobs overlapped");
         }
-        assertEquals(jobs.size(), TestHost.snapshotNames(vm).size());
+        assertEquals(jobs.size(), DiskProbes.snapshotNames(vm).size());
     }
 
     @Test
@@ -113,17 +118,17 @@ class OneJobPerVmTest {
 
     @Test
     void aQueuedJobCanBeCancelledAndNeverRuns() throws Exception {
-        String vm = TestHost.defineVm("cancel", "dora");
-        as("dora").get(vmPath(vm)).then().statusCode(200); // in the inventory, as any VM with a job is
+        String vm = VmBuilder.defineVm("cancel", dora);
+        as(dora).get(vmPath(vm)).then().statusCode(200); // in the inventory, as any VM with a job is
         // A queued job that no worker will pick up yet (claims skip rows whose cancel flag is set),
         // so the cancel below meets it in QUEUED, as a cancel of a job waiting behind others would.
         long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested) "
-                + "VALUES ('SNAPSHOT_CREATE', 'QUEUED', 'local', ?, 'never', 'dora', true) RETURNING id", vm);
-        as("dora").post("/api/jobs/" + jobId + "/cancel").then().statusCode(200)
+                + "VALUES ('SNAPSHOT_CREATE', 'QUEUED', 'local', ?, 'never', ?, true) RETURNING id", vm, dora);
+        as(dora).post("/api/jobs/" + jobId + "/cancel").then().statusCode(200)
                 .body("state", org.hamcrest.Matchers.is("CANCELLED"));
-        as("dora").post("/api/jobs/" + jobId + "/cancel").then().statusCode(409);
-        assertEquals(List.of(), TestHost.snapshotNames(vm));
-        Api.ensureUser("eve", "user");
-        as("eve").post("/api/jobs/" + jobId + "/cancel").then().statusCode(404);
+        as(dora).post("/api/jobs/" + jobId + "/cancel").then().statusCode(409);
+        assertEquals(List.of(), DiskProbes.snapshotNames(vm));
+        String eve = Api.newUser("eve", "user");
+        as(eve).post("/api/jobs/" + jobId + "/cancel").then().statusCode(404);
     }
 }

@@ -3,7 +3,6 @@ package io.strata.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import io.strata.support.AppProcess;
-import io.strata.support.TestHost;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.Processes;
+import io.strata.support.VmBuilder;
 
 /**
  * Two app nodes share one database and one libvirtd: every job runs exactly once, whichever node
@@ -24,15 +26,15 @@ class TwoNodesIT {
 
     @AfterAll
     static void cleanup() {
-        TestHost.cleanup();
+        LibvirtHost.cleanup();
     }
 
     @Test
     void everyJobRunsOnceAcrossNodesAndLibvirtdRestartIsSurvived() throws Exception {
-        Files.createDirectories(TestHost.DIR);
+        LibvirtHost.createDir();
         List<String> vms = new ArrayList<>();
         for (int i = 0; i < VMS; i++) {
-            vms.add(TestHost.defineVm("node" + i, "admin"));
+            vms.add(VmBuilder.defineVm("node" + i, "admin"));
         }
         try (AppProcess.SharedDb db = new AppProcess.SharedDb()) {
             AppProcess a = new AppProcess(db, 18083, "node-a", "-Dstrata.jobs.workers=2");
@@ -52,18 +54,18 @@ class TwoNodesIT {
                     assertEquals("1", db.queryString("SELECT attempts FROM job WHERE id = ?", id), "job " + id + " claimed once");
                     assertEquals("1", db.queryString("SELECT count(*) FROM job_log WHERE job_id = ? AND line LIKE 'started on %'", id),
                             "job " + id + " started once");
-                    assertEquals(List.of("shared"), TestHost.snapshotNames(vms.get(i)), "one snapshot on " + vms.get(i));
+                    assertEquals(List.of("shared"), DiskProbes.snapshotNames(vms.get(i)), "one snapshot on " + vms.get(i));
                 }
                 String workers = db.queryString("SELECT string_agg(DISTINCT worker, ',') FROM job");
                 assertTrue(workers != null && !workers.isEmpty(), "workers recorded: " + workers);
 
                 // libvirtd goes away and comes back; both nodes keep working without a restart.
-                TestHost.Proc.ok("pkill", "-TERM", "-x", "libvirtd");
-                for (int i = 0; i < 100 && TestHost.Proc.run("pgrep", "-x", "libvirtd").exit() == 0; i++) {
+                Processes.ok("pkill", "-TERM", "-x", "libvirtd");
+                for (int i = 0; i < 100 && Processes.run("pgrep", "-x", "libvirtd").exit() == 0; i++) {
                     Thread.sleep(100);
                 }
-                TestHost.Proc.ok("libvirtd", "-d");
-                for (int i = 0; i < 100 && TestHost.Proc.run("virsh", "-c", TestHost.URI, "version").exit() != 0; i++) {
+                Processes.ok("libvirtd", "-d");
+                for (int i = 0; i < 100 && LibvirtHost.tryVirsh("version").exit() != 0; i++) {
                     Thread.sleep(100);
                 }
                 for (AppProcess node : List.of(a, b)) {
@@ -71,8 +73,8 @@ class TwoNodesIT {
                     long id = node.requestSnapshot(vm, "after-restart-" + (node == a ? "a" : "b"));
                     AppProcess.awaitState(db, id, "SUCCEEDED", 60);
                 }
-                assertEquals(2, TestHost.snapshotNames(vms.get(0)).size());
-                assertEquals(2, TestHost.snapshotNames(vms.get(1)).size());
+                assertEquals(2, DiskProbes.snapshotNames(vms.get(0)).size());
+                assertEquals(2, DiskProbes.snapshotNames(vms.get(1)).size());
             } finally {
                 a.stop();
                 b.stop();

@@ -19,7 +19,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.path.json.JsonPath;
 import io.strata.support.Api;
 import io.strata.support.TestDatabase;
-import io.strata.support.TestHost;
+import io.strata.support.LibvirtHost;
+import io.strata.support.Processes;
+import io.strata.support.VmBuilder;
 import io.strata.template.Template;
 
 /**
@@ -30,16 +32,21 @@ import io.strata.template.Template;
 @io.quarkus.test.junit.QuarkusTest
 class ProvisionInputTest {
 
-    static final String TEMPLATE = "template-" + TestHost.PREFIX + "blank";
+    static final String TEMPLATE = "template-" + LibvirtHost.PREFIX + "blank";
+
+    /** This class's own accounts, new for each test. */
+    String admin;
+    String erin;
 
     @BeforeEach
     void fixture() throws Exception {
-        Api.ensureUser("erin", "user");
-        Path image = TestHost.DIR.resolve(TEMPLATE + ".qcow2");
+        admin = Api.newUser("admin", "admin");
+        erin = Api.newUser("erin", "user");
+        Path image = LibvirtHost.DIR.resolve(TEMPLATE + ".qcow2");
         if (Files.exists(image)) {
             return;
         }
-        TestHost.Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "1G");
+        Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "1G");
         String xml = """
                 <domain type='qemu'><name>%s</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>
                 <os><type arch='x86_64' machine='pc'>hvm</type></os>
@@ -53,14 +60,14 @@ class ProvisionInputTest {
             t.domainXml = xml;
             t.diskList(List.of(new Template.Disk("vda", image.toString(), "qcow2", 1L << 30, 200_000)));
             t.operations = "none (test fixture)";
-            t.createdBy = "admin";
+            t.createdBy = admin;
             t.sealedAt = Instant.now();
             t.persist();
         });
     }
 
     private static int vmsNamed(String prefix) {
-        return (int) TestHost.virsh("list", "--all", "--name").lines().filter(l -> l.startsWith(prefix)).count();
+        return (int) LibvirtHost.virsh("list", "--all", "--name").lines().filter(l -> l.startsWith(prefix)).count();
     }
 
     private static void refused(String user, Map<String, Object> body, int status, String why, String namePrefix) {
@@ -75,49 +82,49 @@ class ProvisionInputTest {
 
     @Test
     void badRequestsAreRefusedWithNothingCreated() {
-        String p = TestHost.PREFIX + "bad-";
-        as("erin").body(Map.of("name", p + "x")).post("/api/templates/template-nope/provision").then().statusCode(404);
-        refused("erin", Map.of("namePattern", p + "web", "count", 3), 400, "needs {n}", p);
-        refused("erin", Map.of("namePattern", p + "{n}", "count", 0), 400, "count must be between 1 and 100", p);
-        refused("erin", Map.of("namePattern", p + "{n}", "count", 10000), 400, "count must be between 1 and 100", p);
-        refused("erin", Map.of("name", p + "x", "method", "copy"), 400, "method must be", p);
-        refused("erin", Map.of("name", "../etc"), 400, "VM name", p);
-        refused("erin", Map.of("name", p + "x", "hostname", "bad_host!"), 400, "not a valid hostname", p);
-        String existing = TestHost.defineVm("bad-taken", "erin");
+        String p = LibvirtHost.PREFIX + "bad-";
+        as(erin).body(Map.of("name", p + "x")).post("/api/templates/template-nope/provision").then().statusCode(404);
+        refused(erin, Map.of("namePattern", p + "web", "count", 3), 400, "needs {n}", p);
+        refused(erin, Map.of("namePattern", p + "{n}", "count", 0), 400, "count must be between 1 and 100", p);
+        refused(erin, Map.of("namePattern", p + "{n}", "count", 10000), 400, "count must be between 1 and 100", p);
+        refused(erin, Map.of("name", p + "x", "method", "copy"), 400, "method must be", p);
+        refused(erin, Map.of("name", "../etc"), 400, "VM name", p);
+        refused(erin, Map.of("name", p + "x", "hostname", "bad_host!"), 400, "not a valid hostname", p);
+        String existing = VmBuilder.defineVm("bad-taken", erin);
         long before = TestDatabase.queryLong("SELECT count(*) FROM job");
-        as("erin").body(Map.of("name", existing)).post("/api/templates/" + TEMPLATE + "/provision").then().statusCode(409)
+        as(erin).body(Map.of("name", existing)).post("/api/templates/" + TEMPLATE + "/provision").then().statusCode(409)
                 .body("message", containsString("already taken"));
         assertEquals(before, TestDatabase.queryLong("SELECT count(*) FROM job"));
     }
 
     @Test
     void quotasAreEnforcedWithTheNumbers() {
-        Api.ensureUser("frank", "user");
-        as("admin").body(Map.of("maxVms", 1, "maxDiskGib", 100)).put("/api/users/frank/quota").then().statusCode(200)
+        String frank = Api.newUser("frank", "user");
+        as(admin).body(Map.of("maxVms", 1, "maxDiskGib", 100)).put("/api/users/" + frank + "/quota").then().statusCode(200)
                 .body("maxVms", org.hamcrest.Matchers.is(1));
-        String p = TestHost.PREFIX + "quota-";
-        refused("frank", Map.of("namePattern", p + "{n}", "count", 2), 403, "you own 0 VM(s), asked for 2 more, your limit is 1", p);
-        as("admin").body(Map.of("maxVms", 10, "maxDiskGib", 2)).put("/api/users/frank/quota").then().statusCode(200);
-        refused("frank", Map.of("namePattern", p + "{n}", "count", 3), 403, "3 more would add 3.0 GiB, your limit is 2 GiB", p);
-        as("frank").body(Map.of("maxVms", 100)).put("/api/users/frank/quota").then().statusCode(403);
+        String p = LibvirtHost.PREFIX + "quota-";
+        refused(frank, Map.of("namePattern", p + "{n}", "count", 2), 403, "you own 0 VM(s), asked for 2 more, your limit is 1", p);
+        as(admin).body(Map.of("maxVms", 10, "maxDiskGib", 2)).put("/api/users/" + frank + "/quota").then().statusCode(200);
+        refused(frank, Map.of("namePattern", p + "{n}", "count", 3), 403, "3 more would add 3.0 GiB, your limit is 2 GiB", p);
+        as(frank).body(Map.of("maxVms", 100)).put("/api/users/" + frank + "/quota").then().statusCode(403);
     }
 
     @Test
     void aThinBatchMakesIndependentlyNamedVmsAndShowsAsABatch() {
-        String p = TestHost.PREFIX + "batch-";
-        JsonPath b = as("erin").body(Map.of("namePattern", p + "{n}", "count", 3, "method", "thin"))
+        String p = LibvirtHost.PREFIX + "batch-";
+        JsonPath b = as(erin).body(Map.of("namePattern", p + "{n}", "count", 3, "method", "thin"))
                 .post("/api/templates/" + TEMPLATE + "/provision").then().log().ifValidationFails().statusCode(202)
                 .extract().jsonPath();
         List<Long> ids = b.getList("jobIds", Long.class);
         assertEquals(3, ids.size());
-        ids.forEach(id -> awaitSuccess("erin", id));
-        as("erin").get("/api/batches/" + b.getLong("batchId")).then().log().ifValidationFails().statusCode(200)
+        ids.forEach(id -> awaitSuccess(erin, id));
+        as(erin).get("/api/batches/" + b.getLong("batchId")).then().log().ifValidationFails().statusCode(200)
                 .body("jobs.size()", org.hamcrest.Matchers.is(3)).body("jobs.vm", org.hamcrest.Matchers.hasItem(p + "2"));
         assertEquals(3, vmsNamed(p));
         // A batch whose names are taken now: refused as a whole before anything is queued.
-        as("erin").body(Map.of("namePattern", p + "{n}", "count", 3)).post("/api/templates/" + TEMPLATE + "/provision")
+        as(erin).body(Map.of("namePattern", p + "{n}", "count", 3)).post("/api/templates/" + TEMPLATE + "/provision")
                 .then().statusCode(409).body("message", containsString(p + "1"));
-        Api.ensureUser("gina", "user");
-        as("gina").get("/api/batches/" + b.getLong("batchId")).then().statusCode(404);
+        String gina = Api.newUser("gina", "user");
+        as(gina).get("/api/batches/" + b.getLong("batchId")).then().statusCode(404);
     }
 }

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
-/** The JSON API as test users call it (HTTP Basic). */
+/**
+ * The JSON API as test users call it (HTTP Basic). Each test class makes its own accounts with
+ * {@link #newUser}; {@link #ADMIN}, the first account the app creates at start, only makes them.
+ */
 public final class Api {
 
+    /** The app's first account (strata.admin-password of the test profile); the maker of test accounts. */
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-test-password";
 
@@ -23,18 +28,23 @@ public final class Api {
         return user.equals(ADMIN) ? ADMIN_PASSWORD : user + "-password-1";
     }
 
+    /**
+     * Creates an account that no other test has: {@code <nickname>-<8 random hex digits>}, with the
+     * given roles and the password {@link #passwordOf} gives for it. Fails unless it was created.
+     */
+    public static String newUser(String nickname, String... roles) {
+        String user = nickname + "-" + UUID.randomUUID().toString().substring(0, 8);
+        int status = as(ADMIN).body(Map.of("username", user, "password", passwordOf(user), "roles", List.of(roles)))
+                .post("/api/users").statusCode();
+        if (status != 201) {
+            fail("could not create user " + user + ": " + status);
+        }
+        return user;
+    }
+
     public static RequestSpecification as(String user) {
         return given().auth().preemptive().basic(user, passwordOf(user)).contentType(ContentType.JSON)
                 .accept(ContentType.JSON);
-    }
-
-    /** Creates the account unless it exists. */
-    public static void ensureUser(String user, String... roles) {
-        int status = as(ADMIN).body(Map.of("username", user, "password", passwordOf(user), "roles", List.of(roles)))
-                .post("/api/users").statusCode();
-        if (status != 201 && status != 409) {
-            fail("could not create user " + user + ": " + status);
-        }
     }
 
     public static String vmPath(String vm) {

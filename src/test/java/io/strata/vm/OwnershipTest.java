@@ -17,34 +17,44 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.strata.support.Api;
-import io.strata.support.TestHost;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.VmBuilder;
 
 /** A user sees and acts only on their own VMs; every refusal is audited. */
 @QuarkusTest
 class OwnershipTest {
 
+    /** This class's own accounts, new for each test. */
+    String admin;
+    String alice;
+    String bob;
+    String carol;
+    String oscar;
+
     @BeforeEach
     void users() {
-        Api.ensureUser("alice", "user");
-        Api.ensureUser("bob", "user");
-        Api.ensureUser("carol", "auditor");
-        Api.ensureUser("oscar", "operator");
+        admin = Api.newUser("admin", "admin");
+        alice = Api.newUser("alice", "user");
+        bob = Api.newUser("bob", "user");
+        carol = Api.newUser("carol", "auditor");
+        oscar = Api.newUser("oscar", "operator");
     }
 
     @Test
     void anotherUsersVmIsInvisibleAndUntouchable() {
-        String vm = TestHost.defineVm("owned", "alice");
-        as("alice").get(vmPath(vm)).then().statusCode(200).body("owner", is("alice"));
+        String vm = VmBuilder.defineVm("owned", alice);
+        as(alice).get(vmPath(vm)).then().statusCode(200).body("owner", is(alice));
 
-        as("bob").get(vmPath(vm)).then().statusCode(404);
-        as("bob").get("/api/hosts/local/vms").then().statusCode(200).body("name", not(hasItem(vm)));
-        as("bob").get(vmPath(vm) + "/snapshots").then().statusCode(404);
-        as("bob").body(Map.of("name", "sneaky")).post(vmPath(vm) + "/snapshots").then().statusCode(404);
-        as("bob").post(vmPath(vm) + "/snapshots/any/revert").then().statusCode(404);
-        as("bob").delete(vmPath(vm) + "/snapshots/any").then().statusCode(404);
-        assertEquals(List.of(), TestHost.snapshotNames(vm), "nothing was created");
+        as(bob).get(vmPath(vm)).then().statusCode(404);
+        as(bob).get("/api/hosts/local/vms").then().statusCode(200).body("name", not(hasItem(vm)));
+        as(bob).get(vmPath(vm) + "/snapshots").then().statusCode(404);
+        as(bob).body(Map.of("name", "sneaky")).post(vmPath(vm) + "/snapshots").then().statusCode(404);
+        as(bob).post(vmPath(vm) + "/snapshots/any/revert").then().statusCode(404);
+        as(bob).delete(vmPath(vm) + "/snapshots/any").then().statusCode(404);
+        assertEquals(List.of(), DiskProbes.snapshotNames(vm), "nothing was created");
 
-        JsonPath audit = as("carol").queryParam("actor", "bob").queryParam("vm", vm).queryParam("outcome", "DENIED")
+        JsonPath audit = as(carol).queryParam("actor", bob).queryParam("vm", vm).queryParam("outcome", "DENIED")
                 .get("/api/audit").then().statusCode(200).extract().jsonPath();
         List<String> actions = audit.getList("action", String.class);
         assertTrue(actions.contains("snapshot.create"), "denied create is audited: " + actions);
@@ -52,39 +62,39 @@ class OwnershipTest {
         assertTrue(actions.contains("vm.read"), "denied read is audited: " + actions);
 
         // Auditors read everything but change nothing; operators act on every VM.
-        as("carol").get(vmPath(vm)).then().statusCode(200);
-        as("carol").body(Map.of("name", "nope")).post(vmPath(vm) + "/snapshots").then().statusCode(403);
-        as("carol").post(vmPath(vm) + "/sync").then().statusCode(403); // a sync would hold the VM's job slot
-        as("alice").post(vmPath(vm) + "/sync").then().statusCode(202);
-        as("oscar").get("/api/hosts/local/vms").then().statusCode(200).body("name", hasItem(vm));
+        as(carol).get(vmPath(vm)).then().statusCode(200);
+        as(carol).body(Map.of("name", "nope")).post(vmPath(vm) + "/snapshots").then().statusCode(403);
+        as(carol).post(vmPath(vm) + "/sync").then().statusCode(403); // a sync would hold the VM's job slot
+        as(alice).post(vmPath(vm) + "/sync").then().statusCode(202);
+        as(oscar).get("/api/hosts/local/vms").then().statusCode(200).body("name", hasItem(vm));
         // Users cannot read the audit log at all.
-        as("bob").get("/api/audit").then().statusCode(403);
+        as(bob).get("/api/audit").then().statusCode(403);
     }
 
     @Test
     void adminAssignsOwnerIntoDomainMetadata() {
-        String vm = TestHost.defineVm("unowned", null);
-        as("alice").get(vmPath(vm)).then().statusCode(404);
-        as("bob").body(Map.of("owner", "bob")).put(vmPath(vm) + "/owner").then().statusCode(404);
-        as("oscar").body(Map.of("owner", "oscar")).put(vmPath(vm) + "/owner").then().statusCode(403);
-        as("admin").body(Map.of("owner", "nobody-" + TestHost.RUN)).put(vmPath(vm) + "/owner").then().statusCode(400);
+        String vm = VmBuilder.defineVm("unowned", null);
+        as(alice).get(vmPath(vm)).then().statusCode(404);
+        as(bob).body(Map.of("owner", bob)).put(vmPath(vm) + "/owner").then().statusCode(404);
+        as(oscar).body(Map.of("owner", oscar)).put(vmPath(vm) + "/owner").then().statusCode(403);
+        as(admin).body(Map.of("owner", "nobody-" + LibvirtHost.RUN)).put(vmPath(vm) + "/owner").then().statusCode(400);
 
-        long job = as("admin").body(Map.of("owner", "alice")).put(vmPath(vm) + "/owner").then().statusCode(202)
+        long job = as(admin).body(Map.of("owner", alice)).put(vmPath(vm) + "/owner").then().statusCode(202)
                 .extract().jsonPath().getLong("jobId");
-        Api.awaitSuccess("admin", job);
-        String xml = TestHost.virsh("dumpxml", vm);
-        assertTrue(xml.contains("owner=\"alice\""), "owner is in the domain's metadata: " + xml);
-        as("alice").get(vmPath(vm)).then().statusCode(200).body("owner", is("alice"));
-        as("bob").get(vmPath(vm)).then().statusCode(404);
+        Api.awaitSuccess(admin, job);
+        String xml = LibvirtHost.virsh("dumpxml", vm);
+        assertTrue(xml.contains("owner=\"" + alice + "\""), "owner is in the domain's metadata: " + xml);
+        as(alice).get(vmPath(vm)).then().statusCode(200).body("owner", is(alice));
+        as(bob).get(vmPath(vm)).then().statusCode(404);
 
         // Alice's job history on the VM goes with the VM when it is given to Bob.
-        long aliceJob = Api.createSnapshot("alice", vm, "by-alice", "before the handover");
-        Api.awaitSuccess("alice", aliceJob);
-        as("alice").get("/api/jobs/" + aliceJob).then().statusCode(200);
-        Api.awaitSuccess("admin", as("admin").body(Map.of("owner", "bob")).put(vmPath(vm) + "/owner").then()
+        long aliceJob = Api.createSnapshot(alice, vm, "by-alice", "before the handover");
+        Api.awaitSuccess(alice, aliceJob);
+        as(alice).get("/api/jobs/" + aliceJob).then().statusCode(200);
+        Api.awaitSuccess(admin, as(admin).body(Map.of("owner", bob)).put(vmPath(vm) + "/owner").then()
                 .statusCode(202).extract().jsonPath().getLong("jobId"));
-        as("alice").get("/api/jobs/" + aliceJob).then().statusCode(404);
-        as("alice").queryParam("vm", vm).get("/api/jobs").then().statusCode(200).body("size()", is(0));
-        as("bob").get(vmPath(vm)).then().statusCode(200);
+        as(alice).get("/api/jobs/" + aliceJob).then().statusCode(404);
+        as(alice).queryParam("vm", vm).get("/api/jobs").then().statusCode(200).body("size()", is(0));
+        as(bob).get(vmPath(vm)).then().statusCode(200);
     }
 }

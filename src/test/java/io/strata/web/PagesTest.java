@@ -9,12 +9,17 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.filter.cookie.CookieFilter;
 import io.restassured.response.Response;
 import io.strata.support.Api;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.Processes;
+import io.strata.support.VmBuilder;
 
 /**
  * The browser side, against libvirt's test:///default driver (host "test"): form login, the VM
@@ -22,6 +27,14 @@ import io.strata.support.Api;
  */
 @QuarkusTest
 class PagesTest {
+
+    /** This class's own admin, new for each test. */
+    String admin;
+
+    @BeforeEach
+    void users() {
+        admin = Api.newUser("admin", "admin");
+    }
 
     static CookieFilter login(String user, String password) {
         CookieFilter cookies = new CookieFilter();
@@ -34,24 +47,24 @@ class PagesTest {
     void loginShowsVmListAndVmPageOfTheTestHost() {
         given().redirects().follow(false).get("/vms").then().statusCode(302)
                 .header("Location", containsString("/login"));
-        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
-        given().filter(admin).get("/vms").then().statusCode(200)
+        CookieFilter session = login(admin, Api.passwordOf(admin));
+        given().filter(session).get("/vms").then().statusCode(200)
                 .body(containsString("Host <code>test</code>")).body(containsString("/vms/test/test"));
-        given().filter(admin).get("/vms/test/test").then().statusCode(200)
+        given().filter(session).get("/vms/test/test").then().statusCode(200)
                 .body(containsString("New snapshot")).body(containsString("csrf-token"));
-        given().filter(admin).get("/jobs").then().statusCode(200).body(containsString("<h1>Jobs</h1>"));
-        given().filter(admin).get("/audit").then().statusCode(200).body(containsString("Hash chain"));
-        given().filter(admin).get("/admin").then().statusCode(200).body(containsString("Create user"));
+        given().filter(session).get("/jobs").then().statusCode(200).body(containsString("<h1>Jobs</h1>"));
+        given().filter(session).get("/audit").then().statusCode(200).body(containsString("Hash chain"));
+        given().filter(session).get("/admin").then().statusCode(200).body(containsString("Create user"));
     }
 
     @Test
     void vmPageShowsDiskChainAndSnapshotTreeOfARealVm() {
-        String vm = io.strata.support.TestHost.defineVm("page", "admin");
-        Api.awaitSuccess("admin", Api.createSnapshot("admin", vm, "p1", "page parent"));
-        Api.awaitSuccess("admin", Api.createSnapshot("admin", vm, "p2", "page child"));
-        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
-        String html = given().filter(admin).get("/vms/local/" + vm).then().statusCode(200).extract().asString();
-        assertTrue(html.contains(io.strata.support.TestHost.diskOf(vm).toString()), "disk file shown");
+        String vm = VmBuilder.defineVm("page", admin);
+        Api.awaitSuccess(admin, Api.createSnapshot(admin, vm, "p1", "page parent"));
+        Api.awaitSuccess(admin, Api.createSnapshot(admin, vm, "p2", "page child"));
+        CookieFilter session = login(admin, Api.passwordOf(admin));
+        String html = given().filter(session).get("/vms/local/" + vm).then().statusCode(200).extract().asString();
+        assertTrue(html.contains(VmBuilder.diskOf(vm).toString()), "disk file shown");
         assertTrue(html.contains("64.0 MiB"), "virtual size shown");
         assertTrue(html.contains("2 internal snapshot(s)"), "qemu-img's view of the image shown");
         assertTrue(html.contains("page child") && html.contains("(current)"), "tree with current marker");
@@ -71,39 +84,39 @@ class PagesTest {
     /** External snapshots from the browser on a real VM: create form, tree with files, check, merge all. */
     @Test
     void externalSnapshotsFromTheBrowser() {
-        String vm = io.strata.support.TestHost.defineVm("pagext", "admin");
-        java.nio.file.Path base = io.strata.support.TestHost.diskOf(vm);
-        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
+        String vm = VmBuilder.defineVm("pagext", admin);
+        java.nio.file.Path base = VmBuilder.diskOf(vm);
+        CookieFilter session = login(admin, Api.passwordOf(admin));
         String url = "/vms/local/" + vm;
-        String page = given().filter(admin).get(url).then().statusCode(200).extract().asString();
+        String page = given().filter(session).get(url).then().statusCode(200).extract().asString();
         assertTrue(page.contains("not a backup") && page.contains("paused") && page.contains("guest agent"),
                 "the create form carries the advice");
-        Api.awaitSuccess("admin", submit(admin, page, url + "/snapshots", Map.of("name", "e1", "kind", "external",
+        Api.awaitSuccess(admin, submit(session, page, url + "/snapshots", Map.of("name", "e1", "kind", "external",
                 "description", "from the page", "pause", "on")));
-        Api.awaitSuccess("admin", submit(admin, page, url + "/snapshots", Map.of("name", "e2", "kind", "external")));
-        String html = given().filter(admin).get(url).then().statusCode(200).extract().asString();
+        Api.awaitSuccess(admin, submit(session, page, url + "/snapshots", Map.of("name", "e2", "kind", "external")));
+        String html = given().filter(session).get(url).then().statusCode(200).extract().asString();
         assertTrue(html.contains(base.resolveSibling(vm + ".e1").toString()), "overlay files shown");
         assertTrue(html.contains(">external<") && html.contains("Delete (merge)") && html.contains("Merge all"), html);
         assertTrue(html.indexOf(">e1<") < html.indexOf(">e2<"), "tree order: parent first");
-        String byTime = given().filter(admin).get(url + "?order=time").then().statusCode(200).extract().asString();
+        String byTime = given().filter(session).get(url + "?order=time").then().statusCode(200).extract().asString();
         assertTrue(byTime.indexOf(">e2<") < byTime.indexOf(">e1<"), "time order: newest first");
 
-        io.restassured.path.json.JsonPath check = Api.awaitSuccess("admin", submit(admin, html, url + "/disks/vda/check", Map.of()));
+        io.restassured.path.json.JsonPath check = Api.awaitSuccess(admin, submit(session, html, url + "/disks/vda/check", Map.of()));
         assertTrue(check.getString("result").contains("3 image(s) checked"), check.getString("result"));
-        given().filter(admin).get("/jobs/" + check.getLong("id")).then().statusCode(200)
+        given().filter(session).get("/jobs/" + check.getLong("id")).then().statusCode(200)
                 .body(containsString("no errors"));
 
-        Api.awaitSuccess("admin", submit(admin, html, url + "/merge", Map.of()));
-        assertEquals(base, io.strata.support.TestHost.topOf(vm, "vda"));
-        assertEquals(java.util.List.of(), io.strata.support.TestHost.snapshotNames(vm));
+        Api.awaitSuccess(admin, submit(session, html, url + "/merge", Map.of()));
+        assertEquals(base, DiskProbes.topOf(vm, "vda"));
+        assertEquals(java.util.List.of(), DiskProbes.snapshotNames(vm));
     }
 
     /** The catalogue, its provision form (a batch of two thin VMs) and the batch page, on a recorded template. */
     @Test
     void templatesFromTheBrowser() throws Exception {
-        String name = "template-" + io.strata.support.TestHost.PREFIX + "pageblank";
-        java.nio.file.Path image = io.strata.support.TestHost.DIR.resolve(name + ".qcow2");
-        io.strata.support.TestHost.Proc.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "256M");
+        String name = "template-" + LibvirtHost.PREFIX + "pageblank";
+        java.nio.file.Path image = LibvirtHost.DIR.resolve(name + ".qcow2");
+        Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "256M");
         String xml = "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='disk'>"
                 + "<driver name='qemu' type='qcow2'/><source file='" + image + "'/><target dev='vda' bus='virtio'/></disk>"
@@ -116,83 +129,85 @@ class PagesTest {
             t.domainXml = xml;
             t.diskList(java.util.List.of(new io.strata.template.Template.Disk("vda", image.toString(), "qcow2", 256L << 20, 200_000)));
             t.operations = "defaults";
-            t.createdBy = "admin";
+            t.createdBy = admin;
             t.sealedAt = java.time.Instant.now();
             t.persist();
         });
-        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
-        String page = given().filter(admin).get("/templates").then().statusCode(200).extract().asString();
+        CookieFilter session = login(admin, Api.passwordOf(admin));
+        String page = given().filter(session).get("/templates").then().statusCode(200).extract().asString();
         assertTrue(page.contains(name) && page.contains("pageblank") && page.contains("256.0 MiB"), "catalogue row");
         Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
         assertTrue(m.find());
-        String pattern = io.strata.support.TestHost.PREFIX + "page-{n}";
-        Response r = given().filter(admin).redirects().follow(false).formParam("csrf-token", m.group(1))
+        String pattern = LibvirtHost.PREFIX + "page-{n}";
+        Response r = given().filter(session).redirects().follow(false).formParam("csrf-token", m.group(1))
                 .formParam("host", "local").formParam("name", pattern).formParam("count", "2").formParam("method", "thin")
                 .post("/templates/" + name + "/provision");
         assertEquals(303, r.statusCode(), r.asString());
         String batchUrl = r.header("Location");
         assertTrue(batchUrl.matches(".*/batches/\\d+"), batchUrl);
         long batch = Long.parseLong(batchUrl.replaceAll(".*/batches/", ""));
-        for (Object id : Api.as("admin").get("/api/batches/" + batch).then().statusCode(200).extract().jsonPath().getList("jobs.id")) {
-            Api.awaitSuccess("admin", ((Number) id).longValue());
+        for (Object id : Api.as(admin).get("/api/batches/" + batch).then().statusCode(200).extract().jsonPath().getList("jobs.id")) {
+            Api.awaitSuccess(admin, ((Number) id).longValue());
         }
-        String b = given().filter(admin).get(batchUrl).then().statusCode(200).extract().asString();
-        assertTrue(b.contains(io.strata.support.TestHost.PREFIX + "page-1") && b.contains(io.strata.support.TestHost.PREFIX + "page-2")
+        String b = given().filter(session).get(batchUrl).then().statusCode(200).extract().asString();
+        assertTrue(b.contains(LibvirtHost.PREFIX + "page-1") && b.contains(LibvirtHost.PREFIX + "page-2")
                 && b.contains("SUCCEEDED"), b);
-        String after = given().filter(admin).get("/templates").then().statusCode(200).extract().asString();
-        assertTrue(after.contains(io.strata.support.TestHost.PREFIX + "page-1"), "thin dependents listed");
+        String after = given().filter(session).get("/templates").then().statusCode(200).extract().asString();
+        assertTrue(after.contains(LibvirtHost.PREFIX + "page-1"), "thin dependents listed");
     }
 
     /** The form path only (token, redirect, job page); disk effects are proven against qemu:///system elsewhere. */
     @Test
     void formsNeedTheCsrfTokenAndThenQueueAJob() {
-        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
-        String page = given().filter(admin).get("/vms/test/test").then().statusCode(200).extract().asString();
+        CookieFilter session = login(admin, Api.passwordOf(admin));
+        String page = given().filter(session).get("/vms/test/test").then().statusCode(200).extract().asString();
         // Without the token: refused, nothing queued.
-        given().filter(admin).redirects().follow(false).formParam("name", "nocsrf")
+        given().filter(session).redirects().follow(false).formParam("name", "nocsrf")
                 .post("/vms/test/test/snapshots").then().statusCode(400);
         Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
         assertTrue(m.find(), "the form carries a CSRF token");
-        Response r = given().filter(admin).redirects().follow(false).formParam("csrf-token", m.group(1))
+        Response r = given().filter(session).redirects().follow(false).formParam("csrf-token", m.group(1))
                 .formParam("name", "pagesnap").formParam("kind", "internal").post("/vms/test/test/snapshots");
         assertEquals(303, r.statusCode(), r.asString());
         String jobUrl = r.header("Location");
         assertTrue(jobUrl.matches(".*/jobs/\\d+"), jobUrl);
-        given().filter(admin).get(jobUrl).then().statusCode(200).body(containsString("SNAPSHOT_CREATE"));
+        given().filter(session).get(jobUrl).then().statusCode(200).body(containsString("SNAPSHOT_CREATE"));
     }
 
     @Test
     void adminFormsCreateUsersAndHosts() {
-        CookieFilter admin = login("admin", Api.ADMIN_PASSWORD);
-        String page = given().filter(admin).get("/admin").then().statusCode(200).extract().asString();
+        CookieFilter session = login(admin, Api.passwordOf(admin));
+        String page = given().filter(session).get("/admin").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
         assertTrue(m.find());
         String token = m.group(1);
-        given().filter(admin).redirects().follow(false).formParam("csrf-token", token).formParam("username", "formuser")
+        String formUser = "formuser-" + LibvirtHost.RUN;
+        given().filter(session).redirects().follow(false).formParam("csrf-token", token).formParam("username", formUser)
                 .formParam("password", "formuser-password").formParam("roles", "user").post("/admin/users")
                 .then().statusCode(303);
-        given().auth().preemptive().basic("formuser", "formuser-password").get("/api/hosts").then().statusCode(200);
-        given().filter(admin).redirects().follow(false).formParam("csrf-token", token).formParam("name", "test2")
+        given().auth().preemptive().basic(formUser, "formuser-password").get("/api/hosts").then().statusCode(200);
+        given().filter(session).redirects().follow(false).formParam("csrf-token", token).formParam("name", "test2")
                 .formParam("uri", "test:///default").post("/admin/hosts").then().statusCode(303);
-        Api.as("admin").get("/api/hosts").then().statusCode(200).body("name", org.hamcrest.Matchers.hasItem("test2"));
+        Api.as(admin).get("/api/hosts").then().statusCode(200).body("name", org.hamcrest.Matchers.hasItem("test2"));
         // A bad host name is refused with a page, not a stack trace.
-        given().filter(admin).redirects().follow(false).formParam("csrf-token", token).formParam("name", "../x")
+        given().filter(session).redirects().follow(false).formParam("csrf-token", token).formParam("name", "../x")
                 .formParam("uri", "test:///default").post("/admin/hosts").then().statusCode(400)
                 .body(containsString("host name"));
         // Users cannot reach the admin page.
-        CookieFilter user = login("formuser", "formuser-password");
+        CookieFilter user = login(formUser, "formuser-password");
         given().filter(user).get("/admin").then().statusCode(403);
     }
 
     @Test
     void failedLoginsAreAudited() {
-        given().redirects().follow(false).formParam("j_username", "mallory").formParam("j_password", "wrong")
+        String mallory = "mallory-" + LibvirtHost.RUN; // no account, and no other test's failed logins
+        given().redirects().follow(false).formParam("j_username", mallory).formParam("j_password", "wrong")
                 .post("/j_security_check").then().statusCode(302).header("Location", containsString("error"));
-        given().auth().preemptive().basic("mallory", "wrong").get("/api/hosts").then().statusCode(401);
+        given().auth().preemptive().basic(mallory, "wrong").get("/api/hosts").then().statusCode(401);
         long deadline = System.currentTimeMillis() + 5000;
         int denied = 0;
         while (System.currentTimeMillis() < deadline && denied < 2) {
-            denied = Api.as("admin").queryParams(Map.of("actor", "mallory", "action", "login", "outcome", "DENIED"))
+            denied = Api.as(admin).queryParams(Map.of("actor", mallory, "action", "login", "outcome", "DENIED"))
                     .get("/api/audit").then().statusCode(200).extract().jsonPath().getList("seq").size();
             Api.sleep(100);
         }

@@ -1,0 +1,5 @@
+package io.strata.archfixture.good.kernel;
+
+/** Kernel: uses nothing of the root. */
+public record Name(String value) {
+}

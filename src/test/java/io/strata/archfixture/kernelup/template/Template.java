@@ -1,0 +1,5 @@
+package io.strata.archfixture.kernelup.template;
+
+/** A feature. */
+public class Template {
+}

@@ -1,0 +1,5 @@
+package io.strata.archfixture.layerleak.web;
+
+/** The web shell. */
+public class TemplateExtensions {
+}
