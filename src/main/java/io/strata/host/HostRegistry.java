@@ -22,6 +22,7 @@ import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
 import io.strata.audit.Refusals;
 import io.strata.kernel.Caller;
+import io.strata.kernel.Roles;
 import io.strata.libvirt.LibvirtGateway;
 
 /**
@@ -73,6 +74,9 @@ public class HostRegistry {
      * only after the commit.
      */
     public Host add(Caller c, String name, String uri) {
+        if (!c.has(Roles.ADMIN)) {
+            throw refusals.refuse(c, "host.add", name, 403, "only an admin can add hosts");
+        }
         refusals.requireName(c, "host.add", name, "host name", name);
         if (uri == null || !ALLOWED_URI.matcher(uri).matches()) {
             throw refusals.refuse(c, "host.add", name, 400, "uri must be qemu:///system, "
