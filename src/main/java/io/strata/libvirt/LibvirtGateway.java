@@ -621,4 +621,47 @@ public class LibvirtGateway {
             drop(host);
         }
     }
+
+    // ---------------------------------------------------------------- power (VM lifecycle)
+
+    /** Asks the guest to shut down (ACPI, agent, or libvirt's choice); returns at once. */
+    public void shutdown(String host, String vm, PowerMode mode) {
+        changeDomain(host, vm, "asking " + vm + " to shut down (" + mode.label() + ")", dom -> {
+            DomainPower.shutdown(dom, mode);
+            return null;
+        });
+    }
+
+    /** Powers the domain off at once, like pulling the plug (virsh destroy). */
+    public void destroy(String host, String vm) {
+        changeDomain(host, vm, "forcing off " + vm, dom -> {
+            dom.destroy();
+            return null;
+        });
+    }
+
+    /** Asks the guest to reboot (ACPI, agent, or libvirt's choice); returns at once. */
+    public void reboot(String host, String vm, PowerMode mode) {
+        changeDomain(host, vm, "asking " + vm + " to reboot (" + mode.label() + ")", dom -> {
+            dom.reboot(mode.flags);
+            return null;
+        });
+    }
+
+    /**
+     * Whether the QEMU guest agent answers a guest-ping within {@code timeoutSeconds}. False when
+     * the domain is not running, has no agent channel or nobody answers; a missing domain throws.
+     */
+    public boolean guestAgentPing(String host, String vm, int timeoutSeconds) {
+        try {
+            readDomain(host, vm, "pinging the guest agent of " + vm,
+                    dom -> dom.qemuAgentCommand("{\"execute\":\"guest-ping\"}", Math.max(1, timeoutSeconds), 0));
+            return true;
+        } catch (LibvirtFailure e) {
+            if (e.kind() == LibvirtFailure.Kind.NOT_FOUND || e.kind() == LibvirtFailure.Kind.HOST_UNAVAILABLE) {
+                throw e;
+            }
+            return false;
+        }
+    }
 }
