@@ -140,7 +140,12 @@ public class VmPowerService {
         if (!v.isTextual()) {
             throw refusals.refuse(c, action, target, 400, "mode must be one of acpi, agent, default");
         }
-        PowerMode m = refusals.optionalEnum(c, action, PowerMode.class, "mode", v.textValue());
-        return m == null ? PowerMode.DEFAULT : m;
+        for (PowerMode m : PowerMode.values()) {
+            if (m.name().equalsIgnoreCase(v.textValue().strip())) {
+                return m;
+            }
+        }
+        throw refusals.refuse(c, action, target, 400, "mode must be one of acpi, agent, default, not "
+                + io.strata.kernel.InputRules.printable(v.textValue()));
     }
 }
