@@ -1,5 +1,7 @@
 package io.strata.vm;
 
+import java.util.concurrent.CompletableFuture;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -81,11 +83,31 @@ public final class VmPowerHandlers {
             ctx.log("asking " + vm + " (" + s.label() + ") to shut down by " + p.mode().label()
                     + "; waiting up to " + p.timeoutSeconds() + " s");
             long t0 = System.currentTimeMillis();
-            gateway.shutdown(ctx.host(), vm, p.mode());
+            // libvirt's agent shutdown blocks until the guest is gone or 60 s passed (then, by default,
+            // falls back to ACPI): ask on a thread of its own so the timeout is the user's.
+            CompletableFuture<Void> request = new CompletableFuture<>();
+            Thread asker = new Thread(() -> {
+                try {
+                    gateway.shutdown(ctx.host(), vm, p.mode());
+                    request.complete(null);
+                } catch (RuntimeException e) {
+                    request.completeExceptionally(e);
+                }
+            }, "vm-shutdown-" + ctx.jobId());
+            asker.setDaemon(true);
+            asker.start();
             long deadline = t0 + p.timeoutSeconds() * 1000L;
             long lastProgress = 0;
             while ((s = state(ctx)) != DomainState.SHUT_OFF && System.currentTimeMillis() < deadline) {
                 ctx.checkCancelled();
+                if (request.isCompletedExceptionally()) {
+                    s = state(ctx);
+                    if (s == DomainState.SHUT_OFF) {
+                        break;
+                    }
+                    Throwable why = request.handle((v, e) -> e).join();
+                    throw new JobFailure(vm + " could not be asked to shut down: " + why.getMessage(), why);
+                }
                 long now = System.currentTimeMillis();
                 if (now - lastProgress >= 1000) {
                     int pct = (int) Math.min(99, (now - t0) * 100 / (p.timeoutSeconds() * 1000L));
@@ -101,6 +123,9 @@ public final class VmPowerHandlers {
             }
             String stuck = vm + " did not shut down within " + p.timeoutSeconds() + " s (libvirt reports it "
                     + s.label() + "): the guest ignored the request (no ACPI handling, no guest agent, or busy)";
+            if (!request.isDone()) {
+                stuck += " (libvirt is still waiting for the guest to act on the request)";
+            }
             if (!p.force()) {
                 throw new JobFailure(stuck + "; it is still " + s.label()
                         + ". Ask again with force to power it off, or force it off.");
