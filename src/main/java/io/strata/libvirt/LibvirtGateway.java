@@ -624,12 +624,38 @@ public class LibvirtGateway {
 
     // ---------------------------------------------------------------- power (VM lifecycle)
 
-    /** Asks the guest to shut down (ACPI, agent, or libvirt's choice); returns at once. */
+    /**
+     * Asks the guest to shut down (ACPI, agent, or libvirt's choice). An ACPI request returns at
+     * once; an agent request blocks until the guest is gone or libvirt gave up (60 s). It runs on a
+     * connection of its own: while it waits, calls on the shared connection (the state polls of the
+     * waiting job) stalled behind it here.
+     */
     public void shutdown(String host, String vm, PowerMode mode) {
-        changeDomain(host, vm, "asking " + vm + " to shut down (" + mode.label() + ")", dom -> {
-            DomainPower.shutdown(dom, mode);
-            return null;
-        });
+        String what = "asking " + vm + " to shut down (" + mode.label() + ")";
+        String uri = uris.get(host);
+        if (uri == null) {
+            throw new LibvirtFailure(LibvirtFailure.Kind.NOT_FOUND, "no host named " + host);
+        }
+        Connect own;
+        try {
+            own = new Connect(uri);
+        } catch (LibvirtException e) {
+            throw translate(host, what, e);
+        }
+        try {
+            withDomain(own, vm, dom -> {
+                DomainPower.shutdown(dom, mode);
+                return null;
+            });
+        } catch (LibvirtException e) {
+            throw translate(host, what, e);
+        } finally {
+            try {
+                own.close();
+            } catch (LibvirtException e) {
+                LOG.debugf("closing the shutdown connection to %s: %s", host, e.getMessage());
+            }
+        }
     }
 
     /** Powers the domain off at once, like pulling the plug (virsh destroy). */
