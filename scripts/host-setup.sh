@@ -17,6 +17,12 @@ command -v qemu-img   >/dev/null || need_pkgs+=(qemu-utils)
 # Templates: virt-sysprep / virt-customize / virt-make-fs, and a kernel for libguestfs' appliance.
 command -v virt-sysprep >/dev/null || need_pkgs+=(libguestfs-tools)
 ls /boot/vmlinuz-* >/dev/null 2>&1 || need_pkgs+=(linux-image-amd64)
+# The booting test guest (scripts/build-boot-guest.sh): busybox for its initramfs, the guest agent.
+# (busybox-static: the busybox package's binary is dynamically linked and would not run in it)
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need_pkgs+=(busybox-static)
+command -v qemu-ga    >/dev/null || [[ -x /usr/sbin/qemu-ga ]] || need_pkgs+=(qemu-guest-agent)
+command -v cpio       >/dev/null || need_pkgs+=(cpio)
+command -v mkfs.ext4  >/dev/null || need_pkgs+=(e2fsprogs)
 command -v java       >/dev/null || need_pkgs+=(openjdk-17-jdk-headless)
 command -v mvn        >/dev/null || need_pkgs+=(maven)
 command -v psql       >/dev/null || need_pkgs+=(postgresql-client)

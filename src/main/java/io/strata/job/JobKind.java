@@ -16,6 +16,14 @@ public enum JobKind {
     VM_FLATTEN("vm.flatten"),
     VM_START("vm.start"),
     VM_ASSIGN_OWNER("vm.assign-owner"),
+    /** Graceful shutdown (ACPI or guest agent), waiting until shut off; forced off at the timeout when asked. */
+    VM_SHUTDOWN("vm.shutdown"),
+    /** Force off (virsh destroy). */
+    VM_DESTROY("vm.destroy"),
+    VM_REBOOT("vm.reboot"),
+    /** Pause (virsh suspend). */
+    VM_SUSPEND("vm.suspend"),
+    VM_RESUME("vm.resume"),
     INVENTORY_SYNC("inventory.sync");
 
     /** The action name used in the audit log. */

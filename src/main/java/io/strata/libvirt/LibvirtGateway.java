@@ -533,4 +533,73 @@ public class LibvirtGateway {
             drop(host);
         }
     }
+
+    // ---------------------------------------------------------------- power (VM lifecycle)
+
+    /**
+     * Asks the guest to shut down (ACPI, agent, or libvirt's choice). An ACPI request returns at
+     * once; an agent request blocks until the guest is gone or libvirt gave up (60 s). It runs on a
+     * connection of its own: while it waits, calls on the shared connection (the state polls of the
+     * waiting job) stalled behind it here.
+     */
+    public void shutdown(String host, String vm, PowerMode mode) {
+        String what = "asking " + vm + " to shut down (" + mode.label() + ")";
+        String uri = uris.get(host);
+        if (uri == null) {
+            throw new LibvirtFailure(LibvirtFailure.Kind.NOT_FOUND, "no host named " + host);
+        }
+        Connect own;
+        try {
+            own = new Connect(uri);
+        } catch (LibvirtException e) {
+            throw translate(host, what, e);
+        }
+        try {
+            withDomain(own, vm, dom -> {
+                DomainPower.shutdown(dom, mode);
+                return null;
+            });
+        } catch (LibvirtException e) {
+            throw translate(host, what, e);
+        } finally {
+            try {
+                own.close();
+            } catch (LibvirtException e) {
+                LOG.debugf("closing the shutdown connection to %s: %s", host, e.getMessage());
+            }
+        }
+    }
+
+    /** Powers the domain off at once, like pulling the plug (virsh destroy). */
+    public void destroy(String host, String vm) {
+        changeDomain(host, vm, "forcing off " + vm, dom -> {
+            dom.destroy();
+            return null;
+        });
+    }
+
+    /** Asks the guest to reboot (ACPI, agent, or libvirt's choice); returns at once. */
+    public void reboot(String host, String vm, PowerMode mode) {
+        changeDomain(host, vm, "asking " + vm + " to reboot (" + mode.label() + ")", dom -> {
+            dom.reboot(mode.flags);
+            return null;
+        });
+    }
+
+    /**
+     * Whether the QEMU guest agent answers a guest-ping within {@code timeoutSeconds}. False when
+     * the domain is not running, has no agent channel or nobody answers; a missing domain throws.
+     */
+    public boolean guestAgentPing(String host, String vm, int timeoutSeconds) {
+        try {
+            readDomain(host, vm, "pinging the guest agent of " + vm,
+                    dom -> dom.qemuAgentCommand("{\"execute\":\"guest-ping\"}", Math.max(1, timeoutSeconds), 0));
+            return true;
+        } catch (LibvirtFailure e) {
+            if (e.kind() == LibvirtFailure.Kind.NOT_FOUND || e.kind() == LibvirtFailure.Kind.HOST_UNAVAILABLE) {
+                throw e;
+            }
+            return false;
+        }
+    }
 }
