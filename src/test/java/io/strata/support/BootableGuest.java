@@ -19,7 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.strata.support.TestHost.Proc;
 
 /**
  * A guest that really boots (TCG, about 10–25 s to a live guest agent here): the installed Debian
@@ -29,7 +28,7 @@ import io.strata.support.TestHost.Proc;
  * runs the QEMU guest agent (ping, fsfreeze, guest-exec, shutdown), mounts its disk {@code vda}
  * read-write on {@code /mnt/data} and counts its boots in {@code /mnt/data/boot-count}. The
  * {@link Variant#IGNORES_SHUTDOWN} guest has no ACPI handler and an agent shutdown that does
- * nothing, for timeout tests. Domains are {@link TestHost} domains: named {@code st-<run>-…},
+ * nothing, for timeout tests. Domains are {@link LibvirtHost} domains: named {@code st-<run>-…},
  * removed at the end of the run.
  */
 public final class BootableGuest {
@@ -68,7 +67,7 @@ public final class BootableGuest {
                     StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
                 if (!Files.exists(dir.resolve("ready"))) {
                     Path tmp = CACHE_ROOT.resolve(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-                    Proc r = Proc.run("bash", SCRIPT.toAbsolutePath().toString(), tmp.toString());
+                    Processes.Result r = Processes.run("bash", SCRIPT.toAbsolutePath().toString(), tmp.toString());
                     if (r.exit() != 0) {
                         throw new IllegalStateException("building the bootable guest failed: " + r.err() + r.out());
                     }
@@ -110,9 +109,9 @@ public final class BootableGuest {
     /** Defines (not starts) a booting guest owned by {@code owner}, with its own copy of the disk. */
     public static String define(String suffix, String owner, Variant variant) {
         Path img = images();
-        String name = TestHost.PREFIX + suffix;
-        Path disk = TestHost.DIR.resolve(name + ".qcow2");
-        Proc.ok("cp", "--sparse=always", img.resolve("disk.qcow2").toString(), disk.toString());
+        String name = LibvirtHost.PREFIX + suffix;
+        Path disk = LibvirtHost.DIR.resolve(name + ".qcow2");
+        Processes.ok("cp", "--sparse=always", img.resolve("disk.qcow2").toString(), disk.toString());
         String metadata = owner == null ? "" : """
                   <metadata>
                     <strata:vm xmlns:strata="https://strata.io/xmlns/libvirt/domain/1" owner="%s" template="false"/>
@@ -154,26 +153,26 @@ public final class BootableGuest {
                 </domain>
                 """.formatted(name, metadata, img.resolve("vmlinuz"), img.resolve(variant.initrd), disk,
                 consoleLog(name), consoleLog(name));
-        Path xmlFile = TestHost.DIR.resolve(name + ".xml");
+        Path xmlFile = LibvirtHost.DIR.resolve(name + ".xml");
         try {
             Files.writeString(xmlFile, xml);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        TestHost.virsh("define", xmlFile.toString());
+        LibvirtHost.virsh("define", xmlFile.toString());
         return name;
     }
 
     /** Defines, starts and waits until the guest agent answers. */
     public static String boot(String suffix, String owner, Variant variant) {
         String name = define(suffix, owner, variant);
-        TestHost.virsh("start", name);
+        LibvirtHost.virsh("start", name);
         awaitAgent(name, Duration.ofSeconds(120));
         return name;
     }
 
     public static Path consoleLog(String vm) {
-        return TestHost.DIR.resolve(vm + "-console.log");
+        return LibvirtHost.DIR.resolve(vm + "-console.log");
     }
 
     /** What the guest wrote on its serial console (kernel messages, the init's lines). */
@@ -187,7 +186,7 @@ public final class BootableGuest {
     }
 
     public static boolean agentAnswers(String vm) {
-        return Proc.run("virsh", "-c", TestHost.URI, "qemu-agent-command", "--timeout", "5", vm,
+        return Processes.run("virsh", "-c", LibvirtHost.URI, "qemu-agent-command", "--timeout", "5", vm,
                 "{\"execute\":\"guest-ping\"}").exit() == 0;
     }
 
@@ -206,10 +205,10 @@ public final class BootableGuest {
     /** Waits until the domain reaches the state virsh names (e.g. "shut off"). */
     public static void awaitState(String vm, String state, Duration max) {
         long deadline = System.currentTimeMillis() + max.toMillis();
-        String now = TestHost.state(vm);
+        String now = DiskProbes.state(vm);
         while (!now.equals(state) && System.currentTimeMillis() < deadline) {
             Api.sleep(200);
-            now = TestHost.state(vm);
+            now = DiskProbes.state(vm);
         }
         if (!now.equals(state)) {
             throw new AssertionError(vm + " is " + now + ", not " + state + ", after " + max.toSeconds() + " s");
@@ -224,7 +223,7 @@ public final class BootableGuest {
     public static Exec exec(String vm, String script) {
         String arg = "{\"execute\":\"guest-exec\",\"arguments\":{\"path\":\"/bin/sh\",\"arg\":[\"-c\","
                 + jsonString(script) + "],\"capture-output\":true}}";
-        String started = TestHost.virsh("qemu-agent-command", vm, arg);
+        String started = LibvirtHost.virsh("qemu-agent-command", vm, arg);
         Matcher pid = Pattern.compile("\"pid\"\\s*:\\s*(\\d+)").matcher(started);
         if (!pid.find()) {
             throw new AssertionError("guest-exec gave no pid: " + started);
@@ -232,7 +231,7 @@ public final class BootableGuest {
         String status = "{\"execute\":\"guest-exec-status\",\"arguments\":{\"pid\":" + pid.group(1) + "}}";
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
-            String s = TestHost.virsh("qemu-agent-command", vm, status);
+            String s = LibvirtHost.virsh("qemu-agent-command", vm, status);
             if (s.contains("\"exited\":true")) {
                 return new Exec(intField(s, "exitcode"), base64Field(s, "out-data"), base64Field(s, "err-data"));
             }

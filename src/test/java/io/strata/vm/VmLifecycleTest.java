@@ -22,7 +22,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.strata.support.Api;
 import io.strata.support.BootableGuest;
-import io.strata.support.TestHost;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.VmBuilder;
 
 /**
  * Shut down, force off, reboot, pause and resume on guests that really boot (TCG): the outcome is
@@ -34,20 +36,25 @@ import io.strata.support.TestHost;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VmLifecycleTest {
 
-    static final String OWNER = "lc-owner";
-    static final String OTHER = "lc-other";
-    static final String AUDITOR = "lc-auditor";
-    static final String OPERATOR = "lc-operator";
+    // This class's own users, made once: the guests are booted once for the whole class.
+    static String OWNER;
+    static String OTHER;
+    static String AUDITOR;
+    static String OPERATOR;
 
     private static String guest;
     private static String stubborn;
 
     @BeforeEach
     void users() {
-        Api.ensureUser(OWNER, "user");
-        Api.ensureUser(OTHER, "user");
-        Api.ensureUser(AUDITOR, "auditor");
-        Api.ensureUser(OPERATOR, "operator");
+        synchronized (VmLifecycleTest.class) {
+            if (OWNER == null) {
+                OWNER = Api.newUser("lc-owner", "user");
+                OTHER = Api.newUser("lc-other", "user");
+                AUDITOR = Api.newUser("lc-auditor", "auditor");
+                OPERATOR = Api.newUser("lc-operator", "operator");
+            }
+        }
     }
 
     /** Both guests, booted in parallel the first time a test needs one. */
@@ -57,8 +64,8 @@ class VmLifecycleTest {
         }
         String a = BootableGuest.define("lc-guest", OWNER, BootableGuest.Variant.NORMAL);
         String b = BootableGuest.define("lc-stubborn", OWNER, BootableGuest.Variant.IGNORES_SHUTDOWN);
-        TestHost.virsh("start", a);
-        TestHost.virsh("start", b);
+        LibvirtHost.virsh("start", a);
+        LibvirtHost.virsh("start", b);
         BootableGuest.awaitAgent(a, Duration.ofSeconds(180));
         BootableGuest.awaitAgent(b, Duration.ofSeconds(180));
         guest = a;
@@ -93,7 +100,7 @@ class VmLifecycleTest {
         // A running VM cannot be resumed.
         as(OWNER).body(Map.of()).post(vmPath(guest) + "/resume").then().statusCode(409)
                 .body("message", containsString("is running"));
-        assertEquals("running", TestHost.state(guest));
+        assertEquals("running", DiskProbes.state(guest));
         assertEquals(1, BootableGuest.bootCount(guest), "the guest was not restarted");
         as(Api.ADMIN).queryParam("vm", guest).get("/api/jobs").then().statusCode(200)
                 .body("size()", org.hamcrest.Matchers.is(0));
@@ -108,7 +115,7 @@ class VmLifecycleTest {
         bootGuests();
         JsonPath j = awaitSuccess(OWNER, post(OWNER, guest, "suspend", Map.of()));
         assertTrue(j.getString("result").contains("paused"), j.getString("result"));
-        assertEquals("paused", TestHost.state(guest));
+        assertEquals("paused", DiskProbes.state(guest));
         // Paused: no second pause, no reboot, no graceful shutdown (the guest cannot act).
         for (String op : List.of("suspend", "reboot", "shutdown")) {
             as(OWNER).body(Map.of()).post(vmPath(guest) + "/" + op).then().statusCode(409)
@@ -116,7 +123,7 @@ class VmLifecycleTest {
         }
         // An operator may act on any VM.
         awaitSuccess(OPERATOR, post(OPERATOR, guest, "resume", Map.of()));
-        assertEquals("running", TestHost.state(guest));
+        assertEquals("running", DiskProbes.state(guest));
         assertTrue(BootableGuest.agentAnswers(guest), "the guest runs on after resume");
         List<String> ok = auditActions(guest, "SUCCESS");
         assertTrue(ok.contains("vm.suspend") && ok.contains("vm.resume"), ok.toString());
@@ -142,7 +149,7 @@ class VmLifecycleTest {
             }
         }
         assertEquals(before + 1, now, "boot count inside the guest; console:\n" + BootableGuest.console(guest));
-        assertEquals("running", TestHost.state(guest));
+        assertEquals("running", DiskProbes.state(guest));
         assertTrue(auditActions(guest, "SUCCESS").contains("vm.reboot"));
     }
 
@@ -154,7 +161,7 @@ class VmLifecycleTest {
         long t0 = System.currentTimeMillis();
         JsonPath j = awaitSuccess(OWNER, post(OWNER, guest, "shutdown", Map.of("timeoutSeconds", 60, "mode", "acpi")));
         long took = System.currentTimeMillis() - t0;
-        assertEquals("shut off", TestHost.state(guest));
+        assertEquals("shut off", DiskProbes.state(guest));
         assertTrue(took < 60_000, "shut down in " + took + " ms");
         assertTrue(j.getString("result").contains("gracefully"), j.getString("result"));
         assertTrue(BootableGuest.console(guest).contains("power button"), "the guest saw the ACPI power button");
@@ -173,10 +180,10 @@ class VmLifecycleTest {
     @Order(5)
     void agentShutdownWorksToo() {
         bootGuests();
-        TestHost.virsh("start", guest);
+        LibvirtHost.virsh("start", guest);
         BootableGuest.awaitAgent(guest, Duration.ofSeconds(120));
         awaitSuccess(OWNER, post(OWNER, guest, "shutdown", Map.of("timeoutSeconds", 60, "mode", "agent")));
-        assertEquals("shut off", TestHost.state(guest));
+        assertEquals("shut off", DiskProbes.state(guest));
     }
 
     @Test
@@ -189,26 +196,26 @@ class VmLifecycleTest {
         assertEquals("FAILED", j.getString("state"), j.prettify());
         assertTrue(j.getString("error").contains("did not shut down within 5 s"), j.getString("error"));
         assertTrue(took >= 5_000 && took < 30_000, "failed after " + took + " ms: " + j.prettify());
-        assertEquals("running", TestHost.state(stubborn));
+        assertEquals("running", DiskProbes.state(stubborn));
         assertTrue(BootableGuest.console(stubborn).contains("ignoring shutdown"), "the agent's shutdown reached the guest");
         assertTrue(auditActions(stubborn, "FAILED").contains("vm.shutdown"));
 
         j = awaitSuccess(OWNER, post(OWNER, stubborn, "shutdown", Map.of("timeoutSeconds", 3, "force", true, "mode", "acpi")));
         assertTrue(j.getString("result").contains("forced off"), j.getString("result"));
-        assertEquals("shut off", TestHost.state(stubborn));
+        assertEquals("shut off", DiskProbes.state(stubborn));
     }
 
     @Test
     @Order(7)
     void destroyForcesOffAtOnce() {
         // Any running domain will do; the blank one needs no boot.
-        String vm = TestHost.defineVm("lc-plain", OWNER);
-        TestHost.virsh("start", vm);
+        String vm = VmBuilder.defineVm("lc-plain", OWNER);
+        LibvirtHost.virsh("start", vm);
         as(OTHER).post(vmPath(vm) + "/destroy").then().statusCode(404);
-        assertEquals("running", TestHost.state(vm));
+        assertEquals("running", DiskProbes.state(vm));
         JsonPath j = awaitSuccess(OWNER, post(OWNER, vm, "destroy", Map.of()));
         assertTrue(j.getString("result").contains("forced off"), j.getString("result"));
-        assertEquals("shut off", TestHost.state(vm));
+        assertEquals("shut off", DiskProbes.state(vm));
         as(OWNER).post(vmPath(vm) + "/destroy").then().statusCode(409).body("message", containsString("shut off"));
         List<String> accepted = auditActions(vm, "ACCEPTED");
         assertTrue(accepted.contains("vm.destroy"), accepted.toString());
