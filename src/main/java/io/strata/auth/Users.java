@@ -29,6 +29,9 @@ public class Users {
     }
 
     public AppUser create(Caller c, String username, String password, Set<String> roles) {
+        if (!c.has(Roles.ADMIN)) {
+            throw refusals.refuse(c, "user.create", username, 403, "only an admin can create accounts");
+        }
         refusals.requireName(c, "user.create", username, "username", username);
         if (password == null || password.length() < 8 || password.length() > 200) {
             throw refusals.refuse(c, "user.create", username, 400, "password must have 8 to 200 characters");

@@ -58,6 +58,9 @@ public class Job extends PanacheEntityBase {
     @Column(name = "finished_at")
     public Instant finishedAt;
     public String result;
+    /** When an INTERRUPTED job's handler finished inspecting the host; its finding is the result. */
+    @Column(name = "reconciled_at")
+    public Instant reconciledAt;
     public String error;
     /** The provisioning batch this job belongs to, if any. */
     @Column(name = "batch_id")

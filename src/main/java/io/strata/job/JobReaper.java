@@ -3,6 +3,7 @@ package io.strata.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,9 +14,10 @@ import org.jboss.logging.Logger;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Turns RUNNING jobs whose heartbeat went stale into INTERRUPTED and has their handlers reconcile
- * them. Any node may reap: the UPDATE of a stale row happens once, whoever gets there first, only
- * that node reconciles it, and no node reaps its own live jobs.
+ * Finds RUNNING jobs whose heartbeat went stale (their worker vanished), takes them over, has their
+ * handlers reconcile them against the host while they still hold their VM, and ends them
+ * INTERRUPTED with the finding. Any node may reap; each stale job is taken once; no node reaps a
+ * job it is running itself.
  */
 @ApplicationScoped
 public class JobReaper {
@@ -39,17 +41,21 @@ public class JobReaper {
         if (!workers.isRunning()) {
             return;
         }
-        List<Job> stale = transitions.interruptStale(Instant.now().minus(staleAfter), workers.nodeId());
+        List<Job> stale = transitions.takeOverStale(Instant.now().minus(staleAfter), workers.nodeId(),
+                Set.copyOf(workers.liveHere()));
         for (Job j : stale) {
-            LOG.warnf("job %d (%s on %s) interrupted: %s", j.id, j.kind, j.auditTarget(), j.error);
-            String finding;
-            try {
-                finding = handlers.of(j.kind).reconcile(new JobContext(j, () -> handlers.read(j), transitions, log));
-            } catch (Exception e) {
-                finding = "reconciliation failed: " + e.getMessage() + "; inspect the host by hand";
-            }
-            workers.fireFinished(new JobFinished(j.id, j.kind, JobState.INTERRUPTED, j.host, j.vm));
-            transitions.recordReconciliation(j.id, finding);
+            LOG.warnf("job %d (%s on %s) taken over: %s", j.id, j.kind, j.auditTarget(), j.error);
+            // Reconciled while the job still holds its VM: nothing new starts on it meanwhile.
+            workers.holding(j.id, () -> {
+                String finding;
+                try {
+                    finding = handlers.of(j.kind).reconcile(new JobContext(j, () -> handlers.read(j), transitions, log));
+                } catch (Exception e) {
+                    finding = "reconciliation failed: " + e.getMessage() + "; inspect the host by hand";
+                }
+                workers.fireFinished(new JobFinished(j.id, j.kind, JobState.INTERRUPTED, j.host, j.vm));
+                transitions.interrupt(j.id, workers.nodeId(), finding);
+            });
         }
     }
 }

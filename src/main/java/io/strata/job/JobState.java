@@ -12,7 +12,8 @@ import java.util.Set;
  *   QUEUED ──claim──▶ RUNNING ──handler returns──▶ SUCCEEDED
  *     │                 ├──handler throws─────────▶ FAILED
  *     │                 ├──cancel at a check point▶ CANCELLED
- *     │                 └──heartbeat stopped──────▶ INTERRUPTED ──(reconciled once, stays)
+ *     │                 └──heartbeat stopped, ────▶ INTERRUPTED
+ *     │                    taken over and reconciled
  *     └──cancel before start─────────────────────▶ CANCELLED
  * </pre>
  */
@@ -25,8 +26,9 @@ public enum JobState {
     QUEUED,
     /**
      * Claimed by one worker of one node, which heartbeats it every few seconds. Next: SUCCEEDED,
-     * FAILED or CANCELLED when its handler ends, INTERRUPTED when another node (or this node after a
-     * restart) finds its heartbeat stale.
+     * FAILED or CANCELLED when its handler ends. When its heartbeat goes stale (the worker's node
+     * died, or lost the database), a reaper takes it over (it stays RUNNING under the reaper's
+     * node, still holding its VM), reconciles it, and ends it INTERRUPTED.
      */
     RUNNING,
     /** Final. The handler returned; {@code result} says what it did. */
@@ -36,9 +38,9 @@ public enum JobState {
     /** Final. Cancelled while queued (nothing ran), or stopped at a check point (the log says what was left). */
     CANCELLED,
     /**
-     * Final. The worker vanished mid-way (its node died or lost the database). Disk operations are
-     * not idempotent, so the job is never re-run: its handler reconciles it once, inspecting the host,
-     * and the finding becomes the job's {@code result} ({@code reconciled_at} set).
+     * Final. The worker vanished mid-way. Disk operations are not idempotent, so the job is never
+     * re-run: its handler inspected the host (before this state was written) and the finding is the
+     * job's {@code result} ({@code reconciled_at}); {@code error} says whose heartbeat stopped.
      */
     INTERRUPTED;
 

@@ -2,6 +2,7 @@ package io.strata.job;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +20,7 @@ import io.strata.kernel.Caller;
 
 /**
  * Every statement that changes a job's state, and nothing else: queue, claim, heartbeat, progress,
- * finish, cancel, interrupt, reconcile. Each UPDATE names the states it may start from, taken from
+ * finish, cancel, take over a stale job, interrupt it once reconciled. Each UPDATE names the states it may start from, taken from
  * {@link JobState}'s table, so a transition outside it matches no row (and the database's trigger
  * refuses it anyway). Each method is one short transaction, or joins the caller's where it says so.
  */
@@ -63,11 +64,16 @@ public class JobTransitions {
         return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0).longValue());
     }
 
-    /** RUNNING stays RUNNING: this node's jobs are alive. */
+    /** RUNNING stays RUNNING: the jobs this node is running (or reconciling) are alive. */
     @Transactional
-    public int heartbeat(String worker) {
-        return em.createNativeQuery("UPDATE job SET heartbeat_at = now() WHERE worker = ?1 AND state = 'RUNNING'")
-                .setParameter(1, worker).executeUpdate();
+    public int heartbeat(String worker, Collection<Long> liveHere) {
+        if (liveHere.isEmpty()) {
+            return 0;
+        }
+        return em.createNativeQuery("UPDATE job SET heartbeat_at = now() WHERE worker = ?1 AND state = 'RUNNING'"
+                + " AND id = ANY(CAST(string_to_array(?2, ',') AS bigint[]))")
+                .setParameter(1, worker).setParameter(2, liveHere.stream().map(String::valueOf)
+                        .collect(Collectors.joining(","))).executeUpdate();
     }
 
     /**
@@ -135,40 +141,48 @@ public class JobTransitions {
     }
 
     /**
-     * RUNNING → INTERRUPTED for jobs without a heartbeat since {@code staleBefore}. Never this node's
-     * own: its workers are alive as long as it is, and a restarted node has a new name, so its jobs
-     * from before the restart are reaped like any other node's. SKIP LOCKED: when two nodes reap at
-     * once, each stale job is interrupted (and audited) once.
+     * RUNNING stays RUNNING, under this node: takes over jobs without a heartbeat since
+     * {@code staleBefore} so that this node can reconcile them while they still hold their VM (the
+     * one-active-job index covers RUNNING), then end them INTERRUPTED with {@link #interrupt}. Never
+     * a job this node is running itself ({@code liveHere}); its jobs from before a restart ran under
+     * another name and are taken over like any other node's. SKIP LOCKED: when two nodes reap at
+     * once, each stale job is taken (and audited) once; a node that dies while reconciling leaves
+     * the job stale again, and another node takes it over.
      */
     @Transactional
-    public List<Job> interruptStale(Instant staleBefore, String ownNode) {
+    public List<Job> takeOverStale(Instant staleBefore, String ownNode, Collection<Long> liveHere) {
         @SuppressWarnings("unchecked")
-        List<Number> ids = em.createNativeQuery("SELECT id FROM job WHERE " + from(JobState.INTERRUPTED)
-                + " AND heartbeat_at < ?1 AND worker IS DISTINCT FROM ?2 ORDER BY id FOR UPDATE SKIP LOCKED")
-                .setParameter(1, staleBefore).setParameter(2, ownNode).getResultList();
+        List<Number> ids = em.createNativeQuery("SELECT id FROM job WHERE state = 'RUNNING' AND heartbeat_at < ?1"
+                + " AND id <> ALL(CAST(string_to_array(?2, ',') AS bigint[])) ORDER BY id FOR UPDATE SKIP LOCKED")
+                .setParameter(1, staleBefore).setParameter(2, liveHere.stream().map(String::valueOf)
+                        .collect(Collectors.joining(","))).getResultList();
         List<Job> stale = new ArrayList<>();
         for (Number id : ids) {
             Job j = em.find(Job.class, id.longValue());
-            j.state = JobState.INTERRUPTED;
-            j.finishedAt = Instant.now();
             j.error = "worker " + j.worker + " stopped heartbeating (last at " + j.heartbeatAt
-                    + "); the job's effect on the host is being reconciled";
+                    + "); the job's effect on the host is being reconciled by " + ownNode;
+            j.worker = ownNode;
+            j.heartbeatAt = Instant.now();
             audit.record(Caller.SYSTEM, "job.interrupted", j.auditTarget(), j.id, Outcome.INTERRUPTED, j.error);
             stale.add(j);
         }
         return stale;
     }
 
-    /** INTERRUPTED stays INTERRUPTED: the handler's finding, recorded once. */
+    /**
+     * RUNNING → INTERRUPTED, for a job this node took over and reconciled: the handler's finding
+     * becomes the job's result, in the same transaction as the state change.
+     */
     @Transactional
-    public boolean recordReconciliation(long jobId, String finding) {
-        int n = em.createNativeQuery("UPDATE job SET result = ?2, reconciled_at = now()"
-                + " WHERE id = ?1 AND state = 'INTERRUPTED' AND reconciled_at IS NULL")
-                .setParameter(1, jobId).setParameter(2, finding).executeUpdate();
-        if (n == 0) {
+    public boolean interrupt(long jobId, String ownNode, String finding) {
+        Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (j.state != JobState.RUNNING || !ownNode.equals(j.worker)) {
             return false;
         }
-        Job j = em.find(Job.class, jobId);
+        j.state = JobState.INTERRUPTED;
+        j.finishedAt = Instant.now();
+        j.result = finding;
+        j.reconciledAt = j.finishedAt;
         log.appendInCurrentTransaction(jobId, "reconciled: " + finding);
         audit.record(Caller.SYSTEM, "job.reconciled", j.auditTarget(), j.id, Outcome.SUCCESS, finding);
         return true;

@@ -1,12 +1,13 @@
 package io.strata.job;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -31,6 +32,7 @@ import io.strata.kernel.HostFailure;
 public class JobWorkers {
 
     private static final Logger LOG = Logger.getLogger(JobWorkers.class);
+    private static final int FINISH_ATTEMPTS = 30;
 
     @ConfigProperty(name = "strata.jobs.workers", defaultValue = "4")
     int workerCount;
@@ -57,7 +59,8 @@ public class JobWorkers {
     /** This process's name in the job table's worker column: new at every start. */
     private final String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicInteger busy = new AtomicInteger();
+    /** The jobs this node is running or reconciling right now: heartbeated, and never reaped here. */
+    private final Set<Long> liveHere = ConcurrentHashMap.newKeySet();
     private ExecutorService pool;
 
     void start(@Observes StartupEvent ev) {
@@ -105,11 +108,14 @@ public class JobWorkers {
             try {
                 var claimed = transitions.claim(nodeId, perHostLimit);
                 if (claimed.isPresent()) {
-                    busy.incrementAndGet();
+                    long id = claimed.get();
+                    liveHere.add(id);
                     try {
-                        execute(claimed.get());
+                        execute(id);
                     } finally {
-                        busy.decrementAndGet();
+                        // Finished, or the database failed us: either way no longer heartbeated, so
+                        // a job left RUNNING is reaped (by any node, this one included) and reconciled.
+                        liveHere.remove(id);
                     }
                 } else {
                     signal.await(pollInterval.toMillis());
@@ -165,7 +171,45 @@ public class JobWorkers {
         // Refresh what depends on the job (the inventory) before the job shows as finished, so a
         // client that sees SUCCEEDED also sees its effect.
         fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
-        transitions.finish(jobId, state, result, error);
+        finish(jobId, state, result, error);
+    }
+
+    /**
+     * Records the outcome, retrying for a while when the database is away: the work is done and
+     * its truth should not be lost to a reconnect. Given up after that, the job is reaped.
+     */
+    private void finish(long jobId, JobState state, String result, String error) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transitions.finish(jobId, state, result, error);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= FINISH_ATTEMPTS || !running.get()) {
+                    LOG.errorf("job %d ended %s but could not be recorded (%s); it will be reaped", jobId, state, e.getMessage());
+                    return;
+                }
+                try {
+                    Thread.sleep(pollInterval.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Marks a job as alive on this node while something other than a worker (the reaper) works on it. */
+    void holding(long jobId, Runnable work) {
+        liveHere.add(jobId);
+        try {
+            work.run();
+        } finally {
+            liveHere.remove(jobId);
+        }
+    }
+
+    Set<Long> liveHere() {
+        return liveHere;
     }
 
     void fireFinished(JobFinished event) {
@@ -178,8 +222,8 @@ public class JobWorkers {
 
     @Scheduled(every = "${strata.jobs.heartbeat-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
-        if (running.get() && busy.get() > 0) {
-            transitions.heartbeat(nodeId);
+        if (running.get() && !liveHere.isEmpty()) {
+            transitions.heartbeat(nodeId, Set.copyOf(liveHere));
         }
     }
 }

@@ -110,9 +110,12 @@ public class ExternalCreate {
         try {
             gateway.createExternalSnapshot(host, vm, name, payload.description(), overlays, others, quiesce);
         } catch (LibvirtFailure e) {
-            // libvirt's atomic create removes what it made; make sure no overlay of ours stays.
+            // libvirt's atomic create removes what it made; make sure no overlay of ours stays. A file
+            // at an overlay's name that some domain uses now is not ours: another VM whose disk has
+            // the same name without its extension may have taken that name meanwhile.
             if (!gateway.hasSnapshot(host, vm, name)) {
-                overlays.values().forEach(files::removeQuietly);
+                var inUse = gateway.domainsByFile(host).keySet();
+                overlays.values().stream().filter(f -> !inUse.contains(f)).forEach(files::removeQuietly);
             }
             if (quiesce) {
                 throw new JobFailure("quiesce failed, so no snapshot was taken (Strata does not fall back to a"

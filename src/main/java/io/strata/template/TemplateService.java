@@ -92,7 +92,7 @@ public class TemplateService {
             throw refusals.refuse(c, action, target, 409, problem);
         }
         return jobs.enqueue(c, new JobRequest(JobKind.TEMPLATE_CREATE, host, vmName, templateName,
-                new SealPayload(ops, keys, host1),
+                new SealPayload(ops, keys.stream().map(String::strip).toList(), host1),
                 "virt-sysprep --operations " + ops + (keys.isEmpty() ? "" : " with " + keys.size() + " SSH key(s)")));
     }
 

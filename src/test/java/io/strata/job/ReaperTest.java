@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,6 +22,9 @@ import io.strata.support.VmBuilder;
  */
 @QuarkusTest
 class ReaperTest {
+
+    @Inject
+    JobWorkers workers;
 
     @Test
     void aSilentRunningJobIsInterruptedAndReconciled() throws Exception {
@@ -48,5 +53,24 @@ class ReaperTest {
         assertTrue(outcomes.contains("INTERRUPTED"), "audit says the job was interrupted: " + outcomes);
         // And the VM is free for new work.
         Api.awaitSuccess(admin, Api.createSnapshot(admin, vm, "after", "after the reaper"));
+    }
+
+    /**
+     * A job this node lost track of (its outcome could not be written) is no longer heartbeated:
+     * it is reaped like another node's, and its VM freed, without a restart.
+     */
+    @Test
+    void aJobThisNodeLostTrackOfIsReapedToo() {
+        String admin = Api.newUser("admin", "admin");
+        String vm = VmBuilder.defineVm("reap-own", admin);
+        long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) "
+                + "VALUES ('SNAPSHOT_CREATE', 'QUEUED', 'local', ?, 'lost', ?, true, '{\"kind\":\"INTERNAL\"}') RETURNING id", vm, admin);
+        TestDatabase.queryLong("UPDATE job SET state = 'RUNNING', cancel_requested = false, worker = ?, "
+                + "heartbeat_at = now() - interval '1 hour', started_at = now() - interval '1 hour', attempts = 1 "
+                + "WHERE id = ? RETURNING id", workers.nodeId(), jobId);
+        JsonPath job = Api.awaitJob(admin, jobId);
+        assertEquals("INTERRUPTED", job.getString("state"));
+        assertTrue(job.getString("result").contains("does not exist on the host"), job.prettify());
+        Api.awaitSuccess(admin, Api.createSnapshot(admin, vm, "after", "the VM is free again"));
     }
 }

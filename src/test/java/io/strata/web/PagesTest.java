@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.filter.cookie.CookieFilter;
 import io.restassured.response.Response;
 import io.strata.support.Api;
+import io.strata.support.TestDatabase;
 import io.strata.support.DiskProbes;
 import io.strata.support.LibvirtHost;
 import io.strata.support.Processes;
@@ -172,6 +173,19 @@ class PagesTest {
         String jobUrl = r.header("Location");
         assertTrue(jobUrl.matches(".*/jobs/\\d+"), jobUrl);
         given().filter(session).get(jobUrl).then().statusCode(200).body(containsString("SNAPSHOT_CREATE"));
+
+        // A same-site <form enctype="text/plain"> (or a POST with no body type) carries no token the
+        // CSRF filter could check: every page change that is not a form body is refused, nothing queued.
+        long jobsBefore = TestDatabase.queryLong("SELECT count(*) FROM job");
+        for (String path : new String[] { "/vms/test/test/sync", "/vms/test/test/start", "/vms/test/test/destroy",
+                "/jobs/1/cancel", "/vms/test/test/snapshots" }) {
+            given().filter(session).redirects().follow(false).contentType("text/plain").body("name=x")
+                    .post(path).then().statusCode(415);
+            given().filter(session).redirects().follow(false).post(path).then().statusCode(415);
+        }
+        assertEquals(jobsBefore, TestDatabase.queryLong("SELECT count(*) FROM job"), "nothing was queued");
+        long audited = TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE action = 'page.post' AND actor = ?", admin);
+        assertEquals(10, audited, "each refusal is audited");
     }
 
     @Test
