@@ -25,6 +25,8 @@ import io.strata.libvirt.LibvirtFailure;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.SnapshotInfo;
 import io.strata.vm.SnapshotRecord;
+import io.strata.libvirt.SnapshotDisk;
+import io.strata.libvirt.SnapshotKind;
 
 /**
  * Copies libvirt's view of domains and snapshots into the cache tables: after every job, on
@@ -147,10 +149,10 @@ public class InventorySync {
             r.description = s.description();
             r.createdAt = s.createdAt();
             r.current = s.current();
-            if (s.kind() == io.strata.libvirt.SnapshotKind.EXTERNAL) {
+            if (s.kind() == SnapshotKind.EXTERNAL) {
                 StringBuilder files = new StringBuilder();
                 long bytes = 0;
-                for (io.strata.libvirt.SnapshotDisk sd : s.externalDisks()) {
+                for (SnapshotDisk sd : s.externalDisks()) {
                     files.append(sd.target()).append(": ").append(sd.image()).append(" → ").append(sd.overlay())
                             .append(sd.overlayBytes() < 0 ? " (discarded)" : "").append('\n');
                     bytes += Math.max(0, sd.overlayBytes());

@@ -11,6 +11,8 @@ import io.strata.kernel.Caller;
 import io.strata.host.HostRegistry;
 import io.strata.libvirt.LibvirtFailure;
 import io.strata.audit.Refusals;
+import io.strata.kernel.InputRules;
+import io.strata.kernel.Roles;
 
 /**
  * Who may see and act on which VM. A VM the caller may not see does not exist for them (404),
@@ -27,11 +29,11 @@ public class VmAccess {
     Refusals refusals;
 
     public boolean canSee(Caller c, Vm vm) {
-        return c.seesAllVms() || (c.has(io.strata.kernel.Roles.USER) && c.name().equals(vm.owner));
+        return c.seesAllVms() || (c.has(Roles.USER) && c.name().equals(vm.owner));
     }
 
     public boolean canChange(Caller c, Vm vm) {
-        return c.actsOnAllVms() || (c.has(io.strata.kernel.Roles.USER) && c.name().equals(vm.owner));
+        return c.actsOnAllVms() || (c.has(Roles.USER) && c.name().equals(vm.owner));
     }
 
     public List<Vm> visibleOn(Caller c, String host) {
@@ -76,7 +78,7 @@ public class VmAccess {
             return cached.get();
         }
         // Perhaps defined since the last sync: ask libvirt before saying no.
-        if (io.strata.kernel.InputRules.nameProblem("name", name) == null) {
+        if (InputRules.nameProblem("name", name) == null) {
             try {
                 Vm fresh = sync.syncVm(host, name);
                 if (fresh != null) {
@@ -92,6 +94,6 @@ public class VmAccess {
     }
 
     private static String notFound(String host, String name) {
-        return "no VM named " + io.strata.kernel.InputRules.printable(name) + " on host " + host;
+        return "no VM named " + InputRules.printable(name) + " on host " + host;
     }
 }

@@ -63,7 +63,7 @@ public final class VmHandlers {
     @ApplicationScoped
     public static class Start implements JobHandler {
         @Inject
-        io.strata.libvirt.LibvirtGateway gateway;
+        LibvirtGateway gateway;
 
         @Override
         public JobKind kind() {
