@@ -40,10 +40,12 @@ public class BackingChains {
     /**
      * The image chain of a disk, top first. The format is the one the domain XML declares, never
      * guessed: a guest can write a qcow2 header into a raw disk, and a probed header could name
-     * any file (or a network source) as its backing file. {@code inUse}: a running domain's
-     * images are read shared.
+     * any file (or a network source) as its backing file. Always read shared ({@code -U}): this is
+     * an observer (pages, planning, other nodes' syncs), and a plain read takes a lock that makes a
+     * concurrent {@code qemu-img commit} or QEMU start on a shut-off VM fail with "Failed to get
+     * write lock". The stamps tell whether what was read is still current.
      */
-    public List<ImageInfo> of(String file, String format, boolean inUse) {
+    public List<ImageInfo> of(String file, String format) {
         if (format == null || !(format.equals("qcow2") || format.equals("raw"))) {
             throw new ImageToolException("disk format " + format + " is not inspected (only qcow2 and raw are)");
         }
@@ -56,7 +58,7 @@ public class BackingChains {
             return cached.chain();
         }
         List<Object> topBefore = stamps(List.of(new ImageInfo(file, format, 0, 0, null, 0)));
-        List<ImageInfo> chain = qemuImg.info(file, format, inUse);
+        List<ImageInfo> chain = qemuImg.info(file, format, true);
         List<Object> stamps = stamps(chain);
         // Cached only when the top did not change while qemu-img read it.
         if (stamps != null && topBefore != null && !stamps.isEmpty() && stamps.get(0).equals(topBefore.get(0))) {

@@ -173,7 +173,7 @@ public class LibvirtGateway {
                 String chainError = null;
                 if (disk.file() != null && "disk".equals(disk.device())) {
                     try {
-                        chain = backingChains.of(disk.file(), disk.format(), DomainState.of(info.state).isActive());
+                        chain = backingChains.of(disk.file(), disk.format());
                     } catch (ImageToolException e) {
                         chainError = e.getMessage();
                     }

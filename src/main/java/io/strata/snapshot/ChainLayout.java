@@ -71,22 +71,21 @@ final class ChainLayout {
         DomainSummary d = gateway.describe(host, vm);
         List<SnapshotInfo> snaps = gateway.snapshots(host, vm);
         ChainLayout l = of(host, vm, d, snaps, gateway.filesOfOtherDomains(host, vm), List.of());
-        boolean running = d.state().isActive();
         for (SnapshotInfo s : snaps) {
             for (SnapshotDisk sd : s.externalDisks()) {
-                l.learn(chains, files, sd.image(), sd.imageFormat(), running);
-                l.learn(chains, files, sd.overlay(), "qcow2", running);
+                l.learn(chains, files, sd.image(), sd.imageFormat());
+                l.learn(chains, files, sd.overlay(), "qcow2");
             }
         }
         return l;
     }
 
-    private void learn(BackingChains chains, ImageFiles files, String file, String format, boolean running) {
+    private void learn(BackingChains chains, ImageFiles files, String file, String format) {
         if (file == null || images.containsKey(file) || !files.exists(file)) {
             return;
         }
         try {
-            for (ImageInfo i : chains.of(file, format, running)) {
+            for (ImageInfo i : chains.of(file, format)) {
                 images.putIfAbsent(i.file(), i);
             }
         } catch (ImageToolException e) {
