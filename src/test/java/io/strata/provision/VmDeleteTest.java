@@ -3,6 +3,7 @@ package io.strata.provision;
 import static io.strata.support.Api.as;
 import static io.strata.support.Api.awaitSuccess;
 import static io.strata.support.Api.vmPath;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,12 +15,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.filter.cookie.CookieFilter;
+import io.restassured.response.Response;
 import io.restassured.path.json.JsonPath;
 import io.strata.support.Api;
 import io.strata.support.DiskProbes;
@@ -142,5 +147,35 @@ class VmDeleteTest {
         assertTrue(Files.exists(VmBuilder.diskOf(vm)));
         assertEquals(sum, DiskProbes.sha256(VmBuilder.diskOf(vm)));
         as(owner).get(vmPath(vm)).then().statusCode(404);
+    }
+
+    /** Posts a form of the page with its CSRF token; returns the job id the redirect names. */
+    static long submit(CookieFilter who, String page, String action, Map<String, String> fields) {
+        Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find(), "the form carries a CSRF token");
+        Response r = given().filter(who).redirects().follow(false).formParam("csrf-token", m.group(1))
+                .formParams(fields).post(action);
+        assertEquals(303, r.statusCode(), r.asString());
+        return Long.parseLong(r.header("Location").replaceAll(".*/jobs/", ""));
+    }
+
+    @Test
+    void theVmPageClonesAndDeletes() {
+        String vm = VmBuilder.defineVm("del-page", owner);
+        CookieFilter session = new CookieFilter();
+        given().filter(session).redirects().follow(false).formParam("j_username", owner)
+                .formParam("j_password", Api.passwordOf(owner)).post("/j_security_check").then().statusCode(302);
+        String page = given().filter(session).get("/vms/local/" + vm).then().statusCode(200).extract().asString();
+        assertTrue(page.contains("/vms/local/" + vm + "/clone") && page.contains("and its disks"), "both forms shown");
+        given().filter(session).redirects().follow(false).formParam("name", "x").post("/vms/local/" + vm + "/clone")
+                .then().statusCode(400);
+        String copy = LibvirtHost.PREFIX + "del-page-copy";
+        awaitSuccess(owner, submit(session, page, "/vms/local/" + vm + "/clone", Map.of("name", copy)));
+        assertTrue(defined(copy));
+        String copyPage = given().filter(session).get("/vms/local/" + copy).then().statusCode(200).extract().asString();
+        awaitSuccess(owner, submit(session, copyPage, "/vms/local/" + copy + "/delete", Map.of("disks", "true")));
+        assertFalse(defined(copy));
+        assertEquals(List.of(), filesOf(copy));
+        assertTrue(defined(vm) && Files.exists(VmBuilder.diskOf(vm)));
     }
 }
