@@ -178,4 +178,22 @@ public class QemuImg {
             }
         }, cancelled, TimeUnit.DAYS.toSeconds(1));
     }
+
+    /**
+     * {@link #convert} of an image a paused domain holds open: QEMU keeps its write lock while
+     * paused, so the source is read with {@code -U} (force share); a paused guest writes nothing.
+     */
+    public void convertShared(String source, String sourceFormat, String target, String targetFormat,
+            DoubleConsumer progress, BooleanSupplier cancelled) {
+        requireFormat(sourceFormat);
+        requireFormat(targetFormat);
+        files.claim(target);
+        try {
+            runWithProgress(List.of("qemu-img", "convert", "-U", "-p", "-f", sourceFormat, "-O", targetFormat, source,
+                    target), progress, cancelled);
+        } catch (RuntimeException e) {
+            files.removeQuietly(target);
+            throw e;
+        }
+    }
 }

@@ -24,6 +24,10 @@ public enum JobKind {
     /** Pause (virsh suspend). */
     VM_SUSPEND("vm.suspend"),
     VM_RESUME("vm.resume"),
+    /** Copy any shut-off or paused VM into a new, independent one (like virt-clone). */
+    VM_CLONE("vm.clone"),
+    /** Remove a VM: its snapshots, its definition and, when asked, the image files only it used. */
+    VM_DELETE("vm.delete"),
     INVENTORY_SYNC("inventory.sync");
 
     /** The action name used in the audit log. */

@@ -602,4 +602,21 @@ public class LibvirtGateway {
             return false;
         }
     }
+
+    // ---------------------------------------------------------------- delete (VM removal)
+
+    // virDomainUndefineFlagsValues: MANAGED_SAVE 1, SNAPSHOTS_METADATA 2, NVRAM 4, CHECKPOINTS_METADATA 32
+    static final int UNDEFINE_ALL_METADATA = 1 | 2 | 4 | 32;
+
+    /**
+     * Removes a shut-off domain's definition with its snapshot and checkpoint metadata, managed
+     * save image and NVRAM file; disk images (and external snapshots' overlays) stay.
+     */
+    public void undefineWithMetadata(String host, String vm) {
+        changeDomain(host, vm, "undefining " + vm + " with its snapshot metadata and NVRAM", dom -> {
+            forgetSnapshots(host, dom);
+            dom.undefine(UNDEFINE_ALL_METADATA);
+            return null;
+        });
+    }
 }

@@ -134,7 +134,15 @@ public final class ProvisionHandlers {
 
         /** The template's definition for the new VM: its name, new UUID and MACs (libvirt makes them), its disks, its owner. */
         static String definition(Template t, String vm, List<String[]> disks, String owner) {
-            Document xml = Xml.parse(t.domainXml);
+            return definition(t.domainXml, vm, disks, owner);
+        }
+
+        /**
+         * Any domain definition for a new VM: its name, no UUID, MACs or NVRAM (libvirt makes new
+         * ones), its disks (target, file, format) without a stale backingStore, its owner.
+         */
+        static String definition(String domainXml, String vm, List<String[]> disks, String owner) {
+            Document xml = Xml.parse(domainXml);
             Xml.elements(xml, "/domain/name").get(0).setTextContent(vm);
             for (String path : List.of("/domain/uuid", "/domain/devices/interface/mac", "/domain/os/nvram")) {
                 for (Element e : Xml.elements(xml, path)) {
@@ -146,6 +154,9 @@ public final class ProvisionHandlers {
                     if (d[0].equals(Xml.string(disk, "target/@dev"))) {
                         Xml.elements(disk, "source").get(0).setAttribute("file", d[1]);
                         Xml.elements(disk, "driver").get(0).setAttribute("type", d[2]);
+                        for (Element b : Xml.elements(disk, "backingStore")) {
+                            disk.removeChild(b);
+                        }
                     }
                 }
             }

@@ -80,9 +80,7 @@ public class ProvisionService {
         }
         List<String> taken = new ArrayList<>();
         for (String n : names) {
-            boolean cached = QuarkusTransaction.requiringNew().call(() -> Vm.find(host, n).isPresent());
-            if (cached || gateway.exists(host, n)
-                    || QuarkusTransaction.requiringNew().call(() -> Template.find(host, n).isPresent())) {
+            if (nameTaken(host, n)) {
                 taken.add(n);
             }
         }
@@ -116,6 +114,12 @@ public class ProvisionService {
         // One transaction for the whole batch: every job is queued, or none.
         List<Long> ids = jobs.enqueueAll(c, requests).stream().map(j -> j.id).toList();
         return new Accepted(b.id, ids, names);
+    }
+
+    /** Whether a VM or template has the name on the host (the cache, libvirt, the template table). */
+    boolean nameTaken(String host, String n) {
+        return QuarkusTransaction.requiringNew().call(() -> Vm.find(host, n).isPresent()) || gateway.exists(host, n)
+                || QuarkusTransaction.requiringNew().call(() -> Template.find(host, n).isPresent());
     }
 
     /** A request refused with 400 when the check found a problem. */
