@@ -56,7 +56,6 @@ public class VmFiles {
 
     Owned of(String host, String vm) {
         DomainSummary d = gateway.describe(host, vm);
-        boolean active = d.state().isActive();
         Set<String> named = new LinkedHashSet<>();
         Set<String> disk = new LinkedHashSet<>();
         Set<String> snap = new LinkedHashSet<>();
@@ -87,7 +86,7 @@ public class VmFiles {
                         continue; // a discarded overlay: nothing to keep or remove
                     }
                     try {
-                        for (ImageInfo i : chains.of(f[0], f[1] == null ? "qcow2" : f[1], active)) {
+                        for (ImageInfo i : chains.of(f[0], f[1] == null ? "qcow2" : f[1])) {
                             snap.add(i.file());
                             bytes.putIfAbsent(i.file(), i.actualSize());
                         }
@@ -138,7 +137,7 @@ public class VmFiles {
         }
         users.putIfAbsent(file, who);
         try {
-            chains.of(file, format == null ? "qcow2" : format, true).forEach(i -> users.putIfAbsent(i.file(), who));
+            chains.of(file, format == null ? "qcow2" : format).forEach(i -> users.putIfAbsent(i.file(), who));
         } catch (ImageToolException e) {
             // its own file is counted; an unreadable chain below it is judged by the domains' chains
         }
