@@ -2,6 +2,7 @@ package io.strata.web;
 
 import java.util.Set;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
@@ -19,6 +20,7 @@ import io.strata.kernel.Refused;
  * changes something with another body type is refused (415, audited) before any resource runs.
  * The JSON API under /api takes HTTP Basic only and no cookie, so it is no CSRF target.
  */
+@ApplicationScoped
 public class PageFormsOnly {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
