@@ -27,7 +27,7 @@ public class BlockJobs {
     static final int BLOCK_JOB_ABORT_PIVOT = 2;
 
     @Inject
-    LibvirtGateway gateway;
+    LibvirtConnections libvirt;
 
     /**
      * Starts a block commit of {@code top} (null: the active layer) into {@code base} on a running
@@ -35,7 +35,7 @@ public class BlockJobs {
      */
     public void commit(String host, String vm, String target, String base, String top, long bandwidthMiB) {
         int flags = top == null ? BLOCK_COMMIT_ACTIVE : 0;
-        gateway.changeDomain(host, vm, "starting block commit on " + vm + " " + target, dom -> {
+        libvirt.changeDomain(host, vm, "starting block commit on " + vm + " " + target, dom -> {
             dom.blockCommit(target, base, top, Math.max(0, bandwidthMiB), flags);
             return null;
         });
@@ -43,7 +43,7 @@ public class BlockJobs {
 
     /** The disk's block job, or null when it has none (any more). */
     public BlockJob current(String host, String vm, String target) {
-        return gateway.readDomain(host, vm, "reading block job of " + vm + " " + target, dom -> {
+        return libvirt.readDomain(host, vm, "reading block job of " + vm + " " + target, dom -> {
             DomainBlockJobInfo info = dom.getBlockJobInfo(target, 0);
             return info.type == 0 ? null : new BlockJob(target, info.type, info.cur, info.end);
         });
@@ -64,7 +64,7 @@ public class BlockJobs {
     }
 
     private void end(String host, String vm, String target, boolean pivot) {
-        gateway.changeDomain(host, vm, (pivot ? "pivoting " : "aborting block job on ") + vm + " " + target, dom -> {
+        libvirt.changeDomain(host, vm, (pivot ? "pivoting " : "aborting block job on ") + vm + " " + target, dom -> {
             dom.blockJobAbort(target, pivot ? BLOCK_JOB_ABORT_PIVOT : 0);
             return null;
         });

@@ -8,7 +8,6 @@ import java.util.SortedSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -25,26 +24,16 @@ import io.strata.imagetool.ImageInfo;
 import io.strata.imagetool.ImageToolException;
 
 /**
- * The only door to libvirt. One shared connection per host (libvirt connections are thread-safe),
- * reopened when libvirtd went away; every libvirt error leaves here as a {@link LibvirtFailure}.
+ * The only door to libvirt: domains, their snapshots and power. Connections, retries and error
+ * translation are {@link LibvirtConnections}'; every libvirt error leaves as a {@link LibvirtFailure}.
  */
 @ApplicationScoped
 public class LibvirtGateway {
 
     private static final Logger LOG = Logger.getLogger(LibvirtGateway.class);
 
-    static {
-        try {
-            // Without a callback libvirt prints every error (including expected "not found") to stderr.
-            Connect.setErrorCallback((userData, error) -> { });
-        } catch (LibvirtException | UnsatisfiedLinkError | NoClassDefFoundError e) {
-            LOG.warn("could not install the libvirt error callback: " + e);
-        }
-    }
-
-    private final Map<String, String> uris = new ConcurrentHashMap<>();
-    private final Map<String, Connect> connections = new ConcurrentHashMap<>();
-
+    @Inject
+    LibvirtConnections libvirt;
     @Inject
     BackingChains backingChains;
     @Inject
@@ -52,68 +41,11 @@ public class LibvirtGateway {
 
     /** Makes a host known to the gateway (the host package owns the list). */
     public void register(String host, String uri) {
-        String old = uris.put(host, uri);
-        if (old != null && !old.equals(uri)) {
-            drop(host);
-        }
+        libvirt.register(host, uri);
     }
 
     public boolean isKnown(String host) {
-        return uris.containsKey(host);
-    }
-
-    @FunctionalInterface
-    interface LibvirtCall<T> {
-        T apply(Connect conn) throws LibvirtException;
-    }
-
-    @FunctionalInterface
-    interface DomainCall<T> {
-        T apply(Domain dom) throws LibvirtException;
-    }
-
-    /** A read: retried once on a fresh connection when the old one turned out dead. */
-    <T> T read(String host, String what, LibvirtCall<T> call) {
-        long t0 = System.nanoTime();
-        try {
-            return call.apply(connection(host));
-        } catch (LibvirtException e) {
-            if (isConnectionError(e)) {
-                drop(host);
-                try {
-                    return call.apply(connection(host));
-                } catch (LibvirtException again) {
-                    throw translate(host, what, again);
-                }
-            }
-            throw translate(host, what, e);
-        } finally {
-            LOG.debugf("%s: %.1f ms", what, (System.nanoTime() - t0) / 1e6);
-        }
-    }
-
-    /** A change: never retried, since libvirt may have acted before the connection broke. */
-    <T> T change(String host, String what, LibvirtCall<T> call) {
-        long t0 = System.nanoTime();
-        Connect conn = connection(host);
-        try {
-            return call.apply(conn);
-        } catch (LibvirtException e) {
-            if (isConnectionError(e)) {
-                drop(host);
-            }
-            throw translate(host, what, e);
-        } finally {
-            LOG.debugf("%s: %.1f ms", what, (System.nanoTime() - t0) / 1e6);
-        }
-    }
-
-    <T> T readDomain(String host, String vm, String what, DomainCall<T> call) {
-        return read(host, what, conn -> withDomain(conn, vm, call));
-    }
-
-    <T> T changeDomain(String host, String vm, String what, DomainCall<T> call) {
-        return change(host, what, conn -> withDomain(conn, vm, call));
+        return libvirt.isKnown(host);
     }
 
     /** For calls that rewrite existing snapshots' XML (redefine; a delete re-parents children). */
@@ -121,14 +53,6 @@ public class LibvirtGateway {
         parsedSnapshots.remove(host + "/" + dom.getUUIDString());
     }
 
-    private static <T> T withDomain(Connect conn, String vm, DomainCall<T> call) throws LibvirtException {
-        Domain dom = conn.domainLookupByName(vm);
-        try {
-            return call.apply(dom);
-        } finally {
-            dom.free();
-        }
-    }
 
     // ---------------------------------------------------------------- inventory
 
@@ -139,7 +63,7 @@ public class LibvirtGateway {
      * vanishes between its id and its lookup is skipped.
      */
     public List<String> domainNames(String host) {
-        return read(host, "listing VMs", conn -> {
+        return libvirt.read(host, "listing VMs", conn -> {
             SortedSet<String> names = new TreeSet<>(List.of(conn.listDefinedDomains()));
             for (int id : conn.listDomains()) {
                 Domain d;
@@ -163,7 +87,7 @@ public class LibvirtGateway {
     }
 
     public DomainSummary describe(String host, String vm) {
-        return readDomain(host, vm, "reading VM " + vm, dom -> {
+        return libvirt.readDomain(host, vm, "reading VM " + vm, dom -> {
             Document xml = Xml.parse(dom.getXMLDesc(0));
             org.libvirt.DomainInfo info = dom.getInfo();
             StrataMetadata meta = StrataMetadata.fromDomainXml(xml);
@@ -186,12 +110,12 @@ public class LibvirtGateway {
     }
 
     public DomainState state(String host, String vm) {
-        return readDomain(host, vm, "reading state of " + vm, dom -> DomainState.of(dom.getInfo().state));
+        return libvirt.readDomain(host, vm, "reading state of " + vm, dom -> DomainState.of(dom.getInfo().state));
     }
 
     /** Writes Strata's metadata element into the persistent definition (and the live one when running). */
     public void setMetadata(String host, String vm, StrataMetadata meta) {
-        changeDomain(host, vm, "setting owner of " + vm, dom -> {
+        libvirt.changeDomain(host, vm, "setting owner of " + vm, dom -> {
             int impact = Domain.ModificationImpact.CONFIG;
             if (dom.isActive() == 1) {
                 impact |= Domain.ModificationImpact.LIVE;
@@ -214,7 +138,7 @@ public class LibvirtGateway {
     private final Map<String, Map<String, SnapshotInfo>> parsedSnapshots = new ConcurrentHashMap<>();
 
     public List<SnapshotInfo> snapshots(String host, String vm) {
-        return readDomain(host, vm, "listing snapshots of " + vm, dom -> {
+        return libvirt.readDomain(host, vm, "listing snapshots of " + vm, dom -> {
             String current = null;
             if (dom.hasCurrentSnapshot() == 1) {
                 DomainSnapshot cur = dom.snapshotCurrent();
@@ -280,7 +204,7 @@ public class LibvirtGateway {
             Map<String, String> overlayByTarget, List<String> otherTargets, boolean quiesce) {
         String xml = SnapshotXml.externalRequest(name, description, overlayByTarget, otherTargets);
         int flags = SNAPSHOT_CREATE_DISK_ONLY | SNAPSHOT_CREATE_ATOMIC | (quiesce ? SNAPSHOT_CREATE_QUIESCE : 0);
-        changeDomain(host, vm, "creating external snapshot " + name + " of " + vm, dom -> {
+        libvirt.changeDomain(host, vm, "creating external snapshot " + name + " of " + vm, dom -> {
             dom.snapshotCreateXML(xml, flags).free();
             return null;
         });
@@ -288,7 +212,7 @@ public class LibvirtGateway {
 
     /** The snapshot's full XML (with its saved domain), for redefining it after its files moved. */
     public String snapshotXml(String host, String vm, String name) {
-        return readDomain(host, vm, "reading snapshot " + name + " of " + vm, dom -> {
+        return libvirt.readDomain(host, vm, "reading snapshot " + name + " of " + vm, dom -> {
             DomainSnapshot s = dom.snapshotLookupByName(name);
             try {
                 return s.getXMLDesc(SNAPSHOT_XML_SECURE);
@@ -301,7 +225,7 @@ public class LibvirtGateway {
     /** Replaces a snapshot's metadata (REDEFINE); files are not touched. */
     public void redefineSnapshot(String host, String vm, String xml, boolean makeCurrent) {
         int flags = SNAPSHOT_CREATE_REDEFINE | (makeCurrent ? SNAPSHOT_CREATE_CURRENT : 0);
-        changeDomain(host, vm, "updating snapshot metadata of " + vm, dom -> {
+        libvirt.changeDomain(host, vm, "updating snapshot metadata of " + vm, dom -> {
             forgetSnapshots(host, dom);
             dom.snapshotCreateXML(xml, flags).free();
             return null;
@@ -310,7 +234,7 @@ public class LibvirtGateway {
 
     /** Removes a snapshot's metadata only (its children move to its parent); files stay. */
     public void deleteSnapshotMetadata(String host, String vm, String name) {
-        changeDomain(host, vm, "removing snapshot metadata " + name + " of " + vm, dom -> {
+        libvirt.changeDomain(host, vm, "removing snapshot metadata " + name + " of " + vm, dom -> {
             forgetSnapshots(host, dom);
             DomainSnapshot s = dom.snapshotLookupByName(name);
             try {
@@ -326,12 +250,12 @@ public class LibvirtGateway {
 
     /** The persistent definition, secrets included, as {@link #define} takes it back. */
     public String definition(String host, String vm) {
-        return readDomain(host, vm, "reading definition of " + vm,
+        return libvirt.readDomain(host, vm, "reading definition of " + vm,
                 dom -> dom.getXMLDesc(DOMAIN_XML_SECURE | DOMAIN_XML_INACTIVE));
     }
 
     public void define(String host, String xml) {
-        change(host, "defining " + DomainXml.name(xml), conn -> {
+        libvirt.change(host, "defining " + DomainXml.name(xml), conn -> {
             conn.domainDefineXML(xml).free();
             return null;
         });
@@ -349,7 +273,7 @@ public class LibvirtGateway {
 
     public boolean exists(String host, String vm) {
         try {
-            readDomain(host, vm, "looking up " + vm, Domain::getName);
+            libvirt.readDomain(host, vm, "looking up " + vm, Domain::getName);
             return true;
         } catch (LibvirtFailure e) {
             if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
@@ -361,25 +285,25 @@ public class LibvirtGateway {
 
     /** Removes the domain's definition (its files stay); a shut-off domain only. */
     public void undefine(String host, String vm) {
-        changeDomain(host, vm, "undefining " + vm, dom -> {
+        libvirt.changeDomain(host, vm, "undefining " + vm, dom -> {
             dom.undefine(0);
             return null;
         });
     }
 
     public void start(String host, String vm) {
-        changeDomain(host, vm, "starting " + vm, Domain::create);
+        libvirt.changeDomain(host, vm, "starting " + vm, Domain::create);
     }
 
     public void suspend(String host, String vm) {
-        changeDomain(host, vm, "pausing " + vm, dom -> {
+        libvirt.changeDomain(host, vm, "pausing " + vm, dom -> {
             dom.suspend();
             return null;
         });
     }
 
     public void resume(String host, String vm) {
-        changeDomain(host, vm, "resuming " + vm, dom -> {
+        libvirt.changeDomain(host, vm, "resuming " + vm, dom -> {
             dom.resume();
             return null;
         });
@@ -387,7 +311,7 @@ public class LibvirtGateway {
 
     /** libvirt ≥ 9.9 reverts external snapshots itself and then says so in its capabilities. */
     public boolean revertsExternalSnapshots(String host) {
-        return read(host, "reading capabilities", conn ->
+        return libvirt.read(host, "reading capabilities", conn ->
                 DomainXml.revertsExternalSnapshots(conn.getCapabilities()));
     }
 
@@ -425,14 +349,14 @@ public class LibvirtGateway {
     /** An internal snapshot (disks, plus memory when running), created atomically. */
     public void createInternalSnapshot(String host, String vm, String name, String description) {
         String xml = SnapshotXml.internalRequest(name, description);
-        changeDomain(host, vm, "creating snapshot " + name + " of " + vm, dom -> {
+        libvirt.changeDomain(host, vm, "creating snapshot " + name + " of " + vm, dom -> {
             dom.snapshotCreateXML(xml, Domain.SnapshotCreateFlags.ATOMIC).free();
             return null;
         });
     }
 
     public void revertToSnapshot(String host, String vm, String name) {
-        changeDomain(host, vm, "reverting " + vm + " to " + name, dom -> {
+        libvirt.changeDomain(host, vm, "reverting " + vm + " to " + name, dom -> {
             DomainSnapshot s = dom.snapshotLookupByName(name);
             try {
                 dom.revertToSnapshot(s);
@@ -445,7 +369,7 @@ public class LibvirtGateway {
 
     /** Deletes one snapshot; its children are re-parented to its parent by libvirt. */
     public void deleteSnapshot(String host, String vm, String name) {
-        changeDomain(host, vm, "deleting snapshot " + name + " of " + vm, dom -> {
+        libvirt.changeDomain(host, vm, "deleting snapshot " + name + " of " + vm, dom -> {
             forgetSnapshots(host, dom);
             DomainSnapshot s = dom.snapshotLookupByName(name);
             try {
@@ -455,83 +379,6 @@ public class LibvirtGateway {
             }
             return null;
         });
-    }
-
-    // ---------------------------------------------------------------- connections and errors
-
-    private Connect connection(String host) {
-        String uri = uris.get(host);
-        if (uri == null) {
-            throw new LibvirtFailure(LibvirtFailure.Kind.NOT_FOUND, "no host named " + host);
-        }
-        Connect conn = connections.get(host);
-        if (conn != null) {
-            try {
-                if (conn.isAlive()) {
-                    return conn;
-                }
-            } catch (LibvirtException e) {
-                // dead: fall through and reopen
-            }
-            drop(host);
-        }
-        synchronized (this) {
-            conn = connections.get(host);
-            if (conn != null) {
-                return conn;
-            }
-            try {
-                conn = new Connect(uri);
-            } catch (LibvirtException e) {
-                throw new LibvirtFailure(LibvirtFailure.Kind.HOST_UNAVAILABLE,
-                        "host " + host + " (" + uri + ") does not answer: " + e.getError().getMessage(), e);
-            } catch (UnsatisfiedLinkError e) {
-                throw new LibvirtFailure(LibvirtFailure.Kind.HOST_UNAVAILABLE,
-                        "the libvirt client library is not installed on this machine (libvirt0)", null);
-            }
-            connections.put(host, conn);
-            return conn;
-        }
-    }
-
-    private void drop(String host) {
-        Connect conn = connections.remove(host);
-        if (conn != null) {
-            try {
-                conn.close();
-            } catch (LibvirtException e) {
-                LOG.debugf("closing a dead connection to %s: %s", host, e.getMessage());
-            }
-        }
-    }
-
-    private static boolean isConnectionError(LibvirtException e) {
-        ErrorNumber code = e.getError().getCode();
-        return code == ErrorNumber.VIR_ERR_INVALID_CONN || code == ErrorNumber.VIR_ERR_NO_CONNECT
-                || code == ErrorNumber.VIR_ERR_RPC || code == ErrorNumber.VIR_ERR_SYSTEM_ERROR
-                || (code == ErrorNumber.VIR_ERR_INTERNAL_ERROR && String.valueOf(e.getError().getMessage())
-                        .contains("client socket is closed"));
-    }
-
-    static LibvirtFailure translate(String host, String what, LibvirtException e) {
-        ErrorNumber code = e.getError().getCode();
-        String msg = e.getError().getMessage();
-        LibvirtFailure.Kind kind = switch (code) {
-            case VIR_ERR_NO_DOMAIN, VIR_ERR_NO_DOMAIN_SNAPSHOT -> LibvirtFailure.Kind.NOT_FOUND;
-            case VIR_ERR_OPERATION_INVALID, VIR_ERR_DOM_EXIST, VIR_ERR_RESOURCE_BUSY,
-                    VIR_ERR_BLOCK_COPY_ACTIVE, VIR_ERR_SNAPSHOT_REVERT_RISKY -> LibvirtFailure.Kind.CONFLICT;
-            case VIR_ERR_INVALID_CONN, VIR_ERR_NO_CONNECT, VIR_ERR_RPC, VIR_ERR_SYSTEM_ERROR ->
-                LibvirtFailure.Kind.HOST_UNAVAILABLE;
-            default -> LibvirtFailure.Kind.FAILED;
-        };
-        return new LibvirtFailure(kind, what + " on host " + host + " failed: " + msg, e);
-    }
-
-    @PreDestroy
-    void closeAll() {
-        for (String host : List.copyOf(connections.keySet())) {
-            drop(host);
-        }
     }
 
     // ---------------------------------------------------------------- power (VM lifecycle)
@@ -544,23 +391,14 @@ public class LibvirtGateway {
      */
     public void shutdown(String host, String vm, PowerMode mode) {
         String what = "asking " + vm + " to shut down (" + mode.label() + ")";
-        String uri = uris.get(host);
-        if (uri == null) {
-            throw new LibvirtFailure(LibvirtFailure.Kind.NOT_FOUND, "no host named " + host);
-        }
-        Connect own;
+        Connect own = libvirt.openOwn(host, what);
         try {
-            own = new Connect(uri);
-        } catch (LibvirtException e) {
-            throw translate(host, what, e);
-        }
-        try {
-            withDomain(own, vm, dom -> {
+            LibvirtConnections.withDomain(own, vm, dom -> {
                 DomainPower.shutdown(dom, mode);
                 return null;
             });
         } catch (LibvirtException e) {
-            throw translate(host, what, e);
+            throw LibvirtConnections.translate(host, what, e);
         } finally {
             try {
                 own.close();
@@ -572,7 +410,7 @@ public class LibvirtGateway {
 
     /** Powers the domain off at once, like pulling the plug (virsh destroy). */
     public void destroy(String host, String vm) {
-        changeDomain(host, vm, "forcing off " + vm, dom -> {
+        libvirt.changeDomain(host, vm, "forcing off " + vm, dom -> {
             dom.destroy();
             return null;
         });
@@ -580,7 +418,7 @@ public class LibvirtGateway {
 
     /** Asks the guest to reboot (ACPI, agent, or libvirt's choice); returns at once. */
     public void reboot(String host, String vm, PowerMode mode) {
-        changeDomain(host, vm, "asking " + vm + " to reboot (" + mode.label() + ")", dom -> {
+        libvirt.changeDomain(host, vm, "asking " + vm + " to reboot (" + mode.label() + ")", dom -> {
             dom.reboot(mode.flags);
             return null;
         });
@@ -592,7 +430,7 @@ public class LibvirtGateway {
      */
     public boolean guestAgentPing(String host, String vm, int timeoutSeconds) {
         try {
-            readDomain(host, vm, "pinging the guest agent of " + vm,
+            libvirt.readDomain(host, vm, "pinging the guest agent of " + vm,
                     dom -> dom.qemuAgentCommand("{\"execute\":\"guest-ping\"}", Math.max(1, timeoutSeconds), 0));
             return true;
         } catch (LibvirtFailure e) {
@@ -613,7 +451,7 @@ public class LibvirtGateway {
      * save image and NVRAM file; disk images (and external snapshots' overlays) stay.
      */
     public void undefineWithMetadata(String host, String vm) {
-        changeDomain(host, vm, "undefining " + vm + " with its snapshot metadata and NVRAM", dom -> {
+        libvirt.changeDomain(host, vm, "undefining " + vm + " with its snapshot metadata and NVRAM", dom -> {
             forgetSnapshots(host, dom);
             dom.undefine(UNDEFINE_ALL_METADATA);
             return null;

@@ -1,0 +1,200 @@
+package io.strata.libvirt;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.LibvirtException;
+
+/**
+ * One shared libvirt connection per host (libvirt connections are thread-safe), reopened when
+ * libvirtd went away. Reads are retried once on a fresh connection, changes never (libvirt may
+ * have acted before the connection broke). Every libvirt error leaves as a {@link LibvirtFailure}.
+ */
+@ApplicationScoped
+public class LibvirtConnections {
+
+    private static final Logger LOG = Logger.getLogger(LibvirtConnections.class);
+
+    static {
+        try {
+            // Without a callback libvirt prints every error (including expected "not found") to stderr.
+            Connect.setErrorCallback((userData, error) -> { });
+        } catch (LibvirtException | UnsatisfiedLinkError | NoClassDefFoundError e) {
+            LOG.warn("could not install the libvirt error callback: " + e);
+        }
+    }
+
+    private final Map<String, String> uris = new ConcurrentHashMap<>();
+    private final Map<String, Connect> connections = new ConcurrentHashMap<>();
+
+    /** Makes a host known (the host package owns the list); a changed URI drops the old connection. */
+    void register(String host, String uri) {
+        String old = uris.put(host, uri);
+        if (old != null && !old.equals(uri)) {
+            drop(host);
+        }
+    }
+
+    boolean isKnown(String host) {
+        return uris.containsKey(host);
+    }
+
+    @FunctionalInterface
+    interface LibvirtCall<T> {
+        T apply(Connect conn) throws LibvirtException;
+    }
+
+    @FunctionalInterface
+    interface DomainCall<T> {
+        T apply(Domain dom) throws LibvirtException;
+    }
+
+    /** A read: retried once on a fresh connection when the old one turned out dead. */
+    <T> T read(String host, String what, LibvirtCall<T> call) {
+        long t0 = System.nanoTime();
+        try {
+            return call.apply(connection(host));
+        } catch (LibvirtException e) {
+            if (isConnectionError(e)) {
+                drop(host);
+                try {
+                    return call.apply(connection(host));
+                } catch (LibvirtException again) {
+                    throw translate(host, what, again);
+                }
+            }
+            throw translate(host, what, e);
+        } finally {
+            LOG.debugf("%s: %.1f ms", what, (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
+    /** A change: never retried, since libvirt may have acted before the connection broke. */
+    <T> T change(String host, String what, LibvirtCall<T> call) {
+        long t0 = System.nanoTime();
+        Connect conn = connection(host);
+        try {
+            return call.apply(conn);
+        } catch (LibvirtException e) {
+            if (isConnectionError(e)) {
+                drop(host);
+            }
+            throw translate(host, what, e);
+        } finally {
+            LOG.debugf("%s: %.1f ms", what, (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
+    <T> T readDomain(String host, String vm, String what, DomainCall<T> call) {
+        return read(host, what, conn -> withDomain(conn, vm, call));
+    }
+
+    <T> T changeDomain(String host, String vm, String what, DomainCall<T> call) {
+        return change(host, what, conn -> withDomain(conn, vm, call));
+    }
+
+    static <T> T withDomain(Connect conn, String vm, DomainCall<T> call) throws LibvirtException {
+        Domain dom = conn.domainLookupByName(vm);
+        try {
+            return call.apply(dom);
+        } finally {
+            dom.free();
+        }
+    }
+
+    /** A connection of the caller's own, for a call that may block the shared one; the caller closes it. */
+    Connect openOwn(String host, String what) {
+        String uri = uris.get(host);
+        if (uri == null) {
+            throw new LibvirtFailure(LibvirtFailure.Kind.NOT_FOUND, "no host named " + host);
+        }
+        try {
+            return new Connect(uri);
+        } catch (LibvirtException e) {
+            throw translate(host, what, e);
+        }
+    }
+
+    private Connect connection(String host) {
+        String uri = uris.get(host);
+        if (uri == null) {
+            throw new LibvirtFailure(LibvirtFailure.Kind.NOT_FOUND, "no host named " + host);
+        }
+        Connect conn = connections.get(host);
+        if (conn != null) {
+            try {
+                if (conn.isAlive()) {
+                    return conn;
+                }
+            } catch (LibvirtException e) {
+                // dead: fall through and reopen
+            }
+            drop(host);
+        }
+        synchronized (this) {
+            conn = connections.get(host);
+            if (conn != null) {
+                return conn;
+            }
+            try {
+                conn = new Connect(uri);
+            } catch (LibvirtException e) {
+                throw new LibvirtFailure(LibvirtFailure.Kind.HOST_UNAVAILABLE,
+                        "host " + host + " (" + uri + ") does not answer: " + e.getError().getMessage(), e);
+            } catch (UnsatisfiedLinkError e) {
+                throw new LibvirtFailure(LibvirtFailure.Kind.HOST_UNAVAILABLE,
+                        "the libvirt client library is not installed on this machine (libvirt0)", null);
+            }
+            connections.put(host, conn);
+            return conn;
+        }
+    }
+
+    private void drop(String host) {
+        Connect conn = connections.remove(host);
+        if (conn != null) {
+            try {
+                conn.close();
+            } catch (LibvirtException e) {
+                LOG.debugf("closing a dead connection to %s: %s", host, e.getMessage());
+            }
+        }
+    }
+
+    private static boolean isConnectionError(LibvirtException e) {
+        ErrorNumber code = e.getError().getCode();
+        return code == ErrorNumber.VIR_ERR_INVALID_CONN || code == ErrorNumber.VIR_ERR_NO_CONNECT
+                || code == ErrorNumber.VIR_ERR_RPC || code == ErrorNumber.VIR_ERR_SYSTEM_ERROR
+                || (code == ErrorNumber.VIR_ERR_INTERNAL_ERROR && String.valueOf(e.getError().getMessage())
+                        .contains("client socket is closed"));
+    }
+
+    static LibvirtFailure translate(String host, String what, LibvirtException e) {
+        ErrorNumber code = e.getError().getCode();
+        String msg = e.getError().getMessage();
+        LibvirtFailure.Kind kind = switch (code) {
+            case VIR_ERR_NO_DOMAIN, VIR_ERR_NO_DOMAIN_SNAPSHOT -> LibvirtFailure.Kind.NOT_FOUND;
+            case VIR_ERR_OPERATION_INVALID, VIR_ERR_DOM_EXIST, VIR_ERR_RESOURCE_BUSY,
+                    VIR_ERR_BLOCK_COPY_ACTIVE, VIR_ERR_SNAPSHOT_REVERT_RISKY -> LibvirtFailure.Kind.CONFLICT;
+            case VIR_ERR_INVALID_CONN, VIR_ERR_NO_CONNECT, VIR_ERR_RPC, VIR_ERR_SYSTEM_ERROR ->
+                LibvirtFailure.Kind.HOST_UNAVAILABLE;
+            default -> LibvirtFailure.Kind.FAILED;
+        };
+        return new LibvirtFailure(kind, what + " on host " + host + " failed: " + msg, e);
+    }
+
+    @PreDestroy
+    void closeAll() {
+        for (String host : List.copyOf(connections.keySet())) {
+            drop(host);
+        }
+    }
+}
