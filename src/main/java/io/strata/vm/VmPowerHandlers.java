@@ -60,6 +60,9 @@ public final class VmPowerHandlers {
 
     @ApplicationScoped
     public static class Shutdown extends PowerHandler {
+        @Inject
+        GracefulShutdown graceful;
+
         @Override
         public JobKind kind() {
             return JobKind.VM_SHUTDOWN;
@@ -69,9 +72,6 @@ public final class VmPowerHandlers {
         public Class<VmPowerPayloads.Shutdown> payloadType() {
             return VmPowerPayloads.Shutdown.class;
         }
-
-        @Inject
-        GracefulShutdown graceful;
 
         @Override
         public String run(JobContext ctx) throws InterruptedException {
