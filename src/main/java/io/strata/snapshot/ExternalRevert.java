@@ -47,10 +47,16 @@ public class ExternalRevert {
      * job; {@code marks} are the partly merged snapshots (name → why).
      */
     static void check(ChainLayout l, SnapshotInfo s, Map<String, String> marks) {
+        check(l, s, marks, false);
+    }
+
+    /** {@link #check}; with {@code shutsDownFirst} (the request asks the job to shut the VM down) a running VM passes. */
+    static void check(ChainLayout l, SnapshotInfo s, Map<String, String> marks, boolean shutsDownFirst) {
         l.requireNoInternalSnapshots("reverting to " + s.name());
-        if (l.domain.state() != DomainState.SHUT_OFF) {
+        if (l.domain.state() != DomainState.SHUT_OFF && !shutsDownFirst) {
             throw new TopologyRefused(l.vm + " is " + l.domain.state().label() + "; reverting to an external"
-                    + " snapshot replaces its disks, so shut it down first (start it again with the revert)");
+                    + " snapshot replaces its disks, so shut it down first (start it again with the revert),"
+                    + " or ask the revert to do both: shutdown: true, start: true");
         }
         if (marks.containsKey(s.name())) {
             throw new TopologyRefused("snapshot " + s.name() + " no longer holds its point in time: "
@@ -165,6 +171,7 @@ public class ExternalRevert {
     private String startIfAsked(JobContext ctx, boolean start, String result) {
         if (start) {
             ctx.progress(95, "starting the VM");
+            ctx.log("starting " + ctx.vm());
             gateway.start(ctx.host(), ctx.vm());
             return result + "; VM started";
         }

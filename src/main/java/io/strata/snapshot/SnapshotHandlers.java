@@ -4,13 +4,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.strata.job.JobContext;
+import io.strata.job.JobFailure;
 import io.strata.job.JobHandler;
 import io.strata.job.JobKind;
 import io.strata.libvirt.BlockJobs;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainState;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.PowerMode;
 import io.strata.libvirt.SnapshotKind;
+import io.strata.vm.GracefulShutdown;
 
 /** The snapshot job handlers: create, revert, delete (internal or external), and merge all. */
 public final class SnapshotHandlers {
@@ -77,6 +80,8 @@ public final class SnapshotHandlers {
         LibvirtGateway gateway;
         @Inject
         ExternalRevert external;
+        @Inject
+        GracefulShutdown graceful;
 
         @Override
         public JobKind kind() {
@@ -89,16 +94,42 @@ public final class SnapshotHandlers {
         }
 
         @Override
-        public String run(JobContext ctx) {
+        public String run(JobContext ctx) throws InterruptedException {
             var payload = ctx.payload(SnapshotPayloads.Revert.class);
+            String shutDown = payload.shutdown() ? shutDown(ctx, payload) : null;
+            String reverted;
             if (external(payload.kind())) {
-                return external.revert(ctx, SnapshotMark.of(ctx.host(), ctx.vm()));
+                ctx.log("reverting to external snapshot " + ctx.target());
+                reverted = external.revert(ctx, SnapshotMark.of(ctx.host(), ctx.vm()));
+            } else {
+                reverted = revertInternal(ctx, payload);
             }
+            return shutDown == null ? reverted : shutDown + "; " + reverted;
+        }
+
+        /** The first step of a revert asked with shutdown: the VM shut off, or the job fails with nothing reverted. */
+        private String shutDown(JobContext ctx, SnapshotPayloads.Revert payload) throws InterruptedException {
+            ctx.log("shutting " + ctx.vm() + " down before the revert (" + payload.timeout() + " s"
+                    + (payload.force() ? ", then force off" : ", no force") + ")");
+            try {
+                String done = graceful.shutOff(ctx, payload.timeout(), payload.force(), PowerMode.DEFAULT, ctx.band(0, 10));
+                ctx.log(done);
+                return done;
+            } catch (JobFailure f) {
+                throw new JobFailure(f.getMessage() + " Nothing was reverted.", f);
+            }
+        }
+
+        private String revertInternal(JobContext ctx, SnapshotPayloads.Revert payload) {
             ctx.progress(10, "reverting to " + ctx.target());
+            ctx.log("reverting to internal snapshot " + ctx.target());
             ctx.checkCancelled();
             gateway.revertToSnapshot(ctx.host(), ctx.vm(), ctx.target());
             DomainState state = gateway.state(ctx.host(), ctx.vm());
+            ctx.log("reverted; " + ctx.vm() + " is " + state.label() + " (the state the snapshot saved)");
             if (payload.start() && state != DomainState.RUNNING) {
+                ctx.progress(95, "starting the VM");
+                ctx.log("starting " + ctx.vm());
                 gateway.start(ctx.host(), ctx.vm());
                 return "reverted to " + ctx.target() + "; VM started";
             }
@@ -111,7 +142,8 @@ public final class SnapshotHandlers {
                     + gateway.state(ctx.host(), ctx.vm()).label() + ", current snapshot: "
                     + gateway.snapshots(ctx.host(), ctx.vm()).stream().filter(s -> s.current())
                             .map(s -> s.name()).findFirst().orElse("none")
-                    + (external(ctx.payload(SnapshotPayloads.Revert.class).kind()) ? "; an unused overlay may be left beside the disk" : "");
+                    + (external(ctx.payload(SnapshotPayloads.Revert.class).kind()) ? "; an unused overlay may be left beside the disk" : "")
+                    + (ctx.payload(SnapshotPayloads.Revert.class).shutdown() ? "; the job may have shut the VM down first" : "");
         }
     }
 

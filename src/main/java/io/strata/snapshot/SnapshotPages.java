@@ -10,6 +10,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
 import io.strata.kernel.Caller;
 import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
@@ -37,8 +42,16 @@ public class SnapshotPages {
     @POST
     @Path("/snapshots/{snap}/revert")
     public Response revert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap,
-            @FormParam("start") String start) {
-        return JobAccepted.redirectToPage(snapshots.revert(caller.get(), host, vm, snap, start != null));
+            @FormParam("start") String start, @FormParam("shutdown") String shutdown, @FormParam("force") String force,
+            @FormParam("timeoutSeconds") String timeoutSeconds) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("start", start != null)
+                .put("shutdown", shutdown != null).put("force", force != null);
+        // Only the shutdown reads the timeout; a bad one is left as text so the service refuses it (400).
+        if (shutdown != null && timeoutSeconds != null && !timeoutSeconds.isBlank()) {
+            String t = timeoutSeconds.strip();
+            body.set("timeoutSeconds", t.matches("-?[0-9]{1,9}") ? IntNode.valueOf(Integer.parseInt(t)) : TextNode.valueOf(t));
+        }
+        return JobAccepted.redirectToPage(snapshots.revert(caller.get(), host, vm, snap, body));
     }
 
     @POST

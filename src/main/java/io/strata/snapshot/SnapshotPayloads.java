@@ -2,6 +2,7 @@ package io.strata.snapshot;
 
 import io.strata.job.JobPayload;
 import io.strata.libvirt.SnapshotKind;
+import io.strata.vm.VmPowerPayloads;
 
 /** The typed data of the snapshot jobs. The snapshot's name is the job's target. */
 public final class SnapshotPayloads {
@@ -16,10 +17,28 @@ public final class SnapshotPayloads {
         }
     }
 
-    /** SNAPSHOT_REVERT: the kind of the snapshot reverted to, and whether to start the VM after. */
-    public record Revert(SnapshotKind kind, boolean start) implements JobPayload {
+    /**
+     * SNAPSHOT_REVERT: the kind of the snapshot reverted to, whether to start the VM after, and
+     * whether to shut a running VM down first (graceful within {@code timeoutSeconds}, null: the
+     * default; then forced off only when {@code force}). Payloads stored before shutdown existed
+     * read with false/null: no shutdown, as they were queued.
+     */
+    public record Revert(SnapshotKind kind, boolean start, boolean shutdown, boolean force, Integer timeoutSeconds)
+            implements JobPayload {
         public Revert {
             requireKind(kind);
+            if (timeoutSeconds != null && (timeoutSeconds < 1 || timeoutSeconds > VmPowerPayloads.MAX_TIMEOUT_SECONDS)) {
+                throw new IllegalArgumentException("timeoutSeconds must be 1.." + VmPowerPayloads.MAX_TIMEOUT_SECONDS);
+            }
+        }
+
+        public Revert(SnapshotKind kind, boolean start) {
+            this(kind, start, false, false, null);
+        }
+
+        /** The graceful shutdown's timeout in seconds. */
+        public int timeout() {
+            return timeoutSeconds == null ? VmPowerPayloads.DEFAULT_TIMEOUT_SECONDS : timeoutSeconds;
         }
     }
 

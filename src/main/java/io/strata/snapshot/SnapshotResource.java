@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.strata.kernel.Caller;
 import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
@@ -27,10 +29,6 @@ import io.strata.job.JobAccepted;
 @Tag(name = "snapshots")
 @RolesAllowed({ "user", "operator", "auditor", "admin" })
 public class SnapshotResource {
-
-    /** Revert options: start the VM afterwards. */
-    public record RevertOptions(Boolean start) {
-    }
 
     @Inject
     SnapshotService snapshots;
@@ -56,11 +54,12 @@ public class SnapshotResource {
 
     @POST
     @Path("/snapshots/{snap}/revert")
-    @Operation(summary = "Revert the VM to a snapshot (a job): {start: true|false}; an external revert needs the VM shut off")
+    @Operation(summary = "Revert the VM to a snapshot (a job): {start, shutdown, force, timeoutSeconds (1..3600, default"
+            + " 120)}; with shutdown: true one job shuts a running VM down (graceful, forced off at the timeout only"
+            + " with force), reverts and, with start, starts it; without it an external revert needs the VM shut off")
     public Response revert(@PathParam("host") String host, @PathParam("vm") String vm, @PathParam("snap") String snap,
-            RevertOptions body) {
-        boolean start = body != null && Boolean.TRUE.equals(body.start());
-        return JobAccepted.response(snapshots.revert(caller.get(), host, vm, snap, start));
+            JsonNode body) {
+        return JobAccepted.response(snapshots.revert(caller.get(), host, vm, snap, body));
     }
 
     @DELETE

@@ -6,6 +6,10 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.kernel.Caller;
 import io.strata.job.Job;
@@ -13,12 +17,14 @@ import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
 import io.strata.job.JobQueue;
 import io.strata.libvirt.DiskInfo;
+import io.strata.libvirt.DomainState;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.SnapshotKind;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.SnapshotInfo;
 import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
+import io.strata.vm.VmPowerService;
 import io.strata.kernel.InputRules;
 import io.strata.audit.Refusals;
 import io.strata.vm.SnapshotRecord;
@@ -42,6 +48,8 @@ public class SnapshotService {
     ExternalCreate externalCreate;
     @Inject
     ChainFiles chainFiles;
+    @Inject
+    VmPowerService power;
 
     /** A create request: {@code kind} internal (default) or external; quiesce and pause are optional. */
     public record NewSnapshot(String name, String description, String kind, Boolean quiesce, Boolean pause) {
@@ -115,13 +123,39 @@ public class SnapshotService {
     }
 
     public Job revert(Caller c, String host, String vmName, String snapshot, boolean start) {
+        return revert(c, host, vmName, snapshot, JsonNodeFactory.instance.objectNode().put("start", start));
+    }
+
+    /**
+     * A revert request: {@code {start, shutdown, force, timeoutSeconds}}. With {@code shutdown} the
+     * job first shuts a running VM down (graceful within the timeout; forced off only with force).
+     */
+    public Job revert(Caller c, String host, String vmName, String snapshot, JsonNode body) {
         JobKind kind = JobKind.SNAPSHOT_REVERT;
         Existing e = existing(c, host, vmName, snapshot, kind);
-        if (e.info.kind() == SnapshotKind.EXTERNAL) {
-            check(c, kind, e.target, () -> ExternalRevert.check(layout(host, vmName), e.info, SnapshotMark.of(host, vmName)));
+        JsonNode b = body == null ? MissingNode.getInstance() : body;
+        boolean start = b.path("start").asBoolean(false);
+        boolean shutdown = power.flag(c, kind.action, e.target, "shutdown", b.get("shutdown"));
+        boolean force = power.flag(c, kind.action, e.target, "force", b.get("force"));
+        JsonNode t = b.get("timeoutSeconds");
+        int timeout = power.timeout(c, kind.action, e.target, t);
+        if (shutdown) {
+            DomainState state = gateway.state(host, vmName);
+            if (state != DomainState.RUNNING && state != DomainState.BLOCKED && state != DomainState.SHUTDOWN
+                    && state != DomainState.SHUT_OFF) {
+                throw refusals.refuse(c, kind.action, e.target, 409, vmName + " is " + state.label()
+                        + "; a guest in that state cannot shut down: resume it or force it off first");
+            }
         }
-        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, new SnapshotPayloads.Revert(e.info.kind(), start),
-                start ? "then start the VM" : null));
+        if (e.info.kind() == SnapshotKind.EXTERNAL) {
+            check(c, kind, e.target, () -> ExternalRevert.check(layout(host, vmName), e.info,
+                    SnapshotMark.of(host, vmName), shutdown));
+        }
+        String note = (shutdown ? "shut down first (" + timeout + " s" + (force ? ", then force off" : ", no force")
+                + ")" : "") + (shutdown && start ? ", " : "") + (start ? "then start the VM" : "");
+        var payload = new SnapshotPayloads.Revert(e.info.kind(), start, shutdown, force,
+                t == null || t.isNull() ? null : timeout);
+        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, payload, note.isEmpty() ? null : note));
     }
 
     public Job delete(Caller c, String host, String vmName, String snapshot, Long bandwidthMiB) {

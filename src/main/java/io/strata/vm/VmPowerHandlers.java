@@ -1,7 +1,5 @@
 package io.strata.vm;
 
-import java.util.concurrent.CompletableFuture;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -62,6 +60,9 @@ public final class VmPowerHandlers {
 
     @ApplicationScoped
     public static class Shutdown extends PowerHandler {
+        @Inject
+        GracefulShutdown graceful;
+
         @Override
         public JobKind kind() {
             return JobKind.VM_SHUTDOWN;
@@ -75,65 +76,7 @@ public final class VmPowerHandlers {
         @Override
         public String run(JobContext ctx) throws InterruptedException {
             VmPowerPayloads.Shutdown p = ctx.payload(VmPowerPayloads.Shutdown.class);
-            String vm = ctx.vm();
-            DomainState s = state(ctx);
-            if (s == DomainState.SHUT_OFF) {
-                return vm + " was already shut off";
-            }
-            ctx.log("asking " + vm + " (" + s.label() + ") to shut down by " + p.mode().label()
-                    + "; waiting up to " + p.timeoutSeconds() + " s");
-            long t0 = System.currentTimeMillis();
-            // libvirt's agent shutdown blocks until the guest is gone or 60 s passed (then, by default,
-            // falls back to ACPI): ask on a thread of its own so the timeout is the user's.
-            CompletableFuture<Void> request = new CompletableFuture<>();
-            Thread asker = new Thread(() -> {
-                try {
-                    gateway.shutdown(ctx.host(), vm, p.mode());
-                    request.complete(null);
-                } catch (RuntimeException e) {
-                    request.completeExceptionally(e);
-                }
-            }, "vm-shutdown-" + ctx.jobId());
-            asker.setDaemon(true);
-            asker.start();
-            long deadline = t0 + p.timeoutSeconds() * 1000L;
-            long lastProgress = 0;
-            while ((s = state(ctx)) != DomainState.SHUT_OFF && System.currentTimeMillis() < deadline) {
-                ctx.checkCancelled();
-                if (request.isCompletedExceptionally()) {
-                    s = state(ctx);
-                    if (s == DomainState.SHUT_OFF) {
-                        break;
-                    }
-                    Throwable why = request.handle((v, e) -> e).join();
-                    throw new JobFailure(vm + " could not be asked to shut down: " + why.getMessage(), why);
-                }
-                long now = System.currentTimeMillis();
-                if (now - lastProgress >= 1000) {
-                    int pct = (int) Math.min(99, (now - t0) * 100 / (p.timeoutSeconds() * 1000L));
-                    ctx.progress(pct, "waiting for " + vm + " to shut down (" + (now - t0) / 1000 + " of "
-                            + p.timeoutSeconds() + " s)");
-                    lastProgress = now;
-                }
-                Thread.sleep(POLL_MILLIS);
-            }
-            String took = String.format("%.1f s", (System.currentTimeMillis() - t0) / 1000.0);
-            if (s == DomainState.SHUT_OFF) {
-                return vm + " shut down gracefully in " + took + " (" + p.mode().label() + "); libvirt reports it shut off";
-            }
-            String stuck = vm + " did not shut down within " + p.timeoutSeconds() + " s (libvirt reports it "
-                    + s.label() + "): the guest ignored the request (no ACPI handling, no guest agent, or busy)";
-            if (!request.isDone()) {
-                stuck += " (libvirt is still waiting for the guest to act on the request)";
-            }
-            if (!p.force()) {
-                throw new JobFailure(stuck + "; it is still " + s.label()
-                        + ". Ask again with force to power it off, or force it off.");
-            }
-            ctx.log(stuck + "; forcing it off");
-            gateway.destroy(ctx.host(), vm);
-            require(ctx, DomainState.SHUT_OFF, "force off after the timeout");
-            return vm + " did not shut down within " + p.timeoutSeconds() + " s and was forced off; libvirt reports it shut off";
+            return graceful.shutOff(ctx, p.timeoutSeconds(), p.force(), p.mode(), ctx.band(0, 99));
         }
     }
 

@@ -107,7 +107,8 @@ public class VmPowerService {
         throw refusals.refuse(c, action, target, 409, vm + " is " + s.label() + "; " + needs);
     }
 
-    private int timeout(Caller c, String action, String target, JsonNode v) {
+    /** A request's {@code timeoutSeconds} (absent: the default), or an audited 400; other jobs that shut a VM down use it too. */
+    public int timeout(Caller c, String action, String target, JsonNode v) {
         if (v == null || v.isNull()) {
             return VmPowerPayloads.DEFAULT_TIMEOUT_SECONDS;
         }
@@ -123,7 +124,8 @@ public class VmPowerService {
         return v.intValue();
     }
 
-    private boolean flag(Caller c, String action, String target, String name, JsonNode v) {
+    /** A request's true/false option (absent: false), or an audited 400. */
+    public boolean flag(Caller c, String action, String target, String name, JsonNode v) {
         if (v == null || v.isNull()) {
             return false;
         }

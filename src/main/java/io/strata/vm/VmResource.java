@@ -49,9 +49,10 @@ public class VmResource {
 
     @GET
     @Path("/vms/{vm}")
-    @Operation(summary = "One VM: state, vCPUs, memory, disks with backing chains")
+    @Operation(summary = "One VM: state, vCPUs, memory, disks with backing chains, guestAgent (its QEMU guest agent"
+            + " answers a ping; checked at most every 10 s)")
     public VmView get(@PathParam("host") String host, @PathParam("vm") String vm) {
-        return views.of(access.forReading(caller.get(), host, vm, "vm.read"));
+        return views.detail(access.forReading(caller.get(), host, vm, "vm.read"));
     }
 
     @POST

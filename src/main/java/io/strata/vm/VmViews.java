@@ -22,8 +22,16 @@ public class VmViews {
     @Inject
     jakarta.persistence.EntityManager em;
 
+    @Inject
+    GuestAgentStatus guestAgent;
+
     public VmView of(Vm vm) {
         return ofAll(List.of(vm)).get(0);
+    }
+
+    /** One VM's view with whether its guest agent answers (a ping, cached briefly). */
+    public VmView detail(Vm vm) {
+        return of(vm).withGuestAgent(guestAgent.answers(vm.host, vm.name));
     }
 
     /** Views of many VMs with two queries in all (snapshot counts, active jobs), not two per VM. */

@@ -83,7 +83,7 @@ public class VmPages {
         var rows = byTime ? SnapshotTree.byTime(tree) : SnapshotTree.flatten(tree);
         var recent = jobs.list(caller.get(), new JobQueries.Filter(null, null, host, name, null, 10));
         boolean hasExternal = rows.stream().anyMatch(r -> r.node().kind().equals("external"));
-        VmView view = views.of(vm);
+        VmView view = views.detail(vm);
         boolean backed = view.disks().stream().anyMatch(d -> d.chain().size() > 1);
         return Templates.vm(view, rows, byTime, hasExternal, caller.get().actsOnAllVms(), backed, recent,
                 access.canChange(caller.get(), vm),

@@ -65,7 +65,8 @@ class ExternalRevertCheckTest {
     @Test
     void aRunningVmIsRefused() {
         assertEquals("vm is running; reverting to an external snapshot replaces its disks, so shut it down first"
-                + " (start it again with the revert)", refusal(twoInARow(LayoutBuilder.running()), "s1", Map.of()));
+                + " (start it again with the revert), or ask the revert to do both: shutdown: true, start: true",
+                refusal(twoInARow(LayoutBuilder.running()), "s1", Map.of()));
     }
 
     @Test

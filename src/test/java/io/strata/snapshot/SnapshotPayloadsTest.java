@@ -32,6 +32,18 @@ class SnapshotPayloadsTest {
     }
 
     @Test
+    void aRevertPayloadStoredBeforeShutdownExistedStillReads() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var old = json.readValue("{\"kind\":\"EXTERNAL\",\"start\":true}", SnapshotPayloads.Revert.class);
+        assertEquals(new SnapshotPayloads.Revert(SnapshotKind.EXTERNAL, true, false, false, null), old);
+        assertEquals(120, old.timeout());
+        var now = new SnapshotPayloads.Revert(SnapshotKind.INTERNAL, true, true, true, 30);
+        assertEquals(now, json.readValue(json.writeValueAsString(now), SnapshotPayloads.Revert.class));
+        assertEquals("timeoutSeconds must be 1..3600",
+                refusal(() -> new SnapshotPayloads.Revert(SnapshotKind.INTERNAL, true, true, false, 0)));
+    }
+
+    @Test
     void deleteNeedsAKindThenABandwidthInRange() {
         assertEquals("snapshot kind missing", refusal(() -> new SnapshotPayloads.Delete(null, 0L)));
         assertEquals("bandwidth 0 MiB/s out of range", refusal(() -> new SnapshotPayloads.Delete(SnapshotKind.EXTERNAL, 0L)));
