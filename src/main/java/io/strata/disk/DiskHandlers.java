@@ -19,6 +19,7 @@ import io.strata.imagetool.QemuImg;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 
 /** Disk job handlers. */
 public final class DiskHandlers {
@@ -81,6 +82,8 @@ public final class DiskHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
+        LibvirtSnapshots domainSnapshots;
+        @Inject
         QemuImg qemuImg;
         @Inject
         ImageFiles files;
@@ -108,7 +111,7 @@ public final class DiskHandlers {
             if (problem != null) {
                 throw new JobFailure(problem);
             }
-            var snaps = gateway.snapshots(host, vm);
+            var snaps = domainSnapshots.snapshots(host, vm);
             if (!snaps.isEmpty() && !payload.confirmLoss()) {
                 throw new JobFailure(vm + " has snapshots now; ask again with confirmLoss");
             }
@@ -128,7 +131,7 @@ public final class DiskHandlers {
             }
             ctx.log("qemu-img compare: identical");
             for (var s : snaps) {
-                gateway.deleteSnapshotMetadata(host, vm, s.name());
+                domainSnapshots.deleteSnapshotMetadata(host, vm, s.name());
                 ctx.log("dropped internal snapshot " + s.name() + " (confirmed)");
             }
             try {

@@ -12,6 +12,7 @@ import io.strata.job.JobRequest;
 import io.strata.job.JobQueue;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.vm.VmAccess;
 import io.strata.audit.Refusals;
 import io.strata.job.JobPayload;
@@ -29,6 +30,8 @@ public class DiskService {
     VmAccess access;
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    LibvirtSnapshots domainSnapshots;
     @Inject
     JobQueue jobs;
     @Inject
@@ -60,7 +63,7 @@ public class DiskService {
         if (problem != null) {
             throw refusals.refuse(c, action, t, 409, problem);
         }
-        var snaps = gateway.snapshots(host, vm);
+        var snaps = domainSnapshots.snapshots(host, vm);
         if (snaps.stream().anyMatch(s -> s.kind() == SnapshotKind.EXTERNAL)) {
             throw refusals.refuse(c, action, t, 409, vm + " has external snapshots; merge them first");
         }

@@ -35,6 +35,8 @@ public class LibvirtGateway {
     @Inject
     LibvirtConnections libvirt;
     @Inject
+    LibvirtSnapshots snapshots;
+    @Inject
     BackingChains backingChains;
     @Inject
     ImageFiles imageFiles;
@@ -48,11 +50,9 @@ public class LibvirtGateway {
         return libvirt.isKnown(host);
     }
 
-    /** For calls that rewrite existing snapshots' XML (redefine; a delete re-parents children). */
-    private void forgetSnapshots(String host, Domain dom) throws LibvirtException {
-        parsedSnapshots.remove(host + "/" + dom.getUUIDString());
-    }
-
+    // libvirt flag values (libvirt-java 0.5.4 has no constants for most of them)
+    static final int DOMAIN_XML_SECURE = 1;
+    static final int DOMAIN_XML_INACTIVE = 2;
 
     // ---------------------------------------------------------------- inventory
 
@@ -126,126 +126,6 @@ public class LibvirtGateway {
         });
     }
 
-    // ---------------------------------------------------------------- snapshots
-
-    /**
-     * Parsed snapshots by domain (host/uuid) and name. libvirt answers one round trip per
-     * snapshot, so they are kept while the domain's snapshot names stay the same and Strata
-     * rewrote none of them ({@link #forgetSnapshots}). The names, the current
-     * snapshot and the overlay sizes are read every time. A snapshot redefined by hand under the
-     * same name shows after Strata's next change to the domain.
-     */
-    private final Map<String, Map<String, SnapshotInfo>> parsedSnapshots = new ConcurrentHashMap<>();
-
-    public List<SnapshotInfo> snapshots(String host, String vm) {
-        return libvirt.readDomain(host, vm, "listing snapshots of " + vm, dom -> {
-            String current = null;
-            if (dom.hasCurrentSnapshot() == 1) {
-                DomainSnapshot cur = dom.snapshotCurrent();
-                try {
-                    current = LibvirtNative.snapshotName(cur);
-                } finally {
-                    cur.free();
-                }
-            }
-            String key = host + "/" + dom.getUUIDString();
-            Map<String, SnapshotInfo> known = parsedSnapshots.getOrDefault(key, Map.of());
-            List<String> names = List.of(dom.snapshotListNames());
-            if (!names.containsAll(known.keySet())) {
-                known = Map.of(); // one went away (deleted elsewhere): its children's XML changed too
-            }
-            Map<String, SnapshotInfo> now = new java.util.HashMap<>();
-            for (String name : names) {
-                SnapshotInfo info = known.get(name);
-                if (info == null) {
-                    DomainSnapshot s = dom.snapshotLookupByName(name);
-                    try {
-                        info = SnapshotXml.parse(s.getXMLDesc(), null, f -> -1);
-                    } finally {
-                        s.free();
-                    }
-                }
-                now.put(name, info);
-            }
-            parsedSnapshots.put(key, now);
-            List<SnapshotInfo> out = new ArrayList<>();
-            for (SnapshotInfo i : now.values()) {
-                List<SnapshotDisk> disks = i.disks().stream().map(d -> new SnapshotDisk(d.target(), d.mode(), d.overlay(),
-                        d.image(), d.imageFormat(), d.overlay() == null ? -1 : imageFiles.fileBytes(d.overlay()))).toList();
-                out.add(new SnapshotInfo(i.name(), i.parent(), i.kind(), i.domainState(), i.description(), i.createdAt(),
-                        i.name().equals(current), disks));
-            }
-            out.sort(Comparator.comparing(SnapshotInfo::createdAt).thenComparing(SnapshotInfo::name));
-            return out;
-        });
-    }
-
-    public boolean hasSnapshot(String host, String vm, String snapshot) {
-        return snapshots(host, vm).stream().anyMatch(s -> s.name().equals(snapshot));
-    }
-
-    // libvirt flag values (libvirt-java 0.5.4 has no constants for most of them)
-    static final int SNAPSHOT_CREATE_REDEFINE = 1;
-    static final int SNAPSHOT_CREATE_CURRENT = 2;
-    static final int SNAPSHOT_CREATE_DISK_ONLY = 16;
-    static final int SNAPSHOT_CREATE_QUIESCE = 64;
-    static final int SNAPSHOT_CREATE_ATOMIC = 128;
-    static final int SNAPSHOT_DELETE_METADATA_ONLY = 2;
-    static final int SNAPSHOT_XML_SECURE = 1;
-    static final int DOMAIN_XML_SECURE = 1;
-    static final int DOMAIN_XML_INACTIVE = 2;
-
-    /**
-     * An external, disk-only snapshot, atomic: each listed disk gets a new qcow2 overlay at the
-     * given path; disks not listed (CD-ROMs, network disks) are left out. With {@code quiesce} the
-     * guest agent freezes the guest's filesystems first, and the call fails when it cannot.
-     */
-    public void createExternalSnapshot(String host, String vm, String name, String description,
-            Map<String, String> overlayByTarget, List<String> otherTargets, boolean quiesce) {
-        String xml = SnapshotXml.externalRequest(name, description, overlayByTarget, otherTargets);
-        int flags = SNAPSHOT_CREATE_DISK_ONLY | SNAPSHOT_CREATE_ATOMIC | (quiesce ? SNAPSHOT_CREATE_QUIESCE : 0);
-        libvirt.changeDomain(host, vm, "creating external snapshot " + name + " of " + vm, dom -> {
-            dom.snapshotCreateXML(xml, flags).free();
-            return null;
-        });
-    }
-
-    /** The snapshot's full XML (with its saved domain), for redefining it after its files moved. */
-    public String snapshotXml(String host, String vm, String name) {
-        return libvirt.readDomain(host, vm, "reading snapshot " + name + " of " + vm, dom -> {
-            DomainSnapshot s = dom.snapshotLookupByName(name);
-            try {
-                return s.getXMLDesc(SNAPSHOT_XML_SECURE);
-            } finally {
-                s.free();
-            }
-        });
-    }
-
-    /** Replaces a snapshot's metadata (REDEFINE); files are not touched. */
-    public void redefineSnapshot(String host, String vm, String xml, boolean makeCurrent) {
-        int flags = SNAPSHOT_CREATE_REDEFINE | (makeCurrent ? SNAPSHOT_CREATE_CURRENT : 0);
-        libvirt.changeDomain(host, vm, "updating snapshot metadata of " + vm, dom -> {
-            forgetSnapshots(host, dom);
-            dom.snapshotCreateXML(xml, flags).free();
-            return null;
-        });
-    }
-
-    /** Removes a snapshot's metadata only (its children move to its parent); files stay. */
-    public void deleteSnapshotMetadata(String host, String vm, String name) {
-        libvirt.changeDomain(host, vm, "removing snapshot metadata " + name + " of " + vm, dom -> {
-            forgetSnapshots(host, dom);
-            DomainSnapshot s = dom.snapshotLookupByName(name);
-            try {
-                s.delete(SNAPSHOT_DELETE_METADATA_ONLY);
-            } finally {
-                s.free();
-            }
-            return null;
-        });
-    }
-
     // ---------------------------------------------------------------- definitions
 
     /** The persistent definition, secrets included, as {@link #define} takes it back. */
@@ -309,12 +189,6 @@ public class LibvirtGateway {
         });
     }
 
-    /** libvirt ≥ 9.9 reverts external snapshots itself and then says so in its capabilities. */
-    public boolean revertsExternalSnapshots(String host) {
-        return libvirt.read(host, "reading capabilities", conn ->
-                DomainXml.revertsExternalSnapshots(conn.getCapabilities()));
-    }
-
     /** Every disk file of every other domain of the host, with their backing chains → one such domain. */
     public Map<String, String> filesOfOtherDomains(String host, String vm) {
         Map<String, String> owner = new java.util.HashMap<>();
@@ -344,41 +218,6 @@ public class LibvirtGateway {
             }
         }
         return users;
-    }
-
-    /** An internal snapshot (disks, plus memory when running), created atomically. */
-    public void createInternalSnapshot(String host, String vm, String name, String description) {
-        String xml = SnapshotXml.internalRequest(name, description);
-        libvirt.changeDomain(host, vm, "creating snapshot " + name + " of " + vm, dom -> {
-            dom.snapshotCreateXML(xml, Domain.SnapshotCreateFlags.ATOMIC).free();
-            return null;
-        });
-    }
-
-    public void revertToSnapshot(String host, String vm, String name) {
-        libvirt.changeDomain(host, vm, "reverting " + vm + " to " + name, dom -> {
-            DomainSnapshot s = dom.snapshotLookupByName(name);
-            try {
-                dom.revertToSnapshot(s);
-            } finally {
-                s.free();
-            }
-            return null;
-        });
-    }
-
-    /** Deletes one snapshot; its children are re-parented to its parent by libvirt. */
-    public void deleteSnapshot(String host, String vm, String name) {
-        libvirt.changeDomain(host, vm, "deleting snapshot " + name + " of " + vm, dom -> {
-            forgetSnapshots(host, dom);
-            DomainSnapshot s = dom.snapshotLookupByName(name);
-            try {
-                s.delete(0);
-            } finally {
-                s.free();
-            }
-            return null;
-        });
     }
 
     // ---------------------------------------------------------------- power (VM lifecycle)
@@ -452,7 +291,7 @@ public class LibvirtGateway {
      */
     public void undefineWithMetadata(String host, String vm) {
         libvirt.changeDomain(host, vm, "undefining " + vm + " with its snapshot metadata and NVRAM", dom -> {
-            forgetSnapshots(host, dom);
+            snapshots.forget(host, dom);
             dom.undefine(UNDEFINE_ALL_METADATA);
             return null;
         });

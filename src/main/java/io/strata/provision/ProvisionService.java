@@ -16,6 +16,7 @@ import io.strata.job.JobQueue;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.template.Template;
 import io.strata.template.SealChecks;
 import io.strata.template.TemplateService;
@@ -44,6 +45,8 @@ public class ProvisionService {
     JobQueue jobs;
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    LibvirtSnapshots domainSnapshots;
     @Inject
     VmAccess access;
     @Inject
@@ -170,7 +173,7 @@ public class ProvisionService {
         if (d.state() != DomainState.SHUT_OFF) {
             throw refusals.refuse(c, action, target, 409, vmName + " is " + d.state().label() + "; shut it down to flatten it");
         }
-        if (!gateway.snapshots(host, vmName).isEmpty()) {
+        if (!domainSnapshots.snapshots(host, vmName).isEmpty()) {
             throw refusals.refuse(c, action, target, 409, vmName + " has snapshots; merge or delete them before flattening");
         }
         if (d.disks().stream().noneMatch(x -> x.chain().size() > 1)) {

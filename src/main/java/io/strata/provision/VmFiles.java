@@ -20,6 +20,7 @@ import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtFailure;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.SnapshotDisk;
 import io.strata.libvirt.SnapshotInfo;
 import io.strata.template.Template;
@@ -33,6 +34,8 @@ public class VmFiles {
 
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    LibvirtSnapshots domainSnapshots;
     @Inject
     BackingChains chains;
     @Inject
@@ -74,7 +77,7 @@ public class VmFiles {
                 bytes.put(i.file(), i.actualSize());
             }
         }
-        List<SnapshotInfo> snapshots = gateway.snapshots(host, vm);
+        List<SnapshotInfo> snapshots = domainSnapshots.snapshots(host, vm);
         for (SnapshotInfo s : snapshots) {
             for (SnapshotDisk sd : s.externalDisks()) {
                 for (String[] f : new String[][] { { sd.image(), sd.imageFormat() }, { sd.overlay(), "qcow2" } }) {
@@ -112,7 +115,7 @@ public class VmFiles {
                 continue;
             }
             try {
-                for (SnapshotInfo s : gateway.snapshots(host, other)) {
+                for (SnapshotInfo s : domainSnapshots.snapshots(host, other)) {
                     for (SnapshotDisk sd : s.externalDisks()) {
                         String who = "snapshot " + s.name() + " of VM " + other;
                         snapshotFileUsers(sd.image(), sd.imageFormat(), who, users);

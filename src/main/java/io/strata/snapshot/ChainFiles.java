@@ -11,6 +11,7 @@ import io.strata.imagetool.BackingChains;
 import io.strata.imagetool.ImageFiles;
 import io.strata.imagetool.ImageToolException;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 
 /** What the external snapshot operations share: reading a VM's layout, and removing what nothing needs. */
 @ApplicationScoped
@@ -19,13 +20,15 @@ public class ChainFiles {
     @Inject
     LibvirtGateway gateway;
     @Inject
+    LibvirtSnapshots domainSnapshots;
+    @Inject
     BackingChains chains;
     @Inject
     ImageFiles files;
 
     /** The VM's layout, read fresh from the host. */
     ChainLayout layout(String host, String vm) {
-        return ChainLayout.read(gateway, chains, files, host, vm);
+        return ChainLayout.read(gateway, domainSnapshots, chains, files, host, vm);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.strata.imagetool.ImageToolException;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.SnapshotDisk;
 import io.strata.libvirt.SnapshotInfo;
 import io.strata.libvirt.SnapshotKind;
@@ -67,9 +68,10 @@ final class ChainLayout {
     }
 
     /** The layout read fresh from the host: the domain, its snapshots, and every file they name that exists. */
-    static ChainLayout read(LibvirtGateway gateway, BackingChains chains, ImageFiles files, String host, String vm) {
+    static ChainLayout read(LibvirtGateway gateway, LibvirtSnapshots domainSnapshots, BackingChains chains, ImageFiles files,
+            String host, String vm) {
         DomainSummary d = gateway.describe(host, vm);
-        List<SnapshotInfo> snaps = gateway.snapshots(host, vm);
+        List<SnapshotInfo> snaps = domainSnapshots.snapshots(host, vm);
         ChainLayout l = of(host, vm, d, snaps, gateway.filesOfOtherDomains(host, vm), List.of());
         for (SnapshotInfo s : snaps) {
             for (SnapshotDisk sd : s.externalDisks()) {

@@ -17,6 +17,7 @@ import io.strata.libvirt.DomainState;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtFailure;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.SnapshotInfo;
 import io.strata.libvirt.SnapshotKind;
 
@@ -29,6 +30,8 @@ public class ExternalCreate {
 
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    LibvirtSnapshots domainSnapshots;
     @Inject
     BackingChains chains;
     @Inject
@@ -85,7 +88,7 @@ public class ExternalCreate {
         String vm = ctx.vm();
         String name = ctx.target();
         DomainSummary d = gateway.describe(host, vm);
-        Map<String, String> overlays = check(d, gateway.snapshots(host, vm), name);
+        Map<String, String> overlays = check(d, domainSnapshots.snapshots(host, vm), name);
         boolean running = d.state().isActive();
         SnapshotPayloads.Create payload = ctx.payload(SnapshotPayloads.Create.class);
         boolean quiesce = payload.quiesce();
@@ -108,12 +111,12 @@ public class ExternalCreate {
             ctx.log("VM paused for the snapshot");
         }
         try {
-            gateway.createExternalSnapshot(host, vm, name, payload.description(), overlays, others, quiesce);
+            domainSnapshots.createExternalSnapshot(host, vm, name, payload.description(), overlays, others, quiesce);
         } catch (LibvirtFailure e) {
             // libvirt's atomic create removes what it made; make sure no overlay of ours stays. A file
             // at an overlay's name that some domain uses now is not ours: another VM whose disk has
             // the same name without its extension may have taken that name meanwhile.
-            if (!gateway.hasSnapshot(host, vm, name)) {
+            if (!domainSnapshots.hasSnapshot(host, vm, name)) {
                 var inUse = gateway.domainsByFile(host).keySet();
                 overlays.values().stream().filter(f -> !inUse.contains(f)).forEach(files::removeQuietly);
             }
@@ -141,7 +144,7 @@ public class ExternalCreate {
 
     /** libvirt's create is atomic: the snapshot exists or nothing was made. */
     String reconcile(JobContext ctx) {
-        if (gateway.hasSnapshot(ctx.host(), ctx.vm(), ctx.target())) {
+        if (domainSnapshots.hasSnapshot(ctx.host(), ctx.vm(), ctx.target())) {
             return "snapshot " + ctx.target() + " exists on the host: libvirt completed it";
         }
         return "snapshot " + ctx.target() + " does not exist on the host: nothing was created";

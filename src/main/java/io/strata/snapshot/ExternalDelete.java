@@ -18,6 +18,7 @@ import io.strata.job.JobFailure;
 import io.strata.kernel.Cancelled;
 import io.strata.libvirt.BlockJobs;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.SnapshotDisk;
 import io.strata.libvirt.SnapshotInfo;
 import io.strata.libvirt.Xml;
@@ -32,6 +33,8 @@ public class ExternalDelete {
 
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    LibvirtSnapshots domainSnapshots;
     @Inject
     BlockJobs blockJobs;
     @Inject
@@ -116,7 +119,7 @@ public class ExternalDelete {
                 }
             }
         }
-        gateway.deleteSnapshotMetadata(host, vm, s.name());
+        domainSnapshots.deleteSnapshotMetadata(host, vm, s.name());
         SnapshotMark.clear(host, vm, s.name());
         List<String> removed = chainFiles.removeUnreferenced(host, vm, l.snapshotFiles());
         removed.forEach(f -> ctx.log("removed " + f + " (merged; nothing references it)"));
@@ -129,7 +132,7 @@ public class ExternalDelete {
 
     /** Rewrites one disk's image path in a snapshot's saved domain (REDEFINE); no file is touched. */
     private void moveImage(String host, String vm, String snapshot, String target, String file, String format) {
-        Document xml = Xml.parse(gateway.snapshotXml(host, vm, snapshot));
+        Document xml = Xml.parse(domainSnapshots.snapshotXml(host, vm, snapshot));
         for (Element disk : Xml.elements(xml, "/domainsnapshot/domain/devices/disk")) {
             if (target.equals(Xml.string(disk, "target/@dev"))) {
                 Xml.elements(disk, "source").get(0).setAttribute("file", file);
@@ -138,7 +141,7 @@ public class ExternalDelete {
                 }
             }
         }
-        gateway.redefineSnapshot(host, vm, Xml.serialize(xml), false);
+        domainSnapshots.redefineSnapshot(host, vm, Xml.serialize(xml), false);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.strata.job.JobContext;
 import io.strata.kernel.Cancelled;
 import io.strata.libvirt.BlockJobs;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.SnapshotInfo;
 
 /**
@@ -29,6 +30,8 @@ public class ExternalMergeAll {
 
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    LibvirtSnapshots domainSnapshots;
     @Inject
     BlockJobs blockJobs;
     @Inject
@@ -139,7 +142,7 @@ public class ExternalMergeAll {
         List<SnapshotInfo> newestFirst = new ArrayList<>(l.externalSnapshots());
         newestFirst.sort(Comparator.comparing(SnapshotInfo::createdAt).reversed());
         for (SnapshotInfo s : newestFirst) {
-            gateway.deleteSnapshotMetadata(host, vm, s.name());
+            domainSnapshots.deleteSnapshotMetadata(host, vm, s.name());
         }
         SnapshotMark.clearAll(host, vm);
         Set<String> candidates = new LinkedHashSet<>(l.snapshotFiles());

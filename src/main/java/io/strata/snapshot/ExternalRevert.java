@@ -20,6 +20,7 @@ import io.strata.job.JobContext;
 import io.strata.job.JobFailure;
 import io.strata.libvirt.DomainState;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.SnapshotDisk;
 import io.strata.libvirt.SnapshotInfo;
 
@@ -33,6 +34,8 @@ public class ExternalRevert {
 
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    LibvirtSnapshots domainSnapshots;
     @Inject
     QemuImg qemuImg;
     @Inject
@@ -109,9 +112,9 @@ public class ExternalRevert {
         SnapshotInfo s = l.snapshot(ctx.target()).orElseThrow(() -> new JobFailure("snapshot " + ctx.target() + " is gone"));
         check(l, s, marks);
         boolean start = ctx.payload(SnapshotPayloads.Revert.class).start();
-        if (gateway.revertsExternalSnapshots(host)) {
+        if (domainSnapshots.revertsExternalSnapshots(host)) {
             ctx.log("the host's libvirt reverts external snapshots itself; using it");
-            gateway.revertToSnapshot(host, vm, s.name());
+            domainSnapshots.revertToSnapshot(host, vm, s.name());
             return startIfAsked(ctx, start, "reverted to " + s.name() + " by libvirt");
         }
         Map<String, String> newTops = new LinkedHashMap<>(l.tops());
@@ -143,7 +146,7 @@ public class ExternalRevert {
             Map<String, String[]> repoint = new LinkedHashMap<>();
             s.externalDisks().forEach(sd -> repoint.put(sd.target(), new String[] { newTops.get(sd.target()), "qcow2" }));
             definitionBefore = gateway.repointDisks(host, vm, repoint);
-            gateway.redefineSnapshot(host, vm, gateway.snapshotXml(host, vm, s.name()), true);
+            domainSnapshots.redefineSnapshot(host, vm, domainSnapshots.snapshotXml(host, vm, s.name()), true);
         } catch (RuntimeException e) {
             if (definitionBefore != null) {
                 gateway.define(host, definitionBefore);

@@ -11,6 +11,7 @@ import io.strata.libvirt.BlockJobs;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainState;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.PowerMode;
 import io.strata.libvirt.SnapshotKind;
 import io.strata.vm.GracefulShutdown;
@@ -29,6 +30,8 @@ public final class SnapshotHandlers {
     public static class Create implements JobHandler {
         @Inject
         LibvirtGateway gateway;
+        @Inject
+        LibvirtSnapshots domainSnapshots;
         @Inject
         ExternalCreate external;
 
@@ -58,7 +61,7 @@ public final class SnapshotHandlers {
                 gateway.suspend(ctx.host(), ctx.vm());
             }
             try {
-                gateway.createInternalSnapshot(ctx.host(), ctx.vm(), ctx.target(), payload.description());
+                domainSnapshots.createInternalSnapshot(ctx.host(), ctx.vm(), ctx.target(), payload.description());
             } finally {
                 if (pause) {
                     gateway.resume(ctx.host(), ctx.vm());
@@ -78,6 +81,8 @@ public final class SnapshotHandlers {
     public static class Revert implements JobHandler {
         @Inject
         LibvirtGateway gateway;
+        @Inject
+        LibvirtSnapshots domainSnapshots;
         @Inject
         ExternalRevert external;
         @Inject
@@ -124,7 +129,7 @@ public final class SnapshotHandlers {
             ctx.progress(10, "reverting to " + ctx.target());
             ctx.log("reverting to internal snapshot " + ctx.target());
             ctx.checkCancelled();
-            gateway.revertToSnapshot(ctx.host(), ctx.vm(), ctx.target());
+            domainSnapshots.revertToSnapshot(ctx.host(), ctx.vm(), ctx.target());
             DomainState state = gateway.state(ctx.host(), ctx.vm());
             ctx.log("reverted; " + ctx.vm() + " is " + state.label() + " (the state the snapshot saved)");
             if (payload.start() && state != DomainState.RUNNING) {
@@ -140,7 +145,7 @@ public final class SnapshotHandlers {
         public String reconcile(JobContext ctx) {
             return "revert to " + ctx.target() + " may or may not have happened; VM is "
                     + gateway.state(ctx.host(), ctx.vm()).label() + ", current snapshot: "
-                    + gateway.snapshots(ctx.host(), ctx.vm()).stream().filter(s -> s.current())
+                    + domainSnapshots.snapshots(ctx.host(), ctx.vm()).stream().filter(s -> s.current())
                             .map(s -> s.name()).findFirst().orElse("none")
                     + (external(ctx.payload(SnapshotPayloads.Revert.class).kind()) ? "; an unused overlay may be left beside the disk" : "")
                     + (ctx.payload(SnapshotPayloads.Revert.class).shutdown() ? "; the job may have shut the VM down first" : "");
@@ -151,6 +156,8 @@ public final class SnapshotHandlers {
     public static class Delete implements JobHandler {
         @Inject
         LibvirtGateway gateway;
+        @Inject
+        LibvirtSnapshots domainSnapshots;
         @Inject
         BlockJobs blockJobs;
         @Inject
@@ -174,7 +181,7 @@ public final class SnapshotHandlers {
             }
             ctx.progress(10, "deleting " + ctx.target());
             ctx.checkCancelled();
-            gateway.deleteSnapshot(ctx.host(), ctx.vm(), ctx.target());
+            domainSnapshots.deleteSnapshot(ctx.host(), ctx.vm(), ctx.target());
             return "snapshot " + ctx.target() + " deleted";
         }
 
@@ -182,7 +189,7 @@ public final class SnapshotHandlers {
         public String reconcile(JobContext ctx) {
             boolean external = external(ctx.payload(SnapshotPayloads.Delete.class).kind());
             String aborted = abortBlockJobs(gateway, blockJobs, ctx);
-            if (gateway.hasSnapshot(ctx.host(), ctx.vm(), ctx.target())) {
+            if (domainSnapshots.hasSnapshot(ctx.host(), ctx.vm(), ctx.target())) {
                 if (external) {
                     SnapshotMark.mark(ctx.host(), ctx.vm(), ctx.target(), ctx.jobId(),
                             "job " + ctx.jobId() + " was interrupted during its merge");
@@ -198,6 +205,8 @@ public final class SnapshotHandlers {
     public static class MergeAll implements JobHandler {
         @Inject
         LibvirtGateway gateway;
+        @Inject
+        LibvirtSnapshots domainSnapshots;
         @Inject
         BlockJobs blockJobs;
         @Inject
@@ -221,7 +230,7 @@ public final class SnapshotHandlers {
         @Override
         public String reconcile(JobContext ctx) {
             String aborted = abortBlockJobs(gateway, blockJobs, ctx);
-            int left = gateway.snapshots(ctx.host(), ctx.vm()).size();
+            int left = domainSnapshots.snapshots(ctx.host(), ctx.vm()).size();
             return aborted + (left == 0 ? "the snapshot list is empty: the merge completed"
                     : left + " snapshot(s) remain: the merge did not complete; run it again");
         }

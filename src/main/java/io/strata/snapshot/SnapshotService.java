@@ -21,6 +21,7 @@ import io.strata.libvirt.DomainState;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.SnapshotKind;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.SnapshotInfo;
 import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
@@ -44,6 +45,8 @@ public class SnapshotService {
     JobQueue jobs;
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    LibvirtSnapshots domainSnapshots;
     @Inject
     ExternalCreate externalCreate;
     @Inject
@@ -81,7 +84,7 @@ public class SnapshotService {
         }
         requireNotTemplate(c, vm, action, target);
         DomainSummary d = gateway.describe(host, vmName);
-        List<SnapshotInfo> existing = gateway.snapshots(host, vmName);
+        List<SnapshotInfo> existing = domainSnapshots.snapshots(host, vmName);
         if (existing.stream().anyMatch(s -> s.name().equals(name))) {
             throw refusals.refuse(c, action, target, 409, "VM " + vmName + " already has a snapshot named " + name);
         }
@@ -200,7 +203,7 @@ public class SnapshotService {
         String target = host + "/" + vmName + "/" + snapshot;
         refusals.requireName(c, kind.action, target, "snapshot name", snapshot);
         requireNotTemplate(c, vm, kind.action, target);
-        SnapshotInfo info = gateway.snapshots(host, vmName).stream().filter(s -> s.name().equals(snapshot))
+        SnapshotInfo info = domainSnapshots.snapshots(host, vmName).stream().filter(s -> s.name().equals(snapshot))
                 .findFirst().orElseThrow(() -> refusals.refuse(c, kind.action, target, 404,
                         "VM " + vmName + " has no snapshot named " + snapshot));
         return new Existing(vm, target, info);

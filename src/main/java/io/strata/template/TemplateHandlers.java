@@ -25,6 +25,7 @@ import io.strata.kernel.Cancelled;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.StrataMetadata;
 import io.strata.libvirt.Xml;
 
@@ -55,6 +56,8 @@ public final class TemplateHandlers {
         @Inject
         LibvirtGateway gateway;
         @Inject
+        LibvirtSnapshots domainSnapshots;
+        @Inject
         QemuImg qemuImg;
         @Inject
         ImageFiles files;
@@ -77,7 +80,7 @@ public final class TemplateHandlers {
             String vm = ctx.vm();
             String name = ctx.target();
             DomainSummary d = gateway.describe(host, vm);
-            String problem = SealChecks.sealProblem(d, !gateway.snapshots(host, vm).isEmpty());
+            String problem = SealChecks.sealProblem(d, !domainSnapshots.snapshots(host, vm).isEmpty());
             if (problem != null) {
                 throw new JobFailure(problem);
             }

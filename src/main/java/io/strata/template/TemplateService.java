@@ -17,6 +17,7 @@ import io.strata.job.JobQueue;
 import io.strata.libvirt.DomainSummary;
 import io.strata.imagetool.GuestTools;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
 import io.strata.vm.VmViews;
@@ -42,6 +43,8 @@ public class TemplateService {
     JobQueue jobs;
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    LibvirtSnapshots domainSnapshots;
     @Inject
     GuestTools guestTools;
 
@@ -87,7 +90,7 @@ public class TemplateService {
             throw refusals.refuse(c, action, target, 409, "a template or VM named " + templateName + " already exists");
         }
         DomainSummary d = gateway.describe(host, vmName);
-        String problem = SealChecks.sealProblem(d, !gateway.snapshots(host, vmName).isEmpty());
+        String problem = SealChecks.sealProblem(d, !domainSnapshots.snapshots(host, vmName).isEmpty());
         if (problem != null) {
             throw refusals.refuse(c, action, target, 409, problem);
         }

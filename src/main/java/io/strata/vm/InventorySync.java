@@ -23,6 +23,7 @@ import io.strata.job.JobKind;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtFailure;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.SnapshotInfo;
 import io.strata.vm.SnapshotRecord;
 import io.strata.libvirt.SnapshotDisk;
@@ -41,6 +42,8 @@ public class InventorySync {
     @Inject
     LibvirtGateway gateway;
     @Inject
+    LibvirtSnapshots domainSnapshots;
+    @Inject
     ObjectMapper json;
     @Inject
     EntityManager em;
@@ -53,7 +56,7 @@ public class InventorySync {
         List<SnapshotInfo> snaps;
         try {
             d = gateway.describe(host, name);
-            snaps = gateway.snapshots(host, name);
+            snaps = domainSnapshots.snapshots(host, name);
         } catch (LibvirtFailure e) {
             if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
                 QuarkusTransaction.requiringNew().run(() -> Vm.find(host, name).ifPresent(Vm::delete));
