@@ -10,6 +10,8 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 /**
  * Image files as files: names beside a disk, creating without ever replacing, renaming, modes,
  * sizes, copies and removal. Nothing here reads an image's contents.
@@ -19,6 +21,48 @@ public class ImageFiles {
 
     @Inject
     ProcessRunner processes;
+
+    /** Where image files live; Strata creates and removes files only below these (real paths). */
+    @ConfigProperty(name = "strata.storage.dirs", defaultValue = DEFAULT_STORAGE)
+    List<String> storageDirs;
+
+    static final String DEFAULT_STORAGE = "/var/lib/libvirt/images";
+
+    /**
+     * The file's real path: symlinks and {@code ..} resolved, so that two names of one file compare
+     * equal. A file that does not exist (yet) gets its directory's real path and its own name.
+     */
+    public static String realPath(String file) {
+        Path p = Path.of(file).toAbsolutePath().normalize();
+        try {
+            return p.toRealPath().toString();
+        } catch (IOException e) {
+            try {
+                return p.getParent().toRealPath().resolve(p.getFileName()).toString();
+            } catch (IOException | RuntimeException again) {
+                return p.toString();
+            }
+        }
+    }
+
+    /** Whether the file (its real path) lies below one of the storage directories. */
+    public boolean inStorage(String file) {
+        Path real = Path.of(realPath(file));
+        for (String dir : storageDirs == null ? List.of(DEFAULT_STORAGE) : storageDirs) {
+            if (real.startsWith(Path.of(realPath(dir)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void requireInStorage(String file, String doing) {
+        if (!inStorage(file)) {
+            throw new ImageToolException(file + " is outside the storage directories ("
+                    + String.join(", ", storageDirs == null ? List.of(DEFAULT_STORAGE) : storageDirs)
+                    + "); Strata does not " + doing + " files there");
+        }
+    }
 
     /** {@code /dir/disk.qcow2} → {@code /dir/disk.<suffix>}: libvirt's own naming, beside the file. */
     public static String sibling(String file, String suffix) {
@@ -47,6 +91,7 @@ public class ImageFiles {
 
     /** Creates the file exclusively: fails when it exists, so nothing is ever overwritten. */
     public void claim(String file) {
+        requireInStorage(file, "create");
         try {
             Files.createFile(Path.of(file));
         } catch (FileAlreadyExistsException e) {
@@ -107,6 +152,7 @@ public class ImageFiles {
 
     /** Deletes an image file Strata made; the caller has proven nothing references it. */
     public void remove(String file) {
+        requireInStorage(file, "remove");
         try {
             Files.deleteIfExists(Path.of(file));
         } catch (IOException e) {
@@ -115,6 +161,9 @@ public class ImageFiles {
     }
 
     public void removeQuietly(String file) {
+        if (!inStorage(file)) {
+            return; // never outside the storage directories, even when cleaning up after a failure
+        }
         try {
             Files.deleteIfExists(Path.of(file));
         } catch (IOException e) {

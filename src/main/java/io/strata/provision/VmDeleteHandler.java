@@ -59,6 +59,10 @@ public class VmDeleteHandler implements JobHandler {
         if (!used.isEmpty()) {
             throw new JobFailure(vm + "'s files are in use elsewhere now: " + String.join(", ", used) + "; nothing was changed");
         }
+        List<String> unknown = vmFiles.unreadableOthers(host, vm);
+        if (!unknown.isEmpty()) {
+            throw new JobFailure(String.join("; ", unknown) + "; what it uses is unknown, so nothing was changed");
+        }
         DomainState s = gateway.state(host, vm);
         if (s.isActive()) {
             if (!p.force()) {
@@ -87,8 +91,11 @@ public class VmDeleteHandler implements JobHandler {
         List<String> kept = new ArrayList<>();
         long freed = 0;
         for (String f : candidates) {
-            if (users.containsKey(f)) {
-                kept.add(f + " (used by " + users.get(f) + ")");
+            String real = ImageFiles.realPath(f);
+            if (users.containsKey(real)) {
+                kept.add(f + " (used by " + users.get(real) + ")");
+            } else if (!files.inStorage(f)) {
+                kept.add(f + " (outside the storage directories)");
             } else if (files.exists(f)) {
                 long bytes = owned.bytes().getOrDefault(f, Math.max(0, files.fileBytes(f)));
                 try {

@@ -62,6 +62,11 @@ public class VmDeleteService {
             throw refusals.refuse(c, action, target, 409, vmName + "'s files are in use elsewhere: " + String.join(", ", used)
                     + "; delete or flatten those first");
         }
+        List<String> unknown = vmFiles.unreadableOthers(host, vmName);
+        if (!unknown.isEmpty()) {
+            throw refusals.refuse(c, action, target, 409, String.join("; ", unknown)
+                    + "; what it uses is unknown, so no file may be removed until it can be read");
+        }
         return jobs.enqueue(c, new JobRequest(JobKind.VM_DELETE, host, vmName, null, new VmDeletePayload(disks, force),
                 (disks ? "with the image files only it uses" : "keeping its disk images") + (s.isActive()
                         ? ", forced off first (was " + s.label() + ")" : "")));

@@ -107,7 +107,40 @@ public class VmFiles {
      * their chains), or a sealed template's images.
      */
     Map<String, String> usedByOthers(String host, String vm) {
+        Map<String, String> found = new HashMap<>();
+        collectUsers(host, vm, found);
+        // Keyed by real path: a symlink or a "dir/../file" backing name is the same file.
         Map<String, String> users = new HashMap<>();
+        found.forEach((file, who) -> users.putIfAbsent(ImageFiles.realPath(file), who));
+        return users;
+    }
+
+    /**
+     * Other VMs whose disk chains cannot be read: what they use below their top file is unknown,
+     * so nothing of this VM may be removed until they can be read.
+     */
+    List<String> unreadableOthers(String host, String vm) {
+        List<String> out = new ArrayList<>();
+        for (String other : gateway.domainNames(host)) {
+            if (other.equals(vm)) {
+                continue;
+            }
+            try {
+                for (DiskInfo x : gateway.describe(host, other).disks()) {
+                    if (x.chainError() != null) {
+                        out.add("the disk chain of VM " + other + " (" + x.file() + ") cannot be read: " + x.chainError());
+                    }
+                }
+            } catch (LibvirtFailure e) {
+                if (e.kind() != LibvirtFailure.Kind.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        return out;
+    }
+
+    private void collectUsers(String host, String vm, Map<String, String> users) {
         gateway.domainsByFile(host).forEach((file, domains) -> domains.stream().filter(x -> !x.equals(vm)).findFirst()
                 .ifPresent(x -> users.put(file, "VM " + x)));
         for (String other : gateway.domainNames(host)) {
@@ -131,7 +164,6 @@ public class VmFiles {
         for (Template t : QuarkusTransaction.requiringNew().call(() -> Template.<Template>list("host", host))) {
             t.diskList().forEach(d -> users.put(d.file(), "template " + t.name));
         }
-        return users;
     }
 
     private void snapshotFileUsers(String file, String format, String who, Map<String, String> users) {
@@ -148,6 +180,7 @@ public class VmFiles {
 
     /** The VM's own files that someone else uses, as "file (used by …)". */
     static List<String> conflicts(Owned owned, Map<String, String> users) {
-        return owned.named().stream().filter(users::containsKey).map(f -> f + " (used by " + users.get(f) + ")").toList();
+        return owned.named().stream().filter(f -> users.containsKey(ImageFiles.realPath(f)))
+                .map(f -> f + " (used by " + users.get(ImageFiles.realPath(f)) + ")").toList();
     }
 }

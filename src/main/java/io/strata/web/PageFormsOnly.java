@@ -11,6 +11,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.strata.audit.Refusals;
 import io.strata.kernel.CurrentCaller;
+import io.strata.kernel.InputRules;
 import io.strata.kernel.Refused;
 
 /**
@@ -36,13 +37,15 @@ public class PageFormsOnly {
         if (SAFE_METHODS.contains(request.getMethod()) || path.equals("/api") || path.startsWith("/api/")) {
             return;
         }
-        MediaType type = request.getMediaType();
-        // Exact type and subtype: isCompatible would let a wildcard through.
-        String base = type == null ? "" : (type.getType() + "/" + type.getSubtype()).toLowerCase();
-        boolean form = base.equals(MediaType.APPLICATION_FORM_URLENCODED) || base.equals(MediaType.MULTIPART_FORM_DATA);
+        // The raw header, compared exactly as the CSRF filter compares it (case-sensitively): a type
+        // it would not take for a form (e.g. "Application/x-www-form-urlencoded") skips its token
+        // check, so such a request must not get past this filter either.
+        String raw = request.getHeaderString("Content-Type");
+        String type = raw == null ? null : raw.split(";", 2)[0].strip();
+        boolean form = MediaType.APPLICATION_FORM_URLENCODED.equals(type) || MediaType.MULTIPART_FORM_DATA.equals(type);
         if (!form) {
             Refused r = refusals.refuse(caller.get(), "page.post", path, 415,
-                    "changes through the pages come from Strata's forms only (got " + (type == null ? "no body type" : type) + ")");
+                    "changes through the pages come from Strata's forms only (got " + (type == null ? "no body type" : InputRules.printable(type)) + ")");
             throw r;
         }
     }

@@ -102,6 +102,52 @@ class VmDeleteTest {
         assertTrue(accepted.contains("vm.delete"), accepted.toString());
     }
 
+    /**
+     * Other names of the same file count as the same file: a VM whose disk is a symlink to this
+     * VM's image, or one stacked on it through a "dir/../file" backing name, keeps it from being
+     * removed. A file outside the storage directories is never removed.
+     */
+    @Test
+    void otherNamesOfAFileAndFilesOutsideStorageAreKept() throws IOException {
+        String base = VmBuilder.defineVm("del-real", owner);
+        Path baseDisk = VmBuilder.diskOf(base);
+        Path sub = Files.createDirectories(LibvirtHost.DIR.resolve("del-sub"));
+        String dotted = LibvirtHost.PREFIX + "del-dotted";
+        Path dottedDisk = sub.resolve(dotted + ".qcow2");
+        Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", "-b", "../" + baseDisk.getFileName(), "-F", "qcow2",
+                dottedDisk.toString());
+        VmBuilder.defineVm(dotted, owner, dottedDisk, "qcow2");
+        String baseSum = DiskProbes.sha256(baseDisk);
+        as(owner).delete(vmPath(base) + "?disks=true").then().statusCode(409).body("message", containsString(dotted));
+        assertTrue(defined(base));
+
+        String target = VmBuilder.defineVm("del-target", owner);
+        String linked = LibvirtHost.PREFIX + "del-linked";
+        Path link = LibvirtHost.DIR.resolve(linked + ".qcow2");
+        Files.createSymbolicLink(link, VmBuilder.diskOf(target));
+        VmBuilder.defineVm(linked, owner, link, "qcow2");
+        as(owner).delete(vmPath(target) + "?disks=true").then().statusCode(409).body("message", containsString(linked));
+        assertTrue(Files.exists(VmBuilder.diskOf(target)) && defined(target));
+
+        // A disk outside the storage directories: the VM goes, its file stays and the job says so.
+        Path outside = Files.createTempFile("strata-outside-", ".qcow2");
+        try {
+            Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", outside.toString(), "16M");
+            Files.setPosixFilePermissions(outside, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            String stray = LibvirtHost.PREFIX + "del-stray";
+            VmBuilder.defineVm(stray, owner, outside, "qcow2");
+            String sum = DiskProbes.sha256(outside);
+            JsonPath j = awaitSuccess(owner, delete(owner, stray, "?disks=true"));
+            assertFalse(defined(stray));
+            assertTrue(Files.exists(outside), "the file outside the storage directories is kept");
+            assertEquals(sum, DiskProbes.sha256(outside));
+            assertFalse(j.getString("result").contains(outside.toString() + " ("), j.getString("result"));
+        } finally {
+            Files.deleteIfExists(outside);
+        }
+        assertEquals(baseSum, DiskProbes.sha256(baseDisk), "the base is unchanged");
+    }
+
     @Test
     void aRunningVmNeedsForceThenEverythingOfItGoes() {
         String vm = VmBuilder.defineVmWithTwoDisks("del-run", owner);
