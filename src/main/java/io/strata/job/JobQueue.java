@@ -43,8 +43,18 @@ public class JobQueue {
      * refusal is audited and {@link JobConflict} thrown.
      */
     public Job enqueue(Caller caller, JobRequest req) {
+        return enqueue(caller, req, null);
+    }
+
+    /**
+     * Queues one job after {@code guard} passed inside the same transaction, under a lock of the
+     * caller's own: a check that counts the caller's queued jobs (a quota) cannot be passed by two
+     * requests at once, since the second one sees the first one's job. The guard throws to refuse.
+     */
+    public Job enqueue(Caller caller, JobRequest req, Runnable guard) {
         try {
             Job job = QuarkusTransaction.requiringNew().call(() -> {
+                guard(caller, guard);
                 Job j = newJob(caller, req);
                 transitions.queue(j);
                 em.flush(); // hit the one-active-job-per-VM index now, before the audit lock
@@ -71,8 +81,14 @@ public class JobQueue {
      * got an active job meanwhile makes the whole set fail with {@link JobConflict}.
      */
     public List<Job> enqueueAll(Caller caller, List<JobRequest> requests) {
+        return enqueueAll(caller, requests, null);
+    }
+
+    /** {@link #enqueueAll}, after {@code guard} passed under the caller's lock (see {@link #enqueue(Caller, JobRequest, Runnable)}). */
+    public List<Job> enqueueAll(Caller caller, List<JobRequest> requests, Runnable guard) {
         try {
             List<Job> out = QuarkusTransaction.requiringNew().call(() -> {
+                guard(caller, guard);
                 List<Job> js = new ArrayList<>();
                 for (JobRequest req : requests) {
                     Job j = newJob(caller, req);
@@ -116,6 +132,16 @@ public class JobQueue {
             throw refusals.refuse(c, "job.cancel", j.auditTarget(), 409, "job " + id + " already ended: " + after.state);
         }
         return after;
+    }
+
+    /** Takes the caller's lock (held to commit) and runs the guard, if there is one. */
+    private void guard(Caller caller, Runnable guard) {
+        if (guard == null) {
+            return;
+        }
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "caller/" + caller.name())
+                .getSingleResult();
+        guard.run();
     }
 
     /** The row as a request asks for it; its payload is checked against the kind's record here. */

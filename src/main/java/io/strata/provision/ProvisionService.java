@@ -2,6 +2,8 @@ package io.strata.provision;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.EnumSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,6 +15,7 @@ import io.strata.job.Job;
 import io.strata.job.JobKind;
 import io.strata.job.JobRequest;
 import io.strata.job.JobQueue;
+import io.strata.job.JobState;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtGateway;
@@ -115,7 +118,8 @@ public class ProvisionService {
                     method + " clone of " + t.name + " (batch " + b.id + ")", b.id));
         }
         // One transaction for the whole batch: every job is queued, or none.
-        List<Long> ids = jobs.enqueueAll(c, requests).stream().map(j -> j.id).toList();
+        List<Long> ids = jobs.enqueueAll(c, requests, () -> checkQuota(c, action, target, count, t.virtualBytes()))
+                .stream().map(j -> j.id).toList();
         return new Accepted(b.id, ids, names);
     }
 
@@ -133,6 +137,13 @@ public class ProvisionService {
     }
 
     /** Users' quotas: VMs they own and the virtual disk size over them, from the inventory. */
+    private static final Set<JobKind> MAKES_A_VM = EnumSet.of(JobKind.PROVISION_THIN, JobKind.PROVISION_CLONE, JobKind.VM_CLONE);
+
+    /**
+     * The caller's quota (users only): VMs owned plus VMs being made, and GiB of virtual disk.
+     * Checked when the request arrives and again under the caller's lock in the transaction that
+     * queues the jobs, so simultaneous requests cannot both pass.
+     */
     void checkQuota(Caller c, String action, String target, int count, long bytesEach) {
         if (!c.has("user") || c.actsOnAllVms()) {
             return;
@@ -142,8 +153,12 @@ public class ProvisionService {
             return;
         }
         List<Vm> owned = QuarkusTransaction.requiringNew().call(() -> Vm.<Vm>list("owner", c.name()));
-        if (u.maxVms != null && owned.size() + count > u.maxVms) {
-            throw refusals.refuse(c, action, target, 403, "quota: you own " + owned.size() + " VM(s), asked for " + count
+        // VMs on their way: the caller's queued or running provisioning and clone jobs.
+        long coming = QuarkusTransaction.requiringNew().call(() -> Job.count("actor = ?1 and kind in ?2 and state in ?3",
+                c.name(), MAKES_A_VM, JobState.ACTIVE));
+        if (u.maxVms != null && owned.size() + coming + count > u.maxVms) {
+            throw refusals.refuse(c, action, target, 403, "quota: you own " + owned.size() + " VM(s)"
+                    + (coming > 0 ? " and " + coming + " more are being made" : "") + ", asked for " + count
                     + " more, your limit is " + u.maxVms);
         }
         if (u.maxDiskGib != null) {

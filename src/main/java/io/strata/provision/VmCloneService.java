@@ -89,7 +89,7 @@ public class VmCloneService {
         return jobs.enqueue(c, new JobRequest(JobKind.VM_CLONE, host, source, name,
                 new VmClonePayload(name, hostname, sshKey, reset, start),
                 "clone " + source + " (" + d.state().label() + ") as " + name + (reset ? ", reset machine identity" : "")
-                        + (start ? ", start it" : "")));
+                        + (start ? ", start it" : "")), () -> provisioning.checkQuota(c, action, target, 1, bytes));
     }
 
     /** Why the VM's disks cannot be copied (not files, unreadable, a format Strata does not copy), or null. */

@@ -107,6 +107,14 @@ class ProvisionInputTest {
         as(admin).body(Map.of("maxVms", 10, "maxDiskGib", 2)).put("/api/users/" + frank + "/quota").then().statusCode(200);
         refused(frank, Map.of("namePattern", p + "{n}", "count", 3), 403, "3 more would add 3.0 GiB, your limit is 2 GiB", p);
         as(frank).body(Map.of("maxVms", 100)).put("/api/users/" + frank + "/quota").then().statusCode(403);
+
+        // A VM on its way counts: with one provisioning job of frank's queued (flagged so that no
+        // worker takes it), a limit of one VM leaves room for none.
+        as(admin).body(Map.of("maxVms", 1, "maxDiskGib", 100)).put("/api/users/" + frank + "/quota").then().statusCode(200);
+        TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) VALUES "
+                + "('PROVISION_THIN', 'QUEUED', 'local', ?, ?, ?, true, '{\"template\":\"x\"}') RETURNING id",
+                p + "pending", TEMPLATE, frank);
+        refused(frank, Map.of("name", p + "one"), 403, "you own 0 VM(s) and 1 more are being made, asked for 1 more", p + "one");
     }
 
     @Test
