@@ -184,14 +184,16 @@ class PagesTest {
             int status = given().filter(session).redirects().follow(false).contentType("text/plain").body("name=x")
                     .post(path).then().extract().statusCode();
             assertTrue(status == 400 || status == 415, path + " with a text/plain body: " + status);
-            given().filter(session).redirects().follow(false).post(path).then().statusCode(415);
+            // Without a body (the client may still call it a form): refused either way.
+            status = given().filter(session).redirects().follow(false).post(path).then().extract().statusCode();
+            assertTrue(status == 400 || status == 415, path + " without a body: " + status);
             // A form type the CSRF filter does not recognise (it compares case-sensitively).
             given().filter(session).redirects().follow(false)
                     .contentType("Application/x-www-form-urlencoded").body("name=x").post(path).then().statusCode(415);
         }
         assertEquals(jobsBefore, TestDatabase.queryLong("SELECT count(*) FROM job"), "nothing was queued");
         long audited = TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE action = 'page.post' AND actor = ?", admin);
-        assertTrue(audited >= 2L * paths.length, "each 415 is audited: " + audited);
+        assertTrue(audited >= paths.length, "each 415 is audited: " + audited);
     }
 
     @Test
