@@ -15,6 +15,7 @@ import io.strata.kernel.Caller;
 import io.strata.libvirt.DomainState;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.PowerMode;
+import io.strata.kernel.InputRules;
 
 /**
  * Lifecycle requests (shut down, force off, reboot, pause, resume), shared by the API and the
@@ -114,7 +115,7 @@ public class VmPowerService {
         }
         int max = VmPowerPayloads.MAX_TIMEOUT_SECONDS;
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1 || v.intValue() > max) {
-            String shown = v.isTextual() ? "\"" + io.strata.kernel.InputRules.printable(v.textValue()) + "\"" : v.toString();
+            String shown = v.isTextual() ? "\"" + InputRules.printable(v.textValue()) + "\"" : v.toString();
             if (shown.length() > 40) {
                 shown = shown.substring(0, 40) + "…";
             }
@@ -148,6 +149,6 @@ public class VmPowerService {
             }
         }
         throw refusals.refuse(c, action, target, 400, "mode must be one of acpi, agent, default, not "
-                + io.strata.kernel.InputRules.printable(v.textValue()));
+                + InputRules.printable(v.textValue()));
     }
 }
