@@ -21,6 +21,7 @@ import io.strata.template.SealChecks;
 import io.strata.template.Template;
 import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
+import io.strata.kernel.InputRules;
 
 /**
  * Clone requests for any VM the caller may change: the source shut off or paused (a running guest
@@ -63,7 +64,7 @@ public class VmCloneService {
         refusals.requireName(c, action, host + "/" + name, "VM name", name);
         String hostname = req.hostname() == null || req.hostname().isBlank() ? null : req.hostname().strip();
         if (hostname != null && !ProvisionHostnames.valid(hostname)) {
-            throw refusals.refuse(c, action, target, 400, "not a valid hostname: \"" + io.strata.kernel.InputRules.printable(hostname) + "\"");
+            throw refusals.refuse(c, action, target, 400, "not a valid hostname: \"" + InputRules.printable(hostname) + "\"");
         }
         String sshKey = req.sshKey() == null || req.sshKey().isBlank() ? null : req.sshKey().strip();
         if (sshKey != null && !SealChecks.isSshKey(sshKey)) {
