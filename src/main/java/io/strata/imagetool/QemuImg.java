@@ -98,12 +98,26 @@ public class QemuImg {
      */
     public void convert(String source, String sourceFormat, String target, String targetFormat,
             DoubleConsumer progress, BooleanSupplier cancelled) {
+        convert(source, sourceFormat, target, targetFormat, false, progress, cancelled);
+    }
+
+    /**
+     * {@link #convert}; with {@code readShared} the source is read with {@code -U} (force share),
+     * for an image a paused domain holds open: QEMU keeps its write lock while paused, and a
+     * paused guest writes nothing.
+     */
+    public void convert(String source, String sourceFormat, String target, String targetFormat, boolean readShared,
+            DoubleConsumer progress, BooleanSupplier cancelled) {
         requireFormat(sourceFormat);
         requireFormat(targetFormat);
         files.claim(target);
+        List<String> argv = new ArrayList<>(List.of("qemu-img", "convert", "-p"));
+        if (readShared) {
+            argv.add("-U");
+        }
+        argv.addAll(List.of("-f", sourceFormat, "-O", targetFormat, source, target));
         try {
-            runWithProgress(List.of("qemu-img", "convert", "-p", "-f", sourceFormat, "-O", targetFormat, source, target),
-                    progress, cancelled);
+            runWithProgress(argv, progress, cancelled);
         } catch (RuntimeException e) {
             files.removeQuietly(target);
             throw e;
@@ -177,23 +191,5 @@ public class QemuImg {
                 progress.accept(Double.parseDouble(m.group(1)) / 100.0);
             }
         }, cancelled, TimeUnit.DAYS.toSeconds(1));
-    }
-
-    /**
-     * {@link #convert} of an image a paused domain holds open: QEMU keeps its write lock while
-     * paused, so the source is read with {@code -U} (force share); a paused guest writes nothing.
-     */
-    public void convertShared(String source, String sourceFormat, String target, String targetFormat,
-            DoubleConsumer progress, BooleanSupplier cancelled) {
-        requireFormat(sourceFormat);
-        requireFormat(targetFormat);
-        files.claim(target);
-        try {
-            runWithProgress(List.of("qemu-img", "convert", "-U", "-p", "-f", sourceFormat, "-O", targetFormat, source,
-                    target), progress, cancelled);
-        } catch (RuntimeException e) {
-            files.removeQuietly(target);
-            throw e;
-        }
     }
 }

@@ -102,11 +102,7 @@ public class VmCloneHandler implements JobHandler {
                     how.add(x.target() + " → " + path + " (reflink)");
                 } else {
                     var progress = copying.part(i, disks.size()).percent(x.target() + ": copying");
-                    if (paused) {
-                        qemuImg.convertShared(x.file(), x.format(), path, x.format(), progress, ctx::cancelRequested);
-                    } else {
-                        qemuImg.convert(x.file(), x.format(), path, x.format(), progress, ctx::cancelRequested);
-                    }
+                    qemuImg.convert(x.file(), x.format(), path, x.format(), paused, progress, ctx::cancelRequested);
                     made.add(path);
                     how.add(x.target() + " → " + path + " (qemu-img convert" + (below > 0 ? ", " + below
                             + " backing layer(s) flattened" : "") + ")");
