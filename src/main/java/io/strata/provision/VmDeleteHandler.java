@@ -17,6 +17,7 @@ import io.strata.job.JobHandler;
 import io.strata.job.JobKind;
 import io.strata.libvirt.DomainState;
 import io.strata.libvirt.LibvirtGateway;
+import io.strata.vm.GracefulShutdown;
 
 /**
  * Deletes a VM (the job's VM): forced off when asked, its snapshots' metadata and its definition
@@ -29,6 +30,8 @@ public class VmDeleteHandler implements JobHandler {
 
     @Inject
     LibvirtGateway gateway;
+    @Inject
+    GracefulShutdown graceful;
     @Inject
     VmFiles vmFiles;
     @Inject
@@ -119,12 +122,8 @@ public class VmDeleteHandler implements JobHandler {
     }
 
     private void awaitShutOff(JobContext ctx, String vm) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (gateway.state(ctx.host(), vm) != DomainState.SHUT_OFF) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new JobFailure(vm + " did not stop after the force off; nothing was removed");
-            }
-            Thread.sleep(200);
+        if (graceful.await(ctx, DomainState.SHUT_OFF, 10_000, false) != DomainState.SHUT_OFF) {
+            throw new JobFailure(vm + " did not stop after the force off; nothing was removed");
         }
     }
 

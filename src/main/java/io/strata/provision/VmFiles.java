@@ -141,8 +141,7 @@ public class VmFiles {
     }
 
     private void collectUsers(String host, String vm, Map<String, String> users) {
-        gateway.domainsByFile(host).forEach((file, domains) -> domains.stream().filter(x -> !x.equals(vm)).findFirst()
-                .ifPresent(x -> users.put(file, "VM " + x)));
+        gateway.filesOfOtherDomains(host, vm).forEach((file, other) -> users.put(file, "VM " + other));
         for (String other : gateway.domainNames(host)) {
             if (other.equals(vm)) {
                 continue;

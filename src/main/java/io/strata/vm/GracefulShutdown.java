@@ -88,14 +88,28 @@ public class GracefulShutdown {
         return vm + " did not shut down within " + timeoutSeconds + " s and was forced off; libvirt reports it shut off";
     }
 
-    /** Waits briefly for libvirt to report the domain shut off after a force off. */
-    void requireShutOff(JobContext ctx, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5_000;
+    /**
+     * Waits up to {@code millis} for libvirt to report the domain {@code wanted}, reading its state
+     * every {@link #POLL_MILLIS}; returns the last state read. {@code cancellable}: a cancel request
+     * stops the wait (not after a force off, which must be seen through).
+     */
+    public DomainState await(JobContext ctx, DomainState wanted, long millis, boolean cancellable)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
         DomainState s = state(ctx);
-        while (s != DomainState.SHUT_OFF && System.currentTimeMillis() < deadline) {
+        while (s != wanted && System.currentTimeMillis() < deadline) {
+            if (cancellable) {
+                ctx.checkCancelled();
+            }
             Thread.sleep(POLL_MILLIS);
             s = state(ctx);
         }
+        return s;
+    }
+
+    /** Waits briefly for libvirt to report the domain shut off after a force off. */
+    void requireShutOff(JobContext ctx, String what) throws InterruptedException {
+        DomainState s = await(ctx, DomainState.SHUT_OFF, 5_000, false);
         if (s != DomainState.SHUT_OFF) {
             throw new JobFailure(what + ": libvirt reports " + ctx.vm() + " " + s.label() + ", not shut off");
         }

@@ -21,31 +21,19 @@ public final class VmPowerHandlers {
     private VmPowerHandlers() {
     }
 
-    /** How often a waiting job reads the domain's state. */
-    static final long POLL_MILLIS = 250;
 
     abstract static class PowerHandler implements JobHandler {
         @Inject
         LibvirtGateway gateway;
+        @Inject
+        GracefulShutdown graceful;
 
         DomainState state(JobContext ctx) {
             return gateway.state(ctx.host(), ctx.vm());
         }
 
-        /** Waits up to {@code millis} for the state; returns the last one read. */
-        DomainState await(JobContext ctx, DomainState wanted, long millis) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + millis;
-            DomainState s = state(ctx);
-            while (s != wanted && System.currentTimeMillis() < deadline) {
-                ctx.checkCancelled();
-                Thread.sleep(POLL_MILLIS);
-                s = state(ctx);
-            }
-            return s;
-        }
-
         DomainState require(JobContext ctx, DomainState wanted, String what) throws InterruptedException {
-            DomainState s = await(ctx, wanted, 5_000);
+            DomainState s = graceful.await(ctx, wanted, 5_000, true);
             if (s != wanted) {
                 throw new JobFailure(what + ": libvirt reports " + ctx.vm() + " " + s.label() + ", not " + wanted.label());
             }
@@ -60,8 +48,6 @@ public final class VmPowerHandlers {
 
     @ApplicationScoped
     public static class Shutdown extends PowerHandler {
-        @Inject
-        GracefulShutdown graceful;
 
         @Override
         public JobKind kind() {
