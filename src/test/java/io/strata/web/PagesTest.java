@@ -3,8 +3,10 @@ package io.strata.web;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,6 +72,21 @@ class PagesTest {
         assertTrue(html.contains("2 internal snapshot(s)"), "qemu-img's view of the image shown");
         assertTrue(html.contains("page child") && html.contains("(current)"), "tree with current marker");
         assertTrue(html.indexOf(">p1<") < html.indexOf(">p2<"), "parent before child");
+        // Texts reach script only as data- attributes: a name with a quote cannot become code.
+        assertTrue(html.contains("data-confirm=\"Delete " + vm + "?"), "confirmation text as data");
+        assertFalse(html.contains("onsubmit") || html.contains("confirm(") || html.contains("style="), "no inline script or style");
+    }
+
+    @Test
+    void pagesCarryTheBrowserHardeningHeaders() {
+        CookieFilter session = login(admin, Api.passwordOf(admin));
+        for (String path : List.of("/vms", "/login", "/vms/test/test")) {
+            given().filter(session).get(path).then().statusCode(200)
+                    .header("Content-Security-Policy", containsString("script-src 'self'"))
+                    .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                    .header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
+                    .header("Referrer-Policy", "same-origin");
+        }
     }
 
     /** Posts a form of the page with its CSRF token; returns the job id the redirect names. */
