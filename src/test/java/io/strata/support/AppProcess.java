@@ -78,7 +78,7 @@ public final class AppProcess {
         assertTrue(jar.isFile(), "run mvn package first: " + jar);
         Path log = Path.of("target", "it-app-" + label + ".log");
         List<String> argv = new ArrayList<>(List.of("java",
-                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=" + TestDatabase.SERVER + db.name,
                 "-Dstrata.admin-password=" + ADMIN_PASSWORD,
                 "-Dstrata.jobs.stale-after=PT5S", "-Dstrata.jobs.heartbeat-interval=1s",
