@@ -41,6 +41,13 @@ public class AppUser extends PanacheEntityBase {
     @Column(name = "max_disk_gib")
     public Integer maxDiskGib;
 
+    /** Raised to end every session of the account (logout, password or role change, disable). */
+    @Column(name = "session_epoch")
+    public int sessionEpoch;
+
+    /** A disabled account cannot log in, and its sessions and Basic credentials stop working. */
+    public boolean disabled;
+
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
 

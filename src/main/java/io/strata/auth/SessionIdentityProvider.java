@@ -1,6 +1,7 @@
 package io.strata.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.AuthenticationFailedException;
@@ -8,14 +9,21 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TrustedAuthenticationRequest;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.Cookie;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Turns the user name in a valid (encrypted, unexpired) form-login cookie back into an identity,
- * with the account's current roles; an account that no longer exists is logged out.
+ * with the account's current roles; an account that no longer exists or is disabled is logged
+ * out, and so is a session whose epoch cookie is not the account's current epoch.
  */
 @ApplicationScoped
 public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenticationRequest> {
+
+    @Inject
+    SessionEpochs epochs;
 
     @Override
     public Class<TrustedAuthenticationRequest> getRequestType() {
@@ -29,6 +37,14 @@ public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenti
                     .call(() -> AppUser.findByUsername(request.getPrincipal()).orElse(null));
             if (u == null) {
                 throw new AuthenticationFailedException("the account of this session no longer exists");
+            }
+            if (u.disabled) {
+                throw new AuthenticationFailedException("account " + u.username + " is disabled");
+            }
+            RoutingContext http = HttpSecurityUtils.getRoutingContextAttribute(request);
+            Cookie epoch = http == null ? null : http.request().getCookie(SessionEpochs.COOKIE);
+            if (!epochs.current(u.username, u.sessionEpoch, epoch == null ? null : epoch.getValue())) {
+                throw new AuthenticationFailedException("this session of " + u.username + " was ended (logout, password or role change)");
             }
             return PasswordIdentityProvider.identityOf(u);
         });

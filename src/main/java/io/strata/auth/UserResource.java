@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import io.quarkus.security.Authenticated;
 import io.strata.kernel.CurrentCaller;
 
 @Path("/api/users")
@@ -24,10 +25,19 @@ import io.strata.kernel.CurrentCaller;
 @RolesAllowed("admin")
 public class UserResource {
 
-    public record UserView(String username, Set<String> roles, Integer maxVms, Integer maxDiskGib) {
+    public record UserView(String username, Set<String> roles, Integer maxVms, Integer maxDiskGib, boolean disabled) {
         static UserView of(AppUser u) {
-            return new UserView(u.username, u.roleSet(), u.maxVms, u.maxDiskGib);
+            return new UserView(u.username, u.roleSet(), u.maxVms, u.maxDiskGib, u.disabled);
         }
+    }
+
+    public record PasswordChange(String current, String password) {
+    }
+
+    public record Disabled(Boolean disabled) {
+    }
+
+    public record RoleChange(Set<String> roles) {
     }
 
     /** A quota: null fields mean no limit. */
@@ -39,6 +49,8 @@ public class UserResource {
 
     @Inject
     Users users;
+    @Inject
+    AccountChanges accounts;
     @Inject
     CurrentCaller caller;
 
@@ -64,5 +76,37 @@ public class UserResource {
     public UserView quota(@jakarta.ws.rs.PathParam("username") String username, Quota body) {
         Quota q = body == null ? new Quota(null, null) : body;
         return UserView.of(users.setQuota(caller.get(), username, q.maxVms(), q.maxDiskGib()));
+    }
+
+    @jakarta.ws.rs.PUT
+    @jakarta.ws.rs.Path("/{username}/password")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Authenticated
+    @Operation(summary = "Change a password: your own with {current, password}, anyone's as admin; ends the account's sessions")
+    public Response password(@jakarta.ws.rs.PathParam("username") String username, PasswordChange body) {
+        PasswordChange b = body == null ? new PasswordChange(null, null) : body;
+        accounts.changePassword(caller.get(), username, b.current(), b.password());
+        return Response.noContent().build();
+    }
+
+    @jakarta.ws.rs.PUT
+    @jakarta.ws.rs.Path("/{username}/disabled")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Disable or enable an account (admin): {disabled}; disabling ends its sessions")
+    public UserView disabled(@jakarta.ws.rs.PathParam("username") String username, Disabled body) {
+        if (body == null || body.disabled() == null) {
+            throw new jakarta.ws.rs.BadRequestException("give {\"disabled\": true|false}");
+        }
+        accounts.setDisabled(caller.get(), username, body.disabled());
+        return UserView.of(users.find(username));
+    }
+
+    @jakarta.ws.rs.PUT
+    @jakarta.ws.rs.Path("/{username}/roles")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set an account's roles (admin): {roles[]}; ends its sessions")
+    public UserView roles(@jakarta.ws.rs.PathParam("username") String username, RoleChange body) {
+        accounts.setRoles(caller.get(), username, body == null || body.roles() == null ? Set.of() : new HashSet<>(body.roles()));
+        return UserView.of(users.find(username));
     }
 }

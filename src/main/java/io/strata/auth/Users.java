@@ -58,6 +58,11 @@ public class Users {
     }
 
     @Transactional
+    AppUser find(String username) {
+        return AppUser.findByUsername(username).orElseThrow();
+    }
+
+    @Transactional
     boolean exists(String username) {
         return AppUser.findByUsername(username).isPresent();
     }

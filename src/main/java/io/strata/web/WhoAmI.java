@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.strata.kernel.Roles;
 
 /** The logged-in user, for the page layout ({@code inject:whoami}). */
@@ -14,6 +15,8 @@ public class WhoAmI {
 
     @Inject
     SecurityIdentity identity;
+    @Inject
+    CurrentVertxRequest request;
 
     public boolean isAuthenticated() {
         return !identity.isAnonymous();
@@ -33,6 +36,15 @@ public class WhoAmI {
 
     public boolean isAuditor() {
         return identity.hasRole(Roles.AUDITOR) || identity.hasRole(Roles.ADMIN);
+    }
+
+    /**
+     * This request's CSRF form token for the layout's logout form; null where the CSRF filter did
+     * not run (an error page answered before matching), and the layout then shows no such form.
+     */
+    public String getCsrfToken() {
+        Object token = request.getCurrent() == null ? null : request.getCurrent().get("csrf_token");
+        return token == null ? null : token.toString();
     }
 
     public boolean isOperator() {

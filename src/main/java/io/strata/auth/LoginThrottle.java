@@ -1,0 +1,87 @@
+package io.strata.auth;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Slows password guessing, per account and per source address, in this node's memory:
+ * <ul>
+ * <li>an account is locked after {@value #ACCOUNT_FREE} failures in a row, for 30 s, doubling with
+ * each further failure up to 15 min; a success clears it;</li>
+ * <li>an address is locked for 5 min after {@value #ADDRESS_FREE} failures within 10 min, whatever
+ * accounts it tried.</li>
+ * </ul>
+ * While locked, a login is refused without checking the password (so a right guess is not
+ * confirmed either). Several nodes each keep their own counts: the limits multiply by the node count.
+ */
+@ApplicationScoped
+public class LoginThrottle {
+
+    static final int ACCOUNT_FREE = 5;
+    static final int ADDRESS_FREE = 20;
+    static final Duration ACCOUNT_FIRST_LOCK = Duration.ofSeconds(30);
+    static final Duration ACCOUNT_MAX_LOCK = Duration.ofMinutes(15);
+    static final Duration ADDRESS_WINDOW = Duration.ofMinutes(10);
+    static final Duration ADDRESS_LOCK = Duration.ofMinutes(5);
+    private static final int MAX_TRACKED = 100_000;
+
+    /** Failures in a row and the end of the current lock. */
+    record Failures(int count, Instant since, Instant lockedUntil) {
+    }
+
+    private final Map<String, Failures> accounts = new ConcurrentHashMap<>();
+    private final Map<String, Failures> addresses = new ConcurrentHashMap<>();
+
+    /** How long logins of this account from this address stay refused; zero when they may try. */
+    public Duration lockedFor(String account, String address, Instant now) {
+        Duration a = remaining(accounts.get(account), now);
+        Duration b = address == null ? Duration.ZERO : remaining(addresses.get(address), now);
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    public void failed(String account, String address, Instant now) {
+        bound();
+        accounts.compute(account, (k, f) -> {
+            int count = f == null ? 1 : f.count() + 1;
+            Instant until = null;
+            if (count >= ACCOUNT_FREE) {
+                Duration lock = ACCOUNT_FIRST_LOCK.multipliedBy(1L << Math.min(count - ACCOUNT_FREE, 10));
+                until = now.plus(lock.compareTo(ACCOUNT_MAX_LOCK) > 0 ? ACCOUNT_MAX_LOCK : lock);
+            }
+            return new Failures(count, f == null ? now : f.since(), until);
+        });
+        if (address != null) {
+            addresses.compute(address, (k, f) -> {
+                boolean fresh = f == null || f.since().plus(ADDRESS_WINDOW).isBefore(now);
+                int count = fresh ? 1 : f.count() + 1;
+                Instant since = fresh ? now : f.since();
+                return new Failures(count, since, count >= ADDRESS_FREE ? now.plus(ADDRESS_LOCK) : null);
+            });
+        }
+    }
+
+    public void succeeded(String account) {
+        accounts.remove(account);
+    }
+
+    private static Duration remaining(Failures f, Instant now) {
+        if (f == null || f.lockedUntil() == null || !f.lockedUntil().isAfter(now)) {
+            return Duration.ZERO;
+        }
+        return Duration.between(now, f.lockedUntil());
+    }
+
+    /** A flood of made-up names must not grow the maps without end. */
+    private void bound() {
+        if (accounts.size() > MAX_TRACKED) {
+            accounts.clear();
+        }
+        if (addresses.size() > MAX_TRACKED) {
+            addresses.clear();
+        }
+    }
+}
