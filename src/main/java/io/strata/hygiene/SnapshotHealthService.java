@@ -63,9 +63,14 @@ public class SnapshotHealthService implements VmHealthSource {
         return assess(vm -> access.canSee(c, vm), filter == null ? Filter.ALL : filter, Instant.now());
     }
 
-    /** Every snapshot on every VM (the scan; Strata itself looking). */
+    /** Every snapshot on every VM (Strata itself looking), in a transaction of its own. */
     public List<SnapshotHealth> assessAll(Instant now) {
         return assess(vm -> true, Filter.ALL, now);
+    }
+
+    /** The same inside the caller's transaction (the scan, which holds its lock there). */
+    List<SnapshotHealth> assessAllIn(Instant now) {
+        return QuarkusTransaction.joiningExisting().call(() -> compute(vm -> true, Filter.ALL, now));
     }
 
     /** One VM's snapshots by name (the VM page and the snapshot tree); the caller checked access. */
@@ -102,7 +107,11 @@ public class SnapshotHealthService implements VmHealthSource {
     }
 
     private List<SnapshotHealth> assess(Predicate<Vm> visible, Filter filter, Instant now) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.requiringNew().call(() -> compute(visible, filter, now));
+    }
+
+    private List<SnapshotHealth> compute(Predicate<Vm> visible, Filter filter, Instant now) {
+        {
             List<Vm> vms = Vm.<Vm>list("order by host, name").stream().filter(visible).filter(filter::keepsVm).toList();
             if (vms.isEmpty()) {
                 return List.<SnapshotHealth>of();
@@ -154,7 +163,7 @@ public class SnapshotHealthService implements VmHealthSource {
                     .thenComparing(SnapshotHealth::created).thenComparing(SnapshotHealth::host)
                     .thenComparing(SnapshotHealth::vm).thenComparing(SnapshotHealth::snapshot));
             return out;
-        });
+        }
     }
 
     private static boolean runs(String state) {
