@@ -7,11 +7,11 @@ import java.util.Map;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Form;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -53,22 +53,29 @@ public class PolicyPages {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response save(Form form) {
+    public Response save(@FormParam("ageWarnDays") String ageWarnDays, @FormParam("ageCriticalDays") String ageCriticalDays,
+            @FormParam("countWarn") String countWarn, @FormParam("countCritical") String countCritical,
+            @FormParam("depthCritical") String depthCritical, @FormParam("overlayWarnPercent") String overlayWarnPercent,
+            @FormParam("runningOnOldSnapshot") String runningOnOldSnapshot, @FormParam("leaseMaxDays") String leaseMaxDays) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
-        for (String field : PolicyValues.DEFAULTS.asMap().keySet()) {
-            if (field.equals("runningOnOldSnapshot")) {
-                body.put(field, form.asMap().containsKey(field));
-                continue;
-            }
-            List<String> v = form.asMap().get(field);
-            if (v == null || v.isEmpty() || v.get(0).isBlank()) {
-                continue;
-            }
-            // A bad number is passed on as text so the service refuses it (400) like the API's.
-            String t = v.get(0).strip();
-            body.set(field, t.matches("-?[0-9]{1,9}") ? IntNode.valueOf(Integer.parseInt(t)) : TextNode.valueOf(t));
-        }
+        number(body, "ageWarnDays", ageWarnDays);
+        number(body, "ageCriticalDays", ageCriticalDays);
+        number(body, "countWarn", countWarn);
+        number(body, "countCritical", countCritical);
+        number(body, "depthCritical", depthCritical);
+        number(body, "overlayWarnPercent", overlayWarnPercent);
+        number(body, "leaseMaxDays", leaseMaxDays);
+        body.put("runningOnOldSnapshot", runningOnOldSnapshot != null);
         policy.updateGlobal(caller.get(), body);
         return Response.seeOther(URI.create("/admin/policy")).build();
+    }
+
+    /** A field left blank is left out; a bad number is passed on as text so the service refuses it (400) like the API's. */
+    private static void number(ObjectNode body, String field, String value) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        String t = value.strip();
+        body.set(field, t.matches("-?[0-9]{1,9}") ? IntNode.valueOf(Integer.parseInt(t)) : TextNode.valueOf(t));
     }
 }
