@@ -213,6 +213,29 @@ class SnapshotHygieneTest {
     }
 
     @Test
+    void overlayShareAndExternalChainDepthFollowTheFiles() {
+        String vm = VmBuilder.defineVm("hy-ext", alice);
+        awaitSuccess(alice, Api.createExternal(alice, vm, "e1"));
+        // 40 MiB written into e1's overlay of a 64 MiB disk: more than 50 % of the image.
+        io.strata.support.DiskProbes.writePattern(io.strata.support.DiskProbes.topOf(vm, "vda"), 0x5a, "0", "40M");
+        sync(vm);
+        JsonPath t = as(alice).get(vmPath(vm) + "/snapshots").then().statusCode(200).extract().jsonPath();
+        assertEquals("warn", t.getString("[0].health"));
+        List<String> reasons = t.getList("[0].reasons", String.class);
+        assertTrue(reasons.size() == 1 && reasons.get(0).startsWith("overlay 40 MiB = 6")
+                && reasons.get(0).endsWith("% of the image's 64 MiB > 50 %"), reasons.toString());
+
+        String op = Api.newUser("op", "operator");
+        as(op).body(Map.of("depthCritical", 1)).put(vmPath(vm) + "/policy").then().statusCode(200);
+        awaitSuccess(alice, Api.createExternal(alice, vm, "e2"));
+        t = as(alice).get(vmPath(vm) + "/snapshots").then().statusCode(200).extract().jsonPath();
+        assertEquals("e2", t.getString("[0].children[0].name"));
+        assertEquals("critical", t.getString("[0].children[0].health"));
+        assertEquals(List.of("chain depth 2 > 1"), t.getList("[0].children[0].reasons", String.class));
+        as(alice).get(vmPath(vm)).then().body("health", is("critical"));
+    }
+
+    @Test
     void snapshotReasonIsCheckedLikeOtherInput() {
         String vm = VmBuilder.defineVm("hy-reason", alice);
         as(alice).body(Map.of("name", "r1", "kind", "internal", "reason", "x".repeat(201)))
