@@ -74,7 +74,11 @@ final class OrphanRules {
             FileReferences.ChainUse use = refs.chainUse(b);
             String snap = refs.snapshotOf(b);
             String template = refs.templateOf(b);
-            if (use != null) {
+            if (template != null) {
+                // a template image is shared by its thin VMs: an overlay on it belongs to none of them
+                why.append("overlay of ").append(name(b)).append(", the image of template ").append(template)
+                        .append(", but no VM uses it (a thin VM whose definition is gone)");
+            } else if (use != null) {
                 vm = use.domain();
                 why.append("overlay of ").append(name(b)).append(", which ").append(vm).append(" uses, but in no chain of ")
                         .append(vm).append(" and no snapshot of it");
@@ -89,9 +93,6 @@ final class OrphanRules {
                 why.append("overlay of ").append(name(b)).append(", which holds ").append(snap)
                         .append(", but in no chain of ").append(vm).append(" and no snapshot of it");
                 leftover = true;
-            } else if (template != null) {
-                why.append("overlay of ").append(name(b)).append(", the image of template ").append(template)
-                        .append(", but no VM uses it (a thin VM whose definition is gone)");
             } else if (!e.backingExists()) {
                 why.append("overlay of ").append(name(b)).append(", which no longer exists: the file cannot be read"
                         + " and nothing names it");
