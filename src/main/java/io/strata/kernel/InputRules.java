@@ -11,6 +11,8 @@ public final class InputRules {
 
     public static final int MAX_NAME = 64;
     public static final int MAX_DESCRIPTION = 1000;
+    /** Why a snapshot is made or kept (a snapshot's reason, a lease extension's): one short line. */
+    public static final int MAX_REASON = 200;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private InputRules() {
@@ -45,6 +47,22 @@ public final class InputRules {
             char c = value.charAt(i);
             if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
                 return "description contains control characters";
+            }
+        }
+        return null;
+    }
+
+    /** Why the reason is unacceptable (too long, not one line of text), or null when it is fine or absent. */
+    public static String reasonProblem(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > MAX_REASON) {
+            return "reason is too long (" + value.length() + " characters; at most " + MAX_REASON + ")";
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return "reason must be one line of text without control characters";
             }
         }
         return null;

@@ -34,11 +34,25 @@ public class LibvirtSnapshots {
      * snapshot, so they are kept while the domain's snapshot names stay the same and Strata
      * rewrote none of them ({@link #forget}). The names, the current
      * snapshot and the overlay sizes are read every time. A snapshot redefined by hand under the
-     * same name shows after Strata's next change to the domain.
+     * same name (virsh snapshot-create --redefine, e.g. an older creationTime) is read again by the
+     * inventory sync ({@link #snapshotsReread}), which refreshes what is kept here.
      */
     private final Map<String, Map<String, SnapshotInfo>> parsedSnapshots = new ConcurrentHashMap<>();
 
+    /** The domain's snapshots; unchanged names are taken from what was parsed before. */
     public List<SnapshotInfo> snapshots(String host, String vm) {
+        return snapshots(host, vm, false);
+    }
+
+    /**
+     * The domain's snapshots, every one's XML read again: what the inventory sync uses, so the
+     * cache follows metadata changed outside Strata under the same names.
+     */
+    public List<SnapshotInfo> snapshotsReread(String host, String vm) {
+        return snapshots(host, vm, true);
+    }
+
+    private List<SnapshotInfo> snapshots(String host, String vm, boolean reread) {
         return libvirt.readDomain(host, vm, "listing snapshots of " + vm, dom -> {
             String current = null;
             if (dom.hasCurrentSnapshot() == 1) {
@@ -50,7 +64,7 @@ public class LibvirtSnapshots {
                 }
             }
             String key = host + "/" + dom.getUUIDString();
-            Map<String, SnapshotInfo> known = parsedSnapshots.getOrDefault(key, Map.of());
+            Map<String, SnapshotInfo> known = reread ? Map.of() : parsedSnapshots.getOrDefault(key, Map.of());
             List<String> names = List.of(dom.snapshotListNames());
             if (!names.containsAll(known.keySet())) {
                 known = Map.of(); // one went away (deleted elsewhere): its children's XML changed too

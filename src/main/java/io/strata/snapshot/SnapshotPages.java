@@ -34,9 +34,9 @@ public class SnapshotPages {
     @Path("/snapshots")
     public Response create(@PathParam("host") String host, @PathParam("vm") String vm, @FormParam("name") String name,
             @FormParam("description") String description, @FormParam("kind") String kind,
-            @FormParam("quiesce") String quiesce, @FormParam("pause") String pause) {
+            @FormParam("quiesce") String quiesce, @FormParam("pause") String pause, @FormParam("reason") String reason) {
         return JobAccepted.redirectToPage(snapshots.create(caller.get(), host, vm, new SnapshotService.NewSnapshot(
-                name, description, kind, quiesce != null, pause != null)));
+                name, description, kind, quiesce != null, pause != null, reason)));
     }
 
     @POST

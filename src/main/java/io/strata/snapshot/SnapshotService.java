@@ -29,6 +29,9 @@ import io.strata.vm.VmPowerService;
 import io.strata.kernel.InputRules;
 import io.strata.audit.Refusals;
 import io.strata.vm.SnapshotRecord;
+import io.strata.hygiene.SnapshotHealthService;
+import io.strata.hygiene.SnapshotProvenance;
+import io.strata.hygiene.SnapshotWarnings;
 
 /**
  * Snapshot requests, shared by the API and the pages: authorise, validate against the host's
@@ -53,14 +56,28 @@ public class SnapshotService {
     ChainFiles chainFiles;
     @Inject
     VmPowerService power;
+    @Inject
+    SnapshotProvenance provenance;
+    @Inject
+    SnapshotHealthService health;
+    @Inject
+    SnapshotWarnings warnings;
 
-    /** A create request: {@code kind} internal (default) or external; quiesce and pause are optional. */
-    public record NewSnapshot(String name, String description, String kind, Boolean quiesce, Boolean pause) {
+    /**
+     * A create request: {@code kind} internal (default) or external; quiesce and pause are optional;
+     * {@code reason} (at most 200 characters, one line) says why it is kept, with its creator.
+     */
+    public record NewSnapshot(String name, String description, String kind, Boolean quiesce, Boolean pause,
+                              String reason) {
+        public NewSnapshot(String name, String description, String kind, Boolean quiesce, Boolean pause) {
+            this(name, description, kind, quiesce, pause, null);
+        }
     }
 
     public List<SnapshotNode> tree(Caller c, String host, String vmName) {
         Vm vm = access.forReading(c, host, vmName, "snapshot.list");
-        return SnapshotTree.roots(records(vm), SnapshotMark.of(host, vmName), Instant.now());
+        return SnapshotTree.roots(records(vm), SnapshotMark.of(host, vmName), health.forVm(vm), warnings.forVm(host, vmName),
+                Instant.now());
     }
 
     static List<SnapshotRecord> records(Vm vm) {
@@ -77,6 +94,11 @@ public class SnapshotService {
         if (descProblem != null) {
             throw refusals.refuse(c, action, target, 400, descProblem);
         }
+        String reasonProblem = InputRules.reasonProblem(req.reason());
+        if (reasonProblem != null) {
+            throw refusals.refuse(c, action, target, 400, reasonProblem);
+        }
+        String reason = InputRules.present(req.reason()) ? req.reason().strip() : null;
         String k = req.kind() == null || req.kind().isBlank() ? "internal" : req.kind();
         if (!k.equals("internal") && !k.equals("external")) {
             throw refusals.refuse(c, action, target, 400, "kind must be \"internal\" or \"external\", not \""
@@ -120,9 +142,12 @@ public class SnapshotService {
         var payload = new SnapshotPayloads.Create(SnapshotKind.valueOf(k.toUpperCase()),
                 req.description() == null || req.description().isBlank() ? null : req.description(), quiesce,
                 Boolean.TRUE.equals(req.pause()));
-        return jobs.enqueue(c, new JobRequest(JobKind.SNAPSHOT_CREATE, host, vmName, name, payload,
+        Job job = jobs.enqueue(c, new JobRequest(JobKind.SNAPSHOT_CREATE, host, vmName, name, payload,
                 k + " snapshot" + (quiesce ? ", quiesced" : "")
-                        + (req.description() == null || req.description().isBlank() ? "" : ": " + req.description())));
+                        + (req.description() == null || req.description().isBlank() ? "" : ": " + req.description())
+                        + (reason == null ? "" : "; reason: " + reason)));
+        provenance.requested(c, host, vmName, name, reason, job.id);
+        return job;
     }
 
     public Job revert(Caller c, String host, String vmName, String snapshot, boolean start) {

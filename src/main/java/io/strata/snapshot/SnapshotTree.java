@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.strata.hygiene.SnapshotHealth;
+import io.strata.hygiene.SnapshotWarnings;
 import io.strata.kernel.Ages;
 import io.strata.vm.SnapshotRecord;
 
@@ -25,6 +27,12 @@ public final class SnapshotTree {
     }
 
     public static List<SnapshotNode> roots(List<SnapshotRecord> records, Map<String, String> marks, Instant now) {
+        return roots(records, marks, Map.of(), Map.of(), now);
+    }
+
+    /** The tree with each snapshot's hygiene (creator, reason, health, lease) and recorded warnings. */
+    public static List<SnapshotNode> roots(List<SnapshotRecord> records, Map<String, String> marks,
+            Map<String, SnapshotHealth> health, Map<String, List<SnapshotWarnings.Warning>> warnings, Instant now) {
         List<SnapshotRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparing((SnapshotRecord r) -> r.createdAt).thenComparing(r -> r.name));
         Map<String, SnapshotRecord> byName = new HashMap<>();
@@ -40,19 +48,24 @@ public final class SnapshotTree {
         }
         List<SnapshotNode> out = new ArrayList<>();
         for (SnapshotRecord r : rootRecords) {
-            out.add(build(r, children, marks, now));
+            out.add(build(r, children, marks, health, warnings, now));
         }
         return out;
     }
 
     private static SnapshotNode build(SnapshotRecord r, Map<String, List<SnapshotRecord>> children,
-            Map<String, String> marks, Instant now) {
+            Map<String, String> marks, Map<String, SnapshotHealth> health,
+            Map<String, List<SnapshotWarnings.Warning>> warnings, Instant now) {
         long age = Math.max(0, Duration.between(r.createdAt, now).getSeconds());
+        SnapshotHealth h = health.get(r.name);
         SnapshotNode n = new SnapshotNode(r.name, r.kind.toLowerCase(), r.parent, r.createdAt, age, Ages.human(age),
                 r.description, r.state, r.current, r.files == null ? List.of() : List.of(r.files.split("\n")),
-                r.overlayBytes, marks.get(r.name), List.of());
+                r.overlayBytes, marks.get(r.name), h == null ? null : h.creator(), h == null ? null : h.reason(),
+                h == null ? null : h.health(), h == null ? List.of() : h.reasons(), h == null ? null : h.leaseUntil(),
+                h != null && h.leaseExtended(), h != null && h.leaseExpired(), warnings.getOrDefault(r.name, List.of()),
+                List.of());
         for (SnapshotRecord c : children.getOrDefault(r.name, List.of())) {
-            n = n.withChild(build(c, children, marks, now));
+            n = n.withChild(build(c, children, marks, health, warnings, now));
         }
         return n;
     }

@@ -56,7 +56,8 @@ public class InventorySync {
         List<SnapshotInfo> snaps;
         try {
             d = gateway.describe(host, name);
-            snaps = domainSnapshots.snapshots(host, name);
+            // Read every snapshot's XML again: a redefinition outside Strata keeps the names.
+            snaps = domainSnapshots.snapshotsReread(host, name);
         } catch (LibvirtFailure e) {
             if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
                 QuarkusTransaction.requiringNew().run(() -> Vm.find(host, name).ifPresent(Vm::delete));

@@ -24,6 +24,8 @@ public class VmViews {
 
     @Inject
     GuestAgentStatus guestAgent;
+    @Inject
+    jakarta.enterprise.inject.Instance<VmHealthSource> healthSource;
 
     public VmView of(Vm vm) {
         return ofAll(List.of(vm)).get(0);
@@ -52,9 +54,11 @@ public class VmViews {
                 activeJobs.put(j.host + "/" + j.vm, j.id);
             }
         });
+        java.util.Map<String, String> health = healthSource.isResolvable() ? healthSource.get().healthOf(vms)
+                : java.util.Map.of();
         return vms.stream().map(vm -> new VmView(vm.host, vm.name, vm.uuid, vm.state, vm.vcpus, vm.memoryKib / 1024,
                 vm.owner, vm.template, disks(vm), snapshots.getOrDefault(vm.id, 0L), vm.syncedAt,
-                activeJobs.get(vm.host + "/" + vm.name))).toList();
+                activeJobs.get(vm.host + "/" + vm.name)).withHealth(health.get(vm.host + "/" + vm.name))).toList();
     }
 
     public List<DiskInfo> disks(Vm vm) {
