@@ -90,6 +90,15 @@ public class ReportPages {
     }
 
     @POST
+    @Path("/{id}/fix/lease")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response extendLease(@PathParam("id") long id, @FormParam("key") String key, @FormParam("days") Integer days,
+            @FormParam("reason") String reason) {
+        reports.extendLease(caller.get(), id, key, days, reason);
+        return Response.seeOther(URI.create("/reports/" + id)).build();
+    }
+
+    @POST
     @Path("/{id}/fix/orphan-delete")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response deleteOrphan(@PathParam("id") long id, @FormParam("path") String path) {

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.strata.audit.Refusals;
+import io.strata.hygiene.Leases;
 import io.strata.job.JobAccepted;
 import io.strata.kernel.Caller;
 import io.strata.kernel.CurrentCaller;
@@ -111,6 +112,16 @@ public class ReportResource {
     @Operation(summary = "Merge or delete the snapshot of item {key} (the snapshot delete job) → 202 {jobId}")
     public Response deleteSnapshot(@PathParam("id") long id, JsonNode body) {
         return JobAccepted.response(reports.deleteSnapshot(caller.get(), id, text(body, "key")));
+    }
+
+    @POST
+    @Path("/{id}/fixes/lease")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Extend the lease of the snapshot of item {key} by {days} with a {reason}")
+    public Leases.Lease extendLease(@PathParam("id") long id, JsonNode body) {
+        JsonNode days = body == null ? null : body.get("days");
+        Integer d = days == null || !days.canConvertToInt() ? null : days.intValue();
+        return reports.extendLease(caller.get(), id, text(body, "key"), d, text(body, "reason"));
     }
 
     @POST

@@ -11,6 +11,7 @@ import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
 import io.strata.audit.Refusals;
 import io.strata.host.Host;
+import io.strata.hygiene.Leases;
 import io.strata.host.HostRegistry;
 import io.strata.imagetool.ImageFiles;
 import io.strata.job.Job;
@@ -44,6 +45,8 @@ public class ReportService {
     ReportMail mail;
     @Inject
     AuditLog audit;
+    @Inject
+    Leases leases;
 
     /** A report as a caller sees it: counts per section (index 1..7) of the items they may see. */
     public record ReportView(CleanupReport report, long[] counts, boolean filtered) {
@@ -96,6 +99,12 @@ public class ReportService {
         ReportItem item = item(c, reportId, key, "snapshot.delete");
         String snapshot = snapshotOf(c, item, "snapshot.delete");
         return snapshots.delete(c, item.host(), item.vm(), snapshot, null);
+    }
+
+    /** Extends the lease of a snapshot the report listed (the hygiene feature's lease, audited there). */
+    public Leases.Lease extendLease(Caller c, long reportId, String key, Integer days, String reason) {
+        ReportItem item = item(c, reportId, key, Leases.ACTION);
+        return leases.extend(c, item.host(), item.vm(), snapshotOf(c, item, Leases.ACTION), days, reason);
     }
 
     /** Removes an orphan file the report listed (admins): an ORPHAN_DELETE job that checks again before removing. */

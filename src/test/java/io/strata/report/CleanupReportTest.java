@@ -290,6 +290,51 @@ class CleanupReportTest {
 
     }
 
+    @Test
+    void snapshotsOverThePolicyWithLeaseAndDeleteFixes() {
+        String dave = Api.newUser("dave", "user");
+        String erin = Api.newUser("erin", "user");
+        String op = Api.newUser("op", "operator");
+        String d = VmBuilder.defineVm("rep-d", dave);
+        for (String name : List.of("s1", "s2")) {
+            long job = as(dave).body(Map.of("name", name, "kind", "internal", "reason", "before the " + name + " upgrade"))
+                    .post(Api.vmPath(d) + "/snapshots").then().statusCode(202).extract().jsonPath().getLong("jobId");
+            awaitSuccess(dave, job);
+        }
+        as(op).body(Map.of("countWarn", 1)).put(Api.vmPath(d) + "/policy").then().statusCode(200);
+
+        long id = runReport(op);
+        List<Map<String, Object>> policy = report(dave, id).<Map<String, Object>>getList("items").stream()
+                .filter(i -> ((Number) i.get("section")).intValue() == 1).toList();
+        assertEquals(Set.of("snapshot:local/" + d + "/s1", "snapshot:local/" + d + "/s2"),
+                policy.stream().map(i -> i.get("key").toString()).collect(Collectors.toSet()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> s1 = (Map<String, Object>) policy.stream().filter(i -> i.get("key").toString().endsWith("/s1"))
+                .findFirst().orElseThrow().get("data");
+        assertEquals(dave, s1.get("creator"));
+        assertEquals("before the s1 upgrade", s1.get("reason"));
+        assertEquals("warn", s1.get("health"));
+        assertTrue(s1.get("reasons").toString().contains("> 1"), s1.toString());
+        assertNotNull(s1.get("lease"));
+        assertTrue(s1.get("action").toString().contains("extend its lease"), s1.toString());
+        assertTrue(report(erin, id).<Map<String, Object>>getList("items").isEmpty(), "erin owns nothing here");
+
+        // lease: the hygiene feature's extension, from the report item
+        as(dave).body(Map.of("key", "snapshot:local/" + d + "/s1", "days", 2, "reason", "still testing"))
+                .post("/api/reports/" + id + "/fixes/lease").then().statusCode(200);
+        assertEquals(1, TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE action = 'snapshot.lease'"
+                + " AND actor = ? AND target = ?", dave, "local/" + d + "/s1"));
+        // delete: the snapshot feature's delete job; another user cannot use dave's items
+        as(erin).body(Map.of("key", "snapshot:local/" + d + "/s2")).post("/api/reports/" + id + "/fixes/snapshot-delete")
+                .then().statusCode(404);
+        long del = as(dave).body(Map.of("key", "snapshot:local/" + d + "/s2"))
+                .post("/api/reports/" + id + "/fixes/snapshot-delete").then().statusCode(202).extract().jsonPath().getLong("jobId");
+        awaitSuccess(dave, del);
+        assertFalse(LibvirtHost.virsh("snapshot-list", d, "--name").contains("s2"));
+        assertEquals(1, TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE action = 'snapshot.delete'"
+                + " AND job_id = ? AND outcome = 'SUCCESS'", del));
+    }
+
     static String body(List<MimeMessage> mails) throws Exception {
         assertNotNull(mails, "no mail");
         assertEquals(1, mails.size());
