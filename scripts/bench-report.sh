@@ -85,7 +85,10 @@ run_report() {
   local t0 job state
   t0=$(ms)
   job=$(api -X POST "$URL/api/reports/cleanup" | grep -o '"jobId":[0-9]*' | cut -d: -f2)
-  state=$(api "$URL/api/jobs/$job?wait=600" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4)
+  state=RUNNING
+  while [[ "$state" == QUEUED || "$state" == RUNNING ]]; do   # the API waits at most 60 s per call
+    state=$(api "$URL/api/jobs/$job?wait=60" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4)
+  done
   echo "$(( $(ms) - t0 )) $state $job"
 }
 read -r COLD COLD_STATE COLD_JOB < <(run_report)
@@ -94,6 +97,7 @@ RID=$(psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT id FROM cleanup_report
 ORPHANS=$(psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT count(*) FROM cleanup_report_item WHERE report_id = $RID AND section = 3 AND data->>'path' LIKE '$DIR/%'")
 SNAPROWS=$(psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT count(*) FROM snapshot")
 SUMMARY=$(psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT summary FROM cleanup_report WHERE id = $RID")
+COLD_HANDLER=$(psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT summary->>'millis' FROM cleanup_report WHERE job_id = $COLD_JOB")
 
 t=$(ms)
 find "$DIR" -maxdepth 1 -type f -print0 | xargs -0 -n1 qemu-img info -U --output=json > /dev/null 2>&1 || true
@@ -101,7 +105,7 @@ FIND=$(( $(ms) - t ))
 
 echo
 echo "cleanup report over $VMS VMs, $(( VMS * SNAPS )) snapshots, $FILES files ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "  Strata report, cold (chains read by qemu-img): $COLD ms ($COLD_STATE)"
+echo "  Strata report, cold (chains read by qemu-img): $COLD ms ($COLD_STATE; the job itself $COLD_HANDLER ms)"
 echo "  Strata report, warm (chains cached):          $WARM ms ($WARM_STATE)"
 echo "  find + qemu-img info of every file:            $FIND ms"
 echo "  orphans found in the bench directory: $ORPHANS (expected $VMS); snapshots in the inventory: $SNAPROWS"
