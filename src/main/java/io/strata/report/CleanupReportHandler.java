@@ -68,7 +68,7 @@ public class CleanupReportHandler implements JobHandler {
             OrphanScan.Counts counts;
             try (ReportItems.Writer w = items.writer(report.id)) {
                 ctx.progress(20, "section 1: snapshots over the policy");
-                Map<String, Long> flagged = policy.write(now, w::add);
+                Map<String, Long> flagged = policy.write(inv, now, w::add);
                 ctx.progress(30, "section 2: partly merged snapshots and broken chains");
                 sections.chains(inv, w::add);
                 ctx.progress(40, "section 3: orphan image files");

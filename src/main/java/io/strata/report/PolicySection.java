@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import io.strata.hygiene.Health;
 import io.strata.hygiene.SnapshotHealth;
 import io.strata.hygiene.SnapshotHealthService;
+import io.strata.vm.InventorySync;
 
 /**
  * Section 1: snapshots over the snapshot policy, as the hygiene feature's health assessment
@@ -23,8 +24,13 @@ public class PolicySection {
 
     @Inject
     SnapshotHealthService health;
+    @Inject
+    InventorySync inventory;
 
-    Map<String, Long> write(Instant now, Consumer<ReportItem> out) {
+    Map<String, Long> write(HostInventory.Inventory inv, Instant now, Consumer<ReportItem> out) {
+        // The assessment reads the inventory cache: refresh hosts this node has not synced lately
+        // (after a restart; normally the periodic sync keeps it within a minute).
+        inv.domains().stream().map(HostInventory.Domain::host).distinct().forEach(inventory::ensureFresh);
         Map<String, Long> flagged = new HashMap<>();
         for (SnapshotHealth s : health.assessAll(now)) {
             if (s.health() == Health.OK && !s.leaseExpired()) {
