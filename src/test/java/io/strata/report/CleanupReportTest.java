@@ -1,5 +1,6 @@
 package io.strata.report;
 
+import static io.restassured.RestAssured.given;
 import static io.strata.support.Api.as;
 import static io.strata.support.Api.awaitJob;
 import static io.strata.support.Api.awaitSuccess;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.filter.cookie.CookieFilter;
 import io.restassured.path.json.JsonPath;
 import io.strata.support.Api;
 import io.strata.support.GreenMailResource;
@@ -241,6 +243,17 @@ class CleanupReportTest {
         assertTrue(admMail.contains("http://strata.test/reports/" + id) && admMail.contains("Orphan image files"), admMail);
         assertTrue(GreenMailResource.mail.getReceivedMessages()[0].getFrom()[0].toString().contains(GreenMailResource.FROM));
 
+        // ---- the pages: the list, the report with evidence; users see their own items, only admins a delete button
+        String listPage = given().filter(login(op)).get("/reports").then().statusCode(200).extract().asString();
+        assertTrue(listPage.contains("href=\"/reports/" + id + "\""), "listed");
+        String opPage = given().filter(login(op)).get("/reports/" + id).then().statusCode(200).extract().asString();
+        assertTrue(opPage.contains("3. Orphan image files") && opPage.contains(real(aS1)) && opPage.contains(real(bManual)));
+        assertFalse(opPage.contains("Delete file"), "operators do not delete files");
+        assertTrue(given().filter(login(adm)).get("/reports/" + id).then().statusCode(200).extract().asString()
+                .contains("Delete file"));
+        String alicePage = given().filter(login(alice)).get("/reports/" + id).then().statusCode(200).extract().asString();
+        assertTrue(alicePage.contains(real(aS1)) && !alicePage.contains(real(bManual)), "alice sees her items only");
+
         // ---- orphan delete: users may not; an admin's job removes a true orphan
         as(alice).body(Map.of("path", real(lost))).post("/api/reports/" + id + "/fixes/orphan-delete").then().statusCode(403);
         as(adm).body(Map.of("path", "/etc/passwd")).post("/api/reports/" + id + "/fixes/orphan-delete").then().statusCode(404);
@@ -333,6 +346,13 @@ class CleanupReportTest {
         assertFalse(LibvirtHost.virsh("snapshot-list", d, "--name").contains("s2"));
         assertEquals(1, TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE action = 'snapshot.delete'"
                 + " AND job_id = ? AND outcome = 'SUCCESS'", del));
+    }
+
+    static CookieFilter login(String user) {
+        CookieFilter cookies = new CookieFilter();
+        given().filter(cookies).redirects().follow(false).formParam("j_username", user)
+                .formParam("j_password", Api.passwordOf(user)).post("/j_security_check").then().statusCode(302);
+        return cookies;
     }
 
     static String body(List<MimeMessage> mails) throws Exception {
