@@ -14,6 +14,8 @@
 # SUCCEEDED. Prints medians, Strata's added time and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ./strata bench report: the cleanup report at scale (scripts/bench-report.sh).
+[[ "${1:-}" == report ]] && exec scripts/bench-report.sh "${@:2}"
 WHAT="${1:-all}"
 N="${2:-15}"
 PORT="${STRATA_BENCH_PORT:-18090}"

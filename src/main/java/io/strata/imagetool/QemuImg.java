@@ -63,6 +63,25 @@ public class QemuImg {
     }
 
     /**
+     * What a file nobody names says it is (format, backing file), read shared ({@code -U}) from its
+     * header alone, without its chain. For a report's evidence only: unlike {@link #info}, the
+     * format is probed, so the answer is never used to open the file as that format.
+     */
+    public ImageInfo probe(String file) {
+        String out = processes.run(List.of("qemu-img", "info", "--output=json", "-U", file));
+        try {
+            JsonNode n = json.readTree(out);
+            return new ImageInfo(n.path("filename").asText(file), n.path("format").asText(),
+                    n.path("virtual-size").asLong(), n.path("actual-size").asLong(),
+                    n.hasNonNull("full-backing-filename") ? n.get("full-backing-filename").asText()
+                            : n.hasNonNull("backing-filename") ? n.get("backing-filename").asText() : null,
+                    n.path("snapshots").size());
+        } catch (IOException e) {
+            throw new ImageToolException("unreadable qemu-img output for " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * A new qcow2 overlay on {@code backing}, the backing format stated (never probed). The file is
      * claimed with an exclusive create first, so an existing file is never overwritten.
      */

@@ -28,7 +28,11 @@ public enum JobKind {
     VM_CLONE("vm.clone"),
     /** Remove a VM: its snapshots, its definition and, when asked, the image files only it used. */
     VM_DELETE("vm.delete"),
-    INVENTORY_SYNC("inventory.sync");
+    INVENTORY_SYNC("inventory.sync"),
+    /** The cleanup report: policy, broken chains, orphan files, idle templates, failed jobs, space. */
+    CLEANUP_REPORT("report.cleanup"),
+    /** Remove one orphan image file a report found, after checking again that nothing references it. */
+    ORPHAN_DELETE("orphan.delete");
 
     /** The action name used in the audit log. */
     public final String action;

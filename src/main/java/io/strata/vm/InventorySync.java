@@ -170,8 +170,8 @@ public class InventorySync {
     }
 
     void afterJob(@Observes JobFinished e) {
-        if (e.kind() == JobKind.INVENTORY_SYNC) {
-            return;
+        if (e.kind() == JobKind.INVENTORY_SYNC || e.kind() == JobKind.CLEANUP_REPORT || e.kind() == JobKind.ORPHAN_DELETE) {
+            return; // a sync itself; reports and orphan deletes change no domain
         }
         if (e.vm() != null) {
             syncVm(e.host(), e.vm());
