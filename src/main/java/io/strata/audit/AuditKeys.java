@@ -215,7 +215,11 @@ public class AuditKeys {
         return k;
     }
 
-    /** A new random key, created owner-only and never over an existing file (CREATE_NEW). */
+    /**
+     * A new random key, owner-only, never over an existing file: written to a file of its own,
+     * then hard-linked to its name (fails if the name exists, atomically), so another node starting
+     * at the same moment reads either no file or a whole key.
+     */
     private static void create(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
@@ -223,12 +227,20 @@ public class AuditKeys {
         }
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
-        try (SeekableByteChannel ch = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        Path tmp = file.resolveSibling(file.getFileName() + ".new-" + Long.toHexString(new SecureRandom().nextLong()));
+        try (SeekableByteChannel ch = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
             ch.write(ByteBuffer.wrap((HexFormat.of().formatHex(k) + "\n").getBytes(StandardCharsets.US_ASCII)));
         }
-        Files.setPosixFilePermissions(file, OWNER_ONLY); // exactly 0600, whatever the umask made of it
-        LOG.warn("created the audit key file " + file + " (mode 0600): back it up; without it the audit chain cannot be "
-                + "checked or continued");
+        try {
+            Files.setPosixFilePermissions(tmp, OWNER_ONLY); // exactly 0600, whatever the umask made of it
+            Files.createLink(file, tmp);
+            LOG.warn("created the audit key file " + file + " (mode 0600): back it up; without it the audit chain cannot be "
+                    + "checked or continued");
+        } catch (java.nio.file.FileAlreadyExistsException another) {
+            LOG.info("audit key file " + file + " was just created by another process; using it");
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }

@@ -86,6 +86,16 @@ final class ChainWalk {
 
     /** Ends the walk; returns the findings in order. */
     List<Finding> finish() {
+        if (suspects.size() == 1 && !anchors.isEmpty()
+                && suspects.get(0).seq > anchors.keySet().stream().mapToLong(Long::longValue).max().orElse(-1)
+                && suspects.get(0).prevHash.equals(good == null ? firstPrev : good.hash)) {
+            // The newest event, after the latest anchor, links to the head but was not sealed with the key.
+            AuditEvent e = suspects.get(0);
+            add(Kind.INSERTED, e.seq, e.seq, "event " + e.seq + " (the newest, after the latest anchor at event "
+                    + anchors.keySet().stream().mapToLong(Long::longValue).max().getAsLong() + ") was added without the key: "
+                    + unkeyedHint(e, "its seal does not match its content"));
+            suspects.clear();
+        }
         if (!suspects.isEmpty()) {
             closeSuspects(false);
         }
