@@ -128,7 +128,9 @@ public class AuditVerifier {
                     + anchor.at() + ") is missing: deleted"));
         }
         findings.addAll(walk.finish());
-        tailCheck(anchor, walk.lastSeq(), findings);
+        long last = walk.lastSeq() >= 0 ? walk.lastSeq()
+                : ((Number) em.createNativeQuery("SELECT coalesce(max(seq), -1) FROM audit_event").getSingleResult()).longValue();
+        tailCheck(anchor, last, findings);
         notes.add("checked the anchored event and the " + Math.max(0, walk.checked() - 1) + " after it; events before the anchor "
                 + "were checked when they were anchored (the full walk checks them again)");
         return conclude("since-anchor", walk, findings, anchor, epochs, notes, t0, anchorIt);

@@ -55,7 +55,7 @@ public class ErrorMappers {
             case HOST_UNAVAILABLE -> 503;
             case FAILED -> 502;
         };
-        auditAlone("libvirt", status, e.getMessage());
+        auditAlone("libvirt", Outcome.FAILED, status, e.getMessage());
         return respond(status, e.getMessage());
     }
 
@@ -68,18 +68,18 @@ public class ErrorMappers {
         boolean readOfNothing = status == 404 && request.getCurrent() != null
                 && request.getCurrent().request().method().name().matches("GET|HEAD");
         if (status >= 400 && !readOfNothing) {
-            auditAlone("request", status, e.getMessage());
+            auditAlone("request", status >= 500 ? Outcome.FAILED : status == 403 || status == 404 ? Outcome.DENIED
+                    : Outcome.REFUSED, status, e.getMessage());
         }
         return respond(status, e.getMessage());
     }
 
     /** Audits an error answered here, in a transaction of its own (the request's rolls back). */
-    private void auditAlone(String action, int status, String message) {
+    private void auditAlone(String action, Outcome outcome, int status, String message) {
         var rc = request.getCurrent();
         String what = rc == null ? "" : rc.request().method() + " " + rc.normalizedPath();
         try {
-            audit.recordAlone(caller.get(), action, what, null, status >= 500 ? Outcome.FAILED
-                    : status == 403 || status == 404 ? Outcome.DENIED : Outcome.REFUSED, status + ": " + message);
+            audit.recordAlone(caller.get(), action, what, null, outcome, status + ": " + message);
             markAudited();
         } catch (RuntimeException notAudited) {
             // the access auditor records it then (it sees no mark)
