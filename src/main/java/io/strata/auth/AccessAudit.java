@@ -84,8 +84,8 @@ public class AccessAudit {
             }
             return;
         }
-        if (status < 400 || status == 401 || rc.get(Refused.AUDITED_MARK) != null) {
-            return;
+        if (status < 400 || status == 401 || rc.get(Refused.AUDITED_MARK) != null || path.startsWith("/q/")) {
+            return; // (health and OpenAPI answers are no refusals: a health check DOWN answers 503)
         }
         String method = rc.request().method().name();
         if (status == 403) {
