@@ -125,7 +125,12 @@ final class ChainWalk {
     private void closeSuspects(boolean nextLinksToLast) {
         AuditEvent first = suspects.get(0);
         AuditEvent lastSuspect = suspects.get(suspects.size() - 1);
-        if (suspects.size() == 1) {
+        Anchor anchored = anchors.get(first.seq);
+        if (suspects.size() == 1 && anchored != null && !anchored.seal().equals(first.hash)) {
+            add(Kind.REHASHED, first.seq, first.seq, "event " + first.seq + ", anchored at " + anchored.at()
+                    + ", was rewritten and re-sealed without the key (its seal is not the anchored one and does not match "
+                    + "its content)");
+        } else if (suspects.size() == 1) {
             String how = nextLinksToLast ? "its content no longer matches its seal, which the next event still links to"
                     : unkeyedHint(first, "its seal does not match its content");
             add(Kind.CHANGED, first.seq, first.seq, "event " + first.seq + " was changed after it was written (" + how + ")");
