@@ -58,7 +58,7 @@ XML
 }
 top_of() { virsh domblklist "$1" | awk -v t=vda '$1==t {print $2}'; }
 
-java ${BENCH_JAVA_OPTS:-} -Dquarkus.http.port="$PORT" -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$DB" \
+java ${BENCH_JAVA_OPTS:-} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$DB" \
      -Dstrata.admin-password="$PW" -Dquarkus.log.level=WARN -jar target/quarkus-app/quarkus-run.jar \
      > "target/bench-app.log" 2>&1 &
 APP=$!

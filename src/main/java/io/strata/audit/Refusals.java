@@ -34,6 +34,14 @@ public class Refusals {
         }
     }
 
+    /** Checks the name of a VM about to be made; on a bad one audits and throws 400. */
+    public void requireNewVmName(Caller caller, String action, String target, String value) {
+        String problem = InputRules.newVmNameProblem(value);
+        if (problem != null) {
+            throw refuse(caller, action, target, 400, problem);
+        }
+    }
+
     /** Checks a name; on a bad one audits and throws 400. */
     public void requireName(Caller caller, String action, String target, String what, String value) {
         String problem = InputRules.nameProblem(what, value);

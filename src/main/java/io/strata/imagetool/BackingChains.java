@@ -57,8 +57,12 @@ public class BackingChains {
         if (cached != null && cached.stamps().equals(stamps(cached.chain()))) {
             return cached.chain();
         }
+        requireInStorage(file, file);
         List<Object> topBefore = stamps(List.of(new ImageInfo(file, format, 0, 0, null, 0)));
         List<ImageInfo> chain = qemuImg.info(file, format, true);
+        for (ImageInfo link : chain) {
+            requireInStorage(link.file(), file);
+        }
         List<Object> stamps = stamps(chain);
         // Cached only when the top did not change while qemu-img read it.
         if (stamps != null && topBefore != null && !stamps.isEmpty() && stamps.get(0).equals(topBefore.get(0))) {
@@ -67,6 +71,17 @@ public class BackingChains {
             }
         }
         return chain;
+    }
+
+    /**
+     * Strata runs qemu-img as root: a header naming {@code /etc/shadow} (a hand-made image, or a
+     * raw disk a guest filled) must not be read, rebased onto or flattened into a guest's disk.
+     */
+    private void requireInStorage(String link, String disk) {
+        if (!files.inStorage(link)) {
+            throw new ImageToolException("the chain of " + disk + " holds " + link
+                    + ", which lies outside the storage directories; Strata does not follow it");
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.strata.imagetool;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,10 @@ import io.strata.kernel.Cancelled;
 
 /**
  * The one place that starts processes (qemu-img, libguestfs, cp): always an argv list, never a
- * shell string, always with a timeout, standard input closed.
+ * shell string, always with a timeout, standard input closed. Every child is started through
+ * {@code setpriv --pdeathsig KILL}, so it dies with the app instead of writing on into an image
+ * that a restarted app is reconciling; short commands also run under {@code prlimit} (address
+ * space and CPU time), because they read images a guest or a user may have crafted.
  */
 @ApplicationScoped
 public class ProcessRunner {
@@ -28,6 +32,9 @@ public class ProcessRunner {
     /** For short commands (qemu-img info, create, rebase -u). */
     public static final long TIMEOUT_SECONDS = 60;
 
+    /** Address space a short command may use: qemu-img info/check of a hostile header stays bounded. */
+    static final long SHORT_COMMAND_ADDRESS_SPACE = 2L << 30;
+
     /** A finished command: exit code and its whole output. */
     public record Result(int exit, String out, String err) {
     }
@@ -36,7 +43,7 @@ public class ProcessRunner {
     public Result exec(List<String> argv, long timeoutSeconds) {
         long t0 = System.nanoTime();
         try {
-            Process p = new ProcessBuilder(argv).start();
+            Process p = new ProcessBuilder(tiedToApp(limited(argv, timeoutSeconds))).start();
             p.getOutputStream().close();
             CompletableFuture<byte[]> err = drain(p);
             byte[] out = p.getInputStream().readAllBytes();
@@ -75,7 +82,7 @@ public class ProcessRunner {
             BooleanSupplier cancelled, long timeoutSeconds) {
         Process p;
         try {
-            ProcessBuilder pb = new ProcessBuilder(argv);
+            ProcessBuilder pb = new ProcessBuilder(tiedToApp(argv));
             pb.environment().putAll(env);
             p = pb.start();
             p.getOutputStream().close();
@@ -110,6 +117,24 @@ public class ProcessRunner {
             Thread.currentThread().interrupt();
             throw new ImageToolException(argv.get(0) + " interrupted");
         }
+    }
+
+    /**
+     * The child gets SIGKILL when the thread that started it ends, and so when the app dies (even
+     * by SIGKILL). The starting thread always waits for the child, so it never ends first.
+     */
+    static List<String> tiedToApp(List<String> argv) {
+        List<String> tied = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--"));
+        tied.addAll(argv);
+        return tied;
+    }
+
+    /** Bounds a short command's memory and CPU time (its CPU seconds never exceed its wall-clock timeout). */
+    static List<String> limited(List<String> argv, long timeoutSeconds) {
+        List<String> limited = new ArrayList<>(List.of("prlimit", "--as=" + SHORT_COMMAND_ADDRESS_SPACE,
+                "--cpu=" + timeoutSeconds, "--"));
+        limited.addAll(argv);
+        return limited;
     }
 
     /** Reads standard error on the side, so a chatty command never blocks on a full pipe. */

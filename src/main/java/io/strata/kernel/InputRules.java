@@ -16,6 +16,18 @@ public final class InputRules {
     private InputRules() {
     }
 
+    /** Sealed templates are named {@code template-<vm>}; no other VM may take such a name. */
+    public static final String TEMPLATE_PREFIX = "template-";
+
+    /** Why the name cannot be a new VM's (the name rules, and the template prefix), or null. */
+    public static String newVmNameProblem(String value) {
+        String problem = nameProblem("VM name", value);
+        if (problem == null && value.startsWith(TEMPLATE_PREFIX)) {
+            return "VM name '" + value + "': the prefix '" + TEMPLATE_PREFIX + "' is reserved for templates";
+        }
+        return problem;
+    }
+
     /** Why the name is unacceptable, or null when it is fine. */
     public static String nameProblem(String what, String value) {
         if (value == null || value.isBlank()) {

@@ -82,7 +82,7 @@ public class ProvisionService {
         String pattern = ProvisionNames.pattern(r.name(), r.namePattern());
         List<String> names = ProvisionNames.expand(pattern, count);
         for (String n : names) {
-            refusals.requireName(c, action, host + "/" + n, "VM name", n);
+            refusals.requireNewVmName(c, action, host + "/" + n, n);
         }
         List<String> taken = new ArrayList<>();
         for (String n : names) {

@@ -61,7 +61,7 @@ public class VmCloneService {
         if (name == null || name.isEmpty()) {
             throw refusals.refuse(c, action, target, 400, "give the new VM's name");
         }
-        refusals.requireName(c, action, host + "/" + name, "VM name", name);
+        refusals.requireNewVmName(c, action, host + "/" + name, name);
         String hostname = req.hostname() == null || req.hostname().isBlank() ? null : req.hostname().strip();
         if (hostname != null && !ProvisionHostnames.valid(hostname)) {
             throw refusals.refuse(c, action, target, 400, "not a valid hostname: \"" + InputRules.printable(hostname) + "\"");

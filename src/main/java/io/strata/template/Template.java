@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
+import io.strata.kernel.InputRules;
+
 /**
  * A sealed template: its domain is undefined in libvirt, its definition and its (read-only)
  * images are recorded here. Provisioning copies or stacks on those images.
@@ -78,6 +80,6 @@ public class Template extends PanacheEntityBase {
 
     /** The template's name for a VM: {@code template-<vm>}. */
     public static String nameFor(String vm) {
-        return "template-" + vm;
+        return InputRules.TEMPLATE_PREFIX + vm;
     }
 }

@@ -164,11 +164,19 @@ public final class TemplateHandlers {
             return "template " + name + " sealed from " + vm + " (" + done.size() + " image(s), read-only)";
         }
 
-        /** The definition kept for provisioning: renamed, no UUID, disks on the sealed images. */
+        /**
+         * The definition kept for provisioning: renamed, no UUID, disks on the sealed images, and
+         * no console password: the definition was read with its secrets, and every VM made from
+         * the template (by any user) would otherwise open with the source owner's VNC/SPICE password.
+         */
         static String templateDefinition(Document definition, String name, List<Template.Disk> disks, String actor) {
             Xml.elements(definition, "/domain/name").get(0).setTextContent(name);
             for (Element uuid : Xml.elements(definition, "/domain/uuid")) {
                 uuid.getParentNode().removeChild(uuid);
+            }
+            for (Element graphics : Xml.elements(definition, "/domain/devices/graphics")) {
+                graphics.removeAttribute("passwd");
+                graphics.removeAttribute("passwdValidTo");
             }
             for (Template.Disk s : disks) {
                 for (Element disk : Xml.elements(definition, "/domain/devices/disk")) {

@@ -16,6 +16,13 @@ class InputRulesTest {
     // ---------------------------------------------------------------- names
 
     @Test
+    void theTemplatePrefixIsReservedForTemplates() {
+        assertTrue(InputRules.newVmNameProblem("template-web").contains("reserved for templates"));
+        assertNull(InputRules.newVmNameProblem("web-template-1"));
+        assertTrue(InputRules.newVmNameProblem("../x").contains("may contain only"));
+    }
+
+    @Test
     void acceptedNames() {
         for (String ok : List.of("a", "Z", "7", "web-1", "db_2.old", "A-1.b_c", "a-", "a.", "x".repeat(64), "1.2.3")) {
             assertNull(InputRules.nameProblem("VM name", ok), ok);

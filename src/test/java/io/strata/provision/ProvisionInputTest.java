@@ -89,6 +89,7 @@ class ProvisionInputTest {
         refused(erin, Map.of("namePattern", p + "{n}", "count", 10000), 400, "count must be between 1 and 100", p);
         refused(erin, Map.of("name", p + "x", "method", "copy"), 400, "method must be", p);
         refused(erin, Map.of("name", "../etc"), 400, "VM name", p);
+        refused(erin, Map.of("name", "template-" + p + "x"), 400, "reserved for templates", "template-" + p);
         refused(erin, Map.of("name", p + "x", "hostname", "bad_host!"), 400, "not a valid hostname", p);
         String existing = VmBuilder.defineVm("bad-taken", erin);
         long before = TestDatabase.queryLong("SELECT count(*) FROM job");

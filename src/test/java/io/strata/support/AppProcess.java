@@ -89,7 +89,7 @@ public final class AppProcess {
         assertTrue(jar.isFile(), "run mvn package first: " + jar);
         Path log = Path.of("target", "it-app-" + label + ".log");
         List<String> argv = new ArrayList<>(List.of("java",
-                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=" + TestDatabase.SERVER + db.name,
                 "-Dquarkus.datasource.username=" + db.roles.app(), "-Dquarkus.datasource.password=" + db.roles.appPassword(),
                 "-Dquarkus.flyway.username=" + db.roles.owner(), "-Dquarkus.flyway.password=" + db.roles.ownerPassword(),

@@ -3,8 +3,10 @@ package io.strata.web;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,6 +72,47 @@ class PagesTest {
         assertTrue(html.contains("2 internal snapshot(s)"), "qemu-img's view of the image shown");
         assertTrue(html.contains("page child") && html.contains("(current)"), "tree with current marker");
         assertTrue(html.indexOf(">p1<") < html.indexOf(">p2<"), "parent before child");
+        // Texts reach script only as data- attributes: a name with a quote cannot become code.
+        assertTrue(html.contains("data-confirm=\"Delete " + vm + "?"), "confirmation text as data");
+        assertFalse(html.contains("onsubmit") || html.contains("confirm(") || html.contains("style="), "no inline script or style");
+    }
+
+    @Test
+    void changesFromAnotherSiteAreRefusedAndAudited() {
+        long jobsBefore = TestDatabase.queryLong("SELECT count(*) FROM job");
+        String snapshots = "/api/hosts/test/vms/test/snapshots";
+        // A browser holding Basic credentials posts a text/plain "form" from another site: no JSON, no change.
+        Api.as(admin).contentType("text/plain").body("{\"name\":\"xsite\"}").post(snapshots).then().statusCode(415)
+                .body("message", containsString("application/json"));
+        Api.as(admin).contentType("application/x-www-form-urlencoded").formParam("name", "xsite").post(snapshots)
+                .then().statusCode(415);
+        // The browser says where the request comes from: another site is refused, JSON or not.
+        Api.as(admin).header("Sec-Fetch-Site", "cross-site").body(Map.of("name", "xsite")).post(snapshots).then().statusCode(403);
+        Api.as(admin).header("Origin", "https://evil.example").body(Map.of("name", "xsite")).post(snapshots).then().statusCode(403);
+        CookieFilter session = login(admin, Api.passwordOf(admin));
+        String page = given().filter(session).get("/vms/test/test").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find());
+        given().filter(session).redirects().follow(false).header("Sec-Fetch-Site", "same-site").formParam("csrf-token", m.group(1))
+                .formParam("name", "xsite").formParam("kind", "internal").post("/vms/test/test/snapshots").then().statusCode(403);
+        assertEquals(jobsBefore, TestDatabase.queryLong("SELECT count(*) FROM job"), "nothing was queued");
+        assertTrue(TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE action IN ('api.request', 'request.cross-site') AND actor = ?",
+                admin) >= 5, "each refusal is audited");
+        // The same requests from Strata itself pass: a same-origin JSON call with the browser's headers.
+        Api.awaitSuccess(admin, Api.as(admin).header("Sec-Fetch-Site", "same-origin").body(Map.of("name", "samesite"))
+                .post(snapshots).then().statusCode(202).extract().jsonPath().getLong("jobId"));
+    }
+
+    @Test
+    void pagesCarryTheBrowserHardeningHeaders() {
+        CookieFilter session = login(admin, Api.passwordOf(admin));
+        for (String path : List.of("/vms", "/login", "/vms/test/test")) {
+            given().filter(session).get(path).then().statusCode(200)
+                    .header("Content-Security-Policy", containsString("script-src 'self'"))
+                    .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                    .header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
+                    .header("Referrer-Policy", "same-origin");
+        }
     }
 
     /** Posts a form of the page with its CSRF token; returns the job id the redirect names. */
