@@ -47,16 +47,34 @@ fi
 if ! pg_up; then
   if ls /etc/postgresql/*/main >/dev/null 2>&1; then
     ver="$(ls /etc/postgresql | sort -V | tail -1)"
-    # A freshly installed cluster: trust local TCP connections so the defaults work.
-    hba="/etc/postgresql/$ver/main/pg_hba.conf"
-    if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
-      sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
-    fi
+    # No 'trust' line is added: the app and the tests log in with scram passwords (below), and
+    # this script reaches the server as the postgres account over the local socket (peer).
     pg_ctlcluster --skip-systemctl-redirect "$ver" main start || pg_ctlcluster --skip-systemctl-redirect "$ver" main reload || true
   fi
   for _ in $(seq 1 30); do pg_up && break; sleep 1; done
   pg_up || { log "PostgreSQL does not answer on $STRATA_DB_HOST:$STRATA_DB_PORT"; exit 1; }
 fi
+
+# psql as the database superuser: the local postgres account over the socket (peer
+# authentication) when the server is on this machine, else STRATA_DB_USER over TCP.
+psql_admin() {
+  if [[ "$STRATA_DB_HOST" =~ ^(127\.0\.0\.1|localhost)$ ]] && id postgres >/dev/null 2>&1 && [[ $EUID -eq 0 ]]; then
+    (cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$STRATA_DB_PORT" "$@")
+  else
+    psql -X -q -v ON_ERROR_STOP=1 -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" -U "$STRATA_DB_USER" "$@"
+  fi
+}
+STRATA_ETC="${STRATA_ETC:-/etc/strata}"
+new_secret() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+# A root-only file of KEY=value lines, written once (umask 077); later runs reuse it.
+ensure_env_file() {
+  local file="$1"; shift
+  [[ -f "$file" ]] && return 0
+  install -d -m 0700 "$(dirname "$file")"
+  (umask 077 && printf '%s\n' "$@" >"$file")
+  log "wrote $file (mode 0600)"
+}
+env_value() { sed -n "s/^$2=//p" "$1" | tail -1; }
 
 # /dev/kvm as udev would leave it (root:kvm 0660). Without udev it stays root-only: QEMU's
 # capability probe (run as root) sees KVM, the check for the libvirt-qemu user does not, and
@@ -72,13 +90,43 @@ if ! pgrep -x libvirtd >/dev/null; then log "starting libvirtd"; libvirtd -d; fi
 for _ in $(seq 1 30); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.5; done
 virsh -c qemu:///system version >/dev/null 2>&1 || { log "libvirtd does not answer on qemu:///system"; exit 1; }
 
-# Creates a database when it is missing: host-setup.sh createdb NAME
+# Creates a database when it is missing, with its two roles: host-setup.sh createdb NAME
+#   NAME_owner owns the schema and runs the migrations, NAME_app is what the app connects as
+#   (INSERT and SELECT only on the audit tables). Their scram passwords are generated once and
+#   kept in $STRATA_ETC/NAME.env (root only), which ./strata run reads.
 if [[ "${1:-}" == createdb ]]; then
   db="$2"
-  if ! psql -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" -U "$STRATA_DB_USER" -d postgres -tA \
-       -v db="$db" <<<"SELECT 1 FROM pg_database WHERE datname = :'db'" | grep -q 1; then
+  if ! psql_admin -d postgres -tA -v db="$db" <<<"SELECT 1 FROM pg_database WHERE datname = :'db'" | grep -q 1; then
     log "creating database $db"
-    createdb -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" -U "$STRATA_DB_USER" "$db"
+    psql_admin -d postgres -v db="$db" <<<'CREATE DATABASE :"db"'
   fi
+  env_file="$STRATA_ETC/$db.env"
+  ensure_env_file "$env_file" \
+    "QUARKUS_DATASOURCE_USERNAME=${db}_app" "QUARKUS_DATASOURCE_PASSWORD=$(new_secret)" \
+    "QUARKUS_FLYWAY_USERNAME=${db}_owner" "QUARKUS_FLYWAY_PASSWORD=$(new_secret)"
+  # The passwords go through stdin, not the command line (ps shows arguments).
+  { printf '\\set owner %s\n\\set owner_password %s\n\\set app %s\n\\set app_password %s\n' \
+      "$(env_value "$env_file" QUARKUS_FLYWAY_USERNAME)" "$(env_value "$env_file" QUARKUS_FLYWAY_PASSWORD)" \
+      "$(env_value "$env_file" QUARKUS_DATASOURCE_USERNAME)" "$(env_value "$env_file" QUARKUS_DATASOURCE_PASSWORD)"
+    cat "$(dirname "$0")/db-roles.sql"; } | psql_admin -d "$db" >/dev/null
+  log "database $db: roles ${db}_owner (migrations) and ${db}_app (the app) ready"
+fi
+
+# The tests' administrator (host-setup.sh test-admin): a superuser with a scram password, kept in
+# $STRATA_ETC/test-db.env (root only) for ./strata test. The tests create a database and its two
+# roles per run and act as a superuser in the tamper tests; root can become postgres anyway.
+if [[ "${1:-}" == test-admin ]]; then
+  test_env="$STRATA_ETC/test-db.env"
+  ensure_env_file "$test_env" "STRATA_TEST_PG_USER=strata_test_admin" "STRATA_TEST_PG_PASSWORD=$(new_secret)"
+  { printf '\\set pw %s\n' "$(env_value "$test_env" STRATA_TEST_PG_PASSWORD)"
+    cat <<'SQL'
+SET password_encryption = 'scram-sha-256';
+SELECT set_config('strata.pw', :'pw', false);
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'strata_test_admin') THEN CREATE ROLE strata_test_admin; END IF;
+  EXECUTE format('ALTER ROLE strata_test_admin LOGIN SUPERUSER PASSWORD %L', current_setting('strata.pw'));
+END $$;
+SQL
+  } | psql_admin -d postgres >/dev/null
 fi
 log "ready"

@@ -13,8 +13,9 @@ import jakarta.transaction.Transactional.TxType;
 import io.strata.kernel.Caller;
 
 /**
- * Appends hash-chained events. Appends are serialised by a transaction-scoped advisory lock, so
+ * Appends sealed, chained events. Appends are serialised by a transaction-scoped advisory lock, so
  * the chain has one order even with several app nodes; the lock is held until the caller commits.
+ * Each event is sealed with the audit key (HMAC-SHA256, see {@link AuditKeys}).
  */
 @ApplicationScoped
 public class AuditLog {
@@ -25,11 +26,42 @@ public class AuditLog {
 
     @Inject
     EntityManager em;
+    @Inject
+    AuditKeys keys;
+    @Inject
+    AuditVerifier verifier;
 
     /** Records an event inside the caller's transaction: it commits (or not) with the action. */
     @Transactional(TxType.MANDATORY)
     public AuditEvent record(Caller caller, String action, String target, Long jobId, Outcome outcome, String details) {
+        byte[] key = keys.signingKey();
+        lockChain(em);
+        return append(em, key, caller, action, target, jobId, outcome, details);
+    }
+
+    /** Records an event in a transaction of its own: for refusals and failures, whose request rolls back. */
+    @Transactional(TxType.REQUIRES_NEW)
+    public AuditEvent recordAlone(Caller caller, String action, String target, Long jobId, Outcome outcome, String details) {
+        return record(caller, action, target, jobId, outcome, details);
+    }
+
+    /** Walks the whole chain (the auditor's full check); see {@link AuditVerifier#full()}. */
+    public ChainVerification verify() {
+        return verifier.full();
+    }
+
+    /** Checks what was appended since the latest anchor; see {@link AuditVerifier#sinceAnchor()}. */
+    public ChainVerification verifySinceAnchor() {
+        return verifier.sinceAnchor();
+    }
+
+    static void lockChain(EntityManager em) {
         em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)").setParameter(1, CHAIN_LOCK).getSingleResult();
+    }
+
+    /** Appends one event; the caller holds the chain lock. */
+    static AuditEvent append(EntityManager em, byte[] key, Caller caller, String action, String target, Long jobId,
+            Outcome outcome, String details) {
         @SuppressWarnings("unchecked")
         List<String> last = em.createNativeQuery("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").getResultList();
         AuditEvent e = new AuditEvent();
@@ -44,44 +76,8 @@ public class AuditLog {
         e.outcome = outcome;
         e.details = details == null || details.length() <= MAX_DETAILS ? details : details.substring(0, MAX_DETAILS) + "…";
         e.prevHash = last.isEmpty() ? AuditChain.GENESIS : last.get(0);
-        e.hash = AuditChain.hash(e);
-        e.persist();
+        e.hash = AuditChain.mac(key, e);
+        em.persist(e);
         return e;
-    }
-
-    /** Records an event in a transaction of its own: for refusals and failures, whose request rolls back. */
-    @Transactional(TxType.REQUIRES_NEW)
-    public AuditEvent recordAlone(Caller caller, String action, String target, Long jobId, Outcome outcome, String details) {
-        return record(caller, action, target, jobId, outcome, details);
-    }
-
-    /** Walks the whole chain and reports the first event whose hash or link does not match. */
-    @Transactional
-    public ChainVerification verify() {
-        String prev = AuditChain.GENESIS;
-        long checked = 0;
-        long afterSeq = -1;
-        final int page = 1000;
-        while (true) {
-            List<AuditEvent> batch = em.createQuery("FROM AuditEvent WHERE seq > ?1 ORDER BY seq", AuditEvent.class)
-                    .setParameter(1, afterSeq).setMaxResults(page).getResultList();
-            for (AuditEvent e : batch) {
-                if (!prev.equals(e.prevHash)) {
-                    return ChainVerification.broken(checked, e.seq,
-                            "event " + e.seq + " does not link to the event before it (a row was removed or inserted)");
-                }
-                if (!AuditChain.hash(e).equals(e.hash)) {
-                    return ChainVerification.broken(checked, e.seq,
-                            "event " + e.seq + " was changed after it was written (its hash does not match its content)");
-                }
-                prev = e.hash;
-                checked++;
-                afterSeq = e.seq;
-            }
-            em.clear();
-            if (batch.size() < page) {
-                return ChainVerification.intact(checked);
-            }
-        }
     }
 }

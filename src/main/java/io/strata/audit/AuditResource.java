@@ -39,8 +39,16 @@ public class AuditResource {
 
     @GET
     @Path("/verify")
-    @Operation(summary = "Walk the hash chain and report the first event that was changed, removed or inserted")
-    public ChainVerification verify() {
-        return audit.verify();
+    @Operation(summary = "Check the sealed chain against its key and its anchors and name every finding (changed, re-sealed, "
+            + "inserted, deleted events, a deleted tail, a restored older copy, key or trigger problems). "
+            + "scope=full (default) walks every event; scope=since-anchor checks the latest anchored event and what followed")
+    public ChainVerification verify(@QueryParam("scope") String scope) {
+        if (scope == null || scope.isBlank() || scope.equals("full")) {
+            return audit.verify();
+        }
+        if (scope.equals("since-anchor")) {
+            return audit.verifySinceAnchor();
+        }
+        throw new jakarta.ws.rs.BadRequestException("scope is full or since-anchor");
     }
 }

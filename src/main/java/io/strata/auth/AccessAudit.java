@@ -3,8 +3,11 @@ package io.strata.auth;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,6 +16,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
@@ -23,8 +27,11 @@ import io.strata.kernel.InputRules;
 
 /**
  * Audits what happens before any resource runs: form logins (success and failure), failed HTTP
- * Basic logins, and requests the security layer refused (403). Successful Basic authentication is
- * not recorded per request: the actions it leads to are audited under the user's name.
+ * Basic logins, requests the security layer refused (403), and every other refusal or failure
+ * answered without an audit event of its own (the CSRF filter's 400, an unreadable body, an
+ * unsupported method or type, a 5xx). Successful Basic authentication is not recorded per
+ * request: the actions it leads to are audited under the user's name. Events are written on a
+ * thread of their own (the event loop must not block) and drained when the app stops.
  */
 @ApplicationScoped
 public class AccessAudit {
@@ -77,19 +84,62 @@ public class AccessAudit {
             }
             return;
         }
-        if (status == 403 && rc.get(Refused.AUDITED_MARK) == null) {
-            String user = rc.user() != null && rc.user().principal() != null
-                    ? rc.user().principal().getString("username", "unknown") : "unknown";
-            var identity = rc.<io.quarkus.security.identity.SecurityIdentity>get(
-                    io.quarkus.security.identity.SecurityIdentity.class.getName());
-            Set<String> roles = Set.of();
-            if (identity != null && !identity.isAnonymous()) {
-                user = identity.getPrincipal().getName();
-                roles = identity.getRoles();
-            }
-            write(new Caller(user, roles, source), "access", Outcome.DENIED,
-                    "403: " + rc.request().method() + " " + path + " needs a role this account does not have");
+        if (status < 400 || status == 401 || rc.get(Refused.AUDITED_MARK) != null || path.startsWith("/q/")) {
+            return; // (health and OpenAPI answers are no refusals: a health check DOWN answers 503)
         }
+        String method = rc.request().method().name();
+        if (status == 403) {
+            write(caller(rc, source), "access", Outcome.DENIED,
+                    "403: " + method + " " + path + " needs a role this account does not have");
+        } else if (status == 404 && (method.equals("GET") || method.equals("HEAD"))) {
+            // A read of something that does not exist; reads of Strata's own objects are audited by their resources.
+        } else {
+            String type = rc.request().getHeader("Content-Type");
+            write(caller(rc, source), "request", status >= 500 ? Outcome.FAILED : Outcome.REFUSED,
+                    status + ": " + method + " " + path + (type == null ? "" : " (" + InputRules.printable(type) + ")")
+                            + " answered before any action: " + why(status, path));
+        }
+    }
+
+    /** What answers such a status before a resource audits anything. */
+    private static String why(int status, String path) {
+        return switch (status) {
+            case 400 -> path.startsWith("/api") ? "unreadable request body or parameters"
+                    : "CSRF token missing or wrong, or an unreadable form";
+            case 405 -> "method not allowed";
+            case 413 -> "request body too large";
+            case 415 -> "unsupported body type";
+            default -> status >= 500 ? "server error" : "refused";
+        };
+    }
+
+    private static Caller caller(RoutingContext rc, String source) {
+        String user = rc.user() != null && rc.user().principal() != null
+                ? rc.user().principal().getString("username", "unknown") : "unknown";
+        var identity = rc.<io.quarkus.security.identity.SecurityIdentity>get(
+                io.quarkus.security.identity.SecurityIdentity.class.getName());
+        Set<String> roles = Set.of();
+        if (identity != null && !identity.isAnonymous()) {
+            user = identity.getPrincipal().getName();
+            roles = identity.getRoles();
+        }
+        return new Caller(user, roles, source);
+    }
+
+    /** Writes what is still queued before the app stops (also used by tests to wait for the writer). */
+    public void drain() {
+        try {
+            writer.submit(() -> { }).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.error("access audit: the writer did not drain: " + e);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        drain();
+        writer.shutdown();
     }
 
     private void write(Caller who, String action, Outcome outcome, String details) {

@@ -10,18 +10,26 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.strata.audit.AuditLog;
+import io.strata.audit.Outcome;
 import io.strata.job.JobConflict;
+import io.strata.kernel.CurrentCaller;
 import io.strata.libvirt.LibvirtFailure;
 import io.strata.kernel.Refused;
 
 /**
- * Every error leaves as JSON {status, error, message} for /api and as a page for browsers. The
- * request is marked so the access auditor does not record an already audited refusal twice.
+ * Every error leaves as JSON {status, error, message} for /api and as a page for browsers. Errors
+ * no resource audited (libvirt failures, refusals of the REST layer) are audited here; the request
+ * is marked so the access auditor does not record an already audited refusal twice.
  */
 public class ErrorMappers {
 
     @Inject
     CurrentVertxRequest request;
+    @Inject
+    AuditLog audit;
+    @Inject
+    CurrentCaller caller;
 
     @Inject
     @Location("error.html")
@@ -47,6 +55,7 @@ public class ErrorMappers {
             case HOST_UNAVAILABLE -> 503;
             case FAILED -> 502;
         };
+        auditAlone("libvirt", Outcome.FAILED, status, e.getMessage());
         return respond(status, e.getMessage());
     }
 
@@ -56,7 +65,25 @@ public class ErrorMappers {
         if (status == 401 || status == 302 || status == 303) {
             return e.getResponse();
         }
+        boolean readOfNothing = status == 404 && request.getCurrent() != null
+                && request.getCurrent().request().method().name().matches("GET|HEAD");
+        if (status >= 400 && !readOfNothing) {
+            auditAlone("request", status >= 500 ? Outcome.FAILED : status == 403 || status == 404 ? Outcome.DENIED
+                    : Outcome.REFUSED, status, e.getMessage());
+        }
         return respond(status, e.getMessage());
+    }
+
+    /** Audits an error answered here, in a transaction of its own (the request's rolls back). */
+    private void auditAlone(String action, Outcome outcome, int status, String message) {
+        var rc = request.getCurrent();
+        String what = rc == null ? "" : rc.request().method() + " " + rc.normalizedPath();
+        try {
+            audit.recordAlone(caller.get(), action, what, null, outcome, status + ": " + message);
+            markAudited();
+        } catch (RuntimeException notAudited) {
+            // the access auditor records it then (it sees no mark)
+        }
     }
 
     private void markAudited() {

@@ -34,12 +34,23 @@ public final class AppProcess {
     public static final class SharedDb implements AutoCloseable {
         public final String name = "strata_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
+        /** Its owner and app roles (scripts/db-roles.sql), as on a real machine. */
+        public final TestDatabase.Roles roles;
+        /** The audit key and anchor files the nodes share (one machine here). */
+        public final Path auditDir;
+
         public SharedDb() {
             TestDatabase.admin("CREATE DATABASE " + name);
+            roles = TestDatabase.createRoles(name);
+            try {
+                auditDir = Files.createTempDirectory("strata-audit-" + name);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         public Connection connect() throws Exception {
-            return DriverManager.getConnection(TestDatabase.SERVER + name, TestDatabase.USER, "");
+            return DriverManager.getConnection(TestDatabase.SERVER + name, TestDatabase.USER, TestDatabase.PASSWORD);
         }
 
         /** The first column of the first row as text, or null when there is no row. */
@@ -56,7 +67,7 @@ public final class AppProcess {
 
         @Override
         public void close() {
-            TestDatabase.admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            TestDatabase.dropWithRoles(name);
         }
     }
 
@@ -80,6 +91,10 @@ public final class AppProcess {
         List<String> argv = new ArrayList<>(List.of("java",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=" + TestDatabase.SERVER + db.name,
+                "-Dquarkus.datasource.username=" + db.roles.app(), "-Dquarkus.datasource.password=" + db.roles.appPassword(),
+                "-Dquarkus.flyway.username=" + db.roles.owner(), "-Dquarkus.flyway.password=" + db.roles.ownerPassword(),
+                "-Dstrata.audit.key-file=" + db.auditDir.resolve("audit.key"),
+                "-Dstrata.audit.anchor-file=" + db.auditDir.resolve("audit-anchors"),
                 "-Dstrata.admin-password=" + ADMIN_PASSWORD,
                 "-Dstrata.jobs.stale-after=PT5S", "-Dstrata.jobs.heartbeat-interval=1s",
                 "-Dstrata.jobs.reaper-interval=1s", "-Dstrata.inventory.sync-interval=1h"));
