@@ -28,12 +28,19 @@ public enum JobKind {
     VM_CLONE("vm.clone"),
     /** Remove a VM: its snapshots, its definition and, when asked, the image files only it used. */
     VM_DELETE("vm.delete"),
-    INVENTORY_SYNC("inventory.sync");
+    INVENTORY_SYNC("inventory.sync"),
+    /** Does nothing: measures the job engine. Its handler exists only in the {@code bench} build profile. */
+    BENCH_NOOP("bench.noop");
 
     /** The action name used in the audit log. */
     public final String action;
 
     JobKind(String action) {
         this.action = action;
+    }
+
+    /** A kind for benchmarks only: no handler outside the bench build, so it cannot be queued in production. */
+    public boolean benchmarkOnly() {
+        return this == BENCH_NOOP;
     }
 }

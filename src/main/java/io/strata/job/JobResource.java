@@ -30,6 +30,8 @@ public class JobResource {
     JobQueue queue;
     @Inject
     CurrentCaller caller;
+    @Inject
+    JobWaiters waiters;
 
     @GET
     @Operation(summary = "Jobs, newest first (users see their own)")
@@ -47,16 +49,29 @@ public class JobResource {
     public JobView get(@PathParam("id") long id, @QueryParam("wait") Integer waitSeconds) {
         Job j = queries.get(caller.get(), id, "job.read");
         if (waitSeconds != null && waitSeconds > 0) {
-            // A plain re-read every 10 ms: the job may run on any node, and a read costs about a millisecond.
+            // Woken by the job's end (this node's or another's, via LISTEN/NOTIFY); re-read at
+            // least every second anyway, in case a notification was lost.
             long deadline = System.nanoTime() + Math.min(60, waitSeconds) * 1_000_000_000L;
-            while (!j.state.isFinished() && System.nanoTime() < deadline) {
+            while (!j.state.isFinished()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
+                var latch = waiters.register(id);
+                Job fresh = queries.find(id).orElse(null);
+                j = fresh == null ? j : fresh;
+                if (j.state.isFinished()) {
+                    break;
+                }
                 try {
-                    Thread.sleep(10);
+                    if (!JobWaiters.await(latch, Math.min(1000, left))) {
+                        waiters.giveUp(id, latch);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
                 }
-                Job fresh = queries.find(id).orElse(null);
+                fresh = queries.find(id).orElse(null);
                 j = fresh == null ? j : fresh;
             }
         }

@@ -33,6 +33,8 @@ public class JobTransitions {
     AuditLog audit;
     @Inject
     JobLog log;
+    @Inject
+    JobNotices notices;
 
     /** {@code state IN (…)} for the states that may become {@code target}. */
     static String from(JobState target) {
@@ -52,7 +54,7 @@ public class JobTransitions {
      * number of workers on any number of nodes race without taking a job twice.
      */
     @Transactional
-    public Optional<Long> claim(String worker, int perHostLimit) {
+    public Optional<Job> claim(String worker, int perHostLimit) {
         @SuppressWarnings("unchecked")
         List<Number> ids = em.createNativeQuery("UPDATE job SET state = 'RUNNING', worker = ?1, heartbeat_at = now(),"
                 + " started_at = coalesce(started_at, now()), attempts = attempts + 1"
@@ -61,7 +63,15 @@ public class JobTransitions {
                 + "     AND (SELECT count(*) FROM job r WHERE r.state = 'RUNNING' AND r.host = j.host) < ?2"
                 + "   ORDER BY j.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
                 + " RETURNING id").setParameter(1, worker).setParameter(2, perHostLimit).getResultList();
-        return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0).longValue());
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        // The row as claimed, and its first log line, in the claim's own transaction.
+        Job j = em.find(Job.class, ids.get(0).longValue());
+        log.appendInCurrentTransaction(j.id, "started on " + worker + " (attempt " + j.attempts + ")");
+        em.flush();
+        em.detach(j);
+        return Optional.of(j);
     }
 
     /** RUNNING stays RUNNING: the jobs this node is running (or reconciling) are alive. */
@@ -103,20 +113,45 @@ public class JobTransitions {
      */
     @Transactional
     public Job finish(long jobId, JobState to, String result, String error) {
+        return finishInCurrentTransaction(new Ending(jobId, to, result, error, null));
+    }
+
+    /** How a worker saw its job end, and the log line that says so (written with the state). */
+    record Ending(long jobId, JobState state, String result, String error, String logLine) {
+    }
+
+    /**
+     * Several jobs' outcomes in one transaction (see {@link JobFinisher}): each keeps its own audit
+     * event, in the order given; the audit chain's lock is taken once for all of them.
+     */
+    @Transactional
+    public void finishAll(List<Ending> outcomes) {
+        for (Ending o : outcomes) {
+            finishInCurrentTransaction(o);
+        }
+    }
+
+    private Job finishInCurrentTransaction(Ending o) {
+        long jobId = o.jobId();
+        JobState to = o.state();
         Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (o.logLine() != null) {
+            log.appendInCurrentTransaction(jobId, o.logLine());
+        }
         if (!j.state.canBecome(to) || to == JobState.INTERRUPTED) {
             log.appendInCurrentTransaction(jobId, "worker finished after the job was marked " + j.state + ": " + to
-                    + (error != null ? " (" + error + ")" : result != null ? " (" + result + ")" : ""));
+                    + (o.error() != null ? " (" + o.error() + ")" : o.result() != null ? " (" + o.result() + ")" : ""));
             return j;
         }
         j.state = to;
         j.finishedAt = Instant.now();
-        j.result = result;
-        j.error = error;
+        j.result = o.result();
+        j.error = o.error();
         if (to == JobState.SUCCEEDED) {
             j.progress = 100;
         }
-        audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to), error != null ? error : result);
+        audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to), o.error() != null ? o.error() : o.result());
+        notices.finishedInCurrentTransaction(jobId);
         return j;
     }
 
@@ -132,6 +167,7 @@ public class JobTransitions {
             j.finishedAt = Instant.now();
             j.error = "cancelled by " + caller.name() + " before it started";
             audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.SUCCESS, "cancelled while queued");
+            notices.finishedInCurrentTransaction(jobId);
         } else if (j.state == JobState.RUNNING) {
             j.cancelRequested = true;
             audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.ACCEPTED,
@@ -185,6 +221,7 @@ public class JobTransitions {
         j.reconciledAt = j.finishedAt;
         log.appendInCurrentTransaction(jobId, "reconciled: " + finding);
         audit.record(Caller.SYSTEM, "job.reconciled", j.auditTarget(), j.id, Outcome.SUCCESS, finding);
+        notices.finishedInCurrentTransaction(jobId);
         return true;
     }
 
