@@ -108,6 +108,7 @@ public class JobWorkers {
     private void loop() {
         while (running.get()) {
             try {
+                long seen = signal.generation();
                 var claimed = transitions.claim(nodeId, perHostLimit);
                 if (claimed.isPresent()) {
                     Job job = claimed.get();
@@ -121,7 +122,7 @@ public class JobWorkers {
                         liveHere.remove(id);
                     }
                 } else {
-                    signal.await(pollInterval.toMillis());
+                    signal.awaitAfter(seen, pollInterval.toMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
