@@ -38,7 +38,7 @@ ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # The bench build, apart from the production one in target/quarkus-app.
-APPDIR=target/bench-build/quarkus-app
+APPDIR=target/bench-build
 [[ -f $APPDIR/quarkus-run.jar && -z "$(find src db-migrations pom.xml -newer $APPDIR/quarkus-run.jar -print -quit)" ]] \
   || mvn -B -q package -DskipTests -Dquarkus.profile=bench -Dquarkus.package.output-directory=bench-build
 psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -qc "CREATE DATABASE $DB" >/dev/null
@@ -111,17 +111,22 @@ APP=$LAST_APP
 
 api() { curl -sf -u "admin:$PW" -H 'Content-Type: application/json' "$@"; }
 # The API client: one JVM, one persistent connection (scripts/BenchClient.java), as a coprocess.
-client() { # client URL: (re)starts the coprocess against URL
-  [[ -n "${BC_PID:-}" ]] && { kill "$BC_PID" 2>/dev/null || true; wait "$BC_PID" 2>/dev/null || true; }
-  coproc BC { exec java scripts/BenchClient.java "$1" admin "$PW"; }
-  BC_PID=$BC_PID
+client() { # client URL: (re)starts the client process against URL, talking through two FIFOs
+  if [[ -n "${BC_PID:-}" ]]; then
+    exec {BCW}>&- {BCR}<&-
+    kill "$BC_PID" 2>/dev/null || true; wait "$BC_PID" 2>/dev/null || true
+  fi
+  rm -f "$DIR/bc.in" "$DIR/bc.out"; mkfifo "$DIR/bc.in" "$DIR/bc.out"
+  java scripts/BenchClient.java "$1" admin "$PW" < "$DIR/bc.in" > "$DIR/bc.out" &
+  BC_PID=$!
+  exec {BCW}>"$DIR/bc.in" {BCR}<"$DIR/bc.out"
 }
 client "$URL"
 # sop KIND METHOD PATH [JSON]: one client command; prints its answer (ms, or ms status body); fails loudly on ERR.
 sop() {
   local line
-  echo "$*" >&"${BC[1]}"
-  IFS= read -r line <&"${BC[0]}"
+  echo "$*" >&"$BCW"
+  IFS= read -r line <&"$BCR" || { echo "the bench client stopped ($*)" >&2; exit 1; }
   [[ "$line" != ERR* ]] || { echo "$line ($*)" >&2; exit 1; }
   echo "$line"
 }

@@ -79,10 +79,10 @@ public class JobNotices {
         em.createNativeQuery("SELECT pg_notify(?1, '')").setParameter(1, QUEUED).getSingleResult();
     }
 
-    /** In the caller's transaction: tells every node that this job ended (sent at commit). */
-    void finishedInCurrentTransaction(long jobId) {
-        em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, FINISHED).setParameter(2, Long.toString(jobId))
-                .getSingleResult();
+    /** In the caller's transaction: tells every node that these jobs ended (sent at commit, one notification). */
+    void finishedInCurrentTransaction(java.util.List<Long> jobIds) {
+        String ids = jobIds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, FINISHED).setParameter(2, ids).getSingleResult();
     }
 
     private void loop() {
@@ -109,10 +109,12 @@ public class JobNotices {
                         if (QUEUED.equals(n.getName())) {
                             queued = true;
                         } else if (FINISHED.equals(n.getName())) {
-                            try {
-                                waiters.finished(Long.parseLong(n.getParameter()));
-                            } catch (NumberFormatException ignored) {
-                                // not ours
+                            for (String id : n.getParameter().split(",")) {
+                                try {
+                                    waiters.finished(Long.parseLong(id));
+                                } catch (NumberFormatException ignored) {
+                                    // not a job id
+                                }
                             }
                         }
                     }

@@ -55,21 +55,22 @@ public class JobTransitions {
      */
     @Transactional
     public Optional<Job> claim(String worker, int perHostLimit) {
+        // One statement: the claim, its "started on" log line, and the row as claimed.
         @SuppressWarnings("unchecked")
-        List<Number> ids = em.createNativeQuery("UPDATE job SET state = 'RUNNING', worker = ?1, heartbeat_at = now(),"
-                + " started_at = coalesce(started_at, now()), attempts = attempts + 1"
+        List<Job> claimed = em.createNativeQuery("WITH c AS (UPDATE job SET state = 'RUNNING', worker = ?1,"
+                + " heartbeat_at = now(), started_at = coalesce(started_at, now()), attempts = attempts + 1"
                 + " WHERE " + from(JobState.RUNNING) + " AND id = (SELECT j.id FROM job j"
                 + "   WHERE j.state = 'QUEUED' AND NOT j.cancel_requested"
                 + "     AND (SELECT count(*) FROM job r WHERE r.state = 'RUNNING' AND r.host = j.host) < ?2"
                 + "   ORDER BY j.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                + " RETURNING id").setParameter(1, worker).setParameter(2, perHostLimit).getResultList();
-        if (ids.isEmpty()) {
+                + " RETURNING *),"
+                + " l AS (INSERT INTO job_log (job_id, at, line)"
+                + "   SELECT id, clock_timestamp(), 'started on ' || ?1 || ' (attempt ' || attempts || ')' FROM c)"
+                + " SELECT * FROM c", Job.class).setParameter(1, worker).setParameter(2, perHostLimit).getResultList();
+        if (claimed.isEmpty()) {
             return Optional.empty();
         }
-        // The row as claimed, and its first log line, in the claim's own transaction.
-        Job j = em.find(Job.class, ids.get(0).longValue());
-        log.appendInCurrentTransaction(j.id, "started on " + worker + " (attempt " + j.attempts + ")");
-        em.flush();
+        Job j = claimed.get(0);
         em.detach(j);
         return Optional.of(j);
     }
@@ -113,7 +114,9 @@ public class JobTransitions {
      */
     @Transactional
     public Job finish(long jobId, JobState to, String result, String error) {
-        return finishInCurrentTransaction(new Ending(jobId, to, result, error, null));
+        Job j = finishInCurrentTransaction(new Ending(jobId, to, result, error, null));
+        notices.finishedInCurrentTransaction(List.of(jobId));
+        return j;
     }
 
     /** How a worker saw its job end, and the log line that says so (written with the state). */
@@ -129,15 +132,32 @@ public class JobTransitions {
         for (Ending o : outcomes) {
             finishInCurrentTransaction(o);
         }
+        notices.finishedInCurrentTransaction(outcomes.stream().map(Ending::jobId).toList());
     }
 
     private Job finishInCurrentTransaction(Ending o) {
         long jobId = o.jobId();
         JobState to = o.state();
-        Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
         if (o.logLine() != null) {
             log.appendInCurrentTransaction(jobId, o.logLine());
         }
+        if (to != JobState.INTERRUPTED) {
+            // The usual case in one statement (lock, change, read back); a job that is no longer
+            // RUNNING matches no row and takes the slow path below.
+            @SuppressWarnings("unchecked")
+            List<Job> done = em.createNativeQuery("UPDATE job SET state = ?2, finished_at = ?3, result = CAST(?4 AS text), error = CAST(?5 AS text),"
+                    + " progress = CASE WHEN CAST(?2 AS text) = 'SUCCEEDED' THEN 100 ELSE progress END"
+                    + " WHERE id = ?1 AND " + from(to) + " AND state = 'RUNNING' RETURNING *", Job.class)
+                    .setParameter(1, jobId).setParameter(2, to.name()).setParameter(3, Instant.now())
+                    .setParameter(4, o.result()).setParameter(5, o.error()).getResultList();
+            if (!done.isEmpty()) {
+                Job j = done.get(0);
+                audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to),
+                        o.error() != null ? o.error() : o.result());
+                return j;
+            }
+        }
+        Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
         if (!j.state.canBecome(to) || to == JobState.INTERRUPTED) {
             log.appendInCurrentTransaction(jobId, "worker finished after the job was marked " + j.state + ": " + to
                     + (o.error() != null ? " (" + o.error() + ")" : o.result() != null ? " (" + o.result() + ")" : ""));
@@ -151,7 +171,6 @@ public class JobTransitions {
             j.progress = 100;
         }
         audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to), o.error() != null ? o.error() : o.result());
-        notices.finishedInCurrentTransaction(jobId);
         return j;
     }
 
@@ -167,7 +186,7 @@ public class JobTransitions {
             j.finishedAt = Instant.now();
             j.error = "cancelled by " + caller.name() + " before it started";
             audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.SUCCESS, "cancelled while queued");
-            notices.finishedInCurrentTransaction(jobId);
+            notices.finishedInCurrentTransaction(List.of(jobId));
         } else if (j.state == JobState.RUNNING) {
             j.cancelRequested = true;
             audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.ACCEPTED,
@@ -221,7 +240,7 @@ public class JobTransitions {
         j.reconciledAt = j.finishedAt;
         log.appendInCurrentTransaction(jobId, "reconciled: " + finding);
         audit.record(Caller.SYSTEM, "job.reconciled", j.auditTarget(), j.id, Outcome.SUCCESS, finding);
-        notices.finishedInCurrentTransaction(jobId);
+        notices.finishedInCurrentTransaction(List.of(jobId));
         return true;
     }
 
