@@ -311,7 +311,7 @@ if has provision; then
 fi
 
 # json_num KEY: a number field from the JSON on stdin.
-json_num() { grep -o "\"$1\":[0-9.eE+-]*" | head -1 | cut -d: -f2; }
+json_num() { awk -v k="\"$1\":" '{ i = index($0, k); if (i) { s = substr($0, i + length(k)); match(s, /^[0-9.eE+-]+/); print substr(s, 1, RLENGTH); exit } }'; }
 
 if has engine; then
   R=${BENCH_ENGINE_ROUNDS:-3}
@@ -328,7 +328,7 @@ SQL
           | awk '/^tps/ {print $3; exit}')
     T[vj]+="${tps%.*} "
     out=$(sop call POST "/api/bench/jobs?count=$J&batch=100")
-    T[sj]+="$(echo "$out" | json_num jobsPerSecond | cut -d. -f1) "
+    T[sj]+="$(echo "$out" | json_num jobsPerSecond | awk '{ printf "%d", $1 }') "
   done
   # Enqueue-to-start latency: one job at a time, workers idle in between.
   same=$(sop call POST "/api/bench/latency?count=${BENCH_LATENCY_JOBS:-200}")
@@ -342,7 +342,6 @@ SQL
   echo "  pgbench claim-and-complete loop ($C clients): ${T[vj]}"
   echo "  Strata end to end (4 workers):              ${T[sj]}"
   awk -v v="$v" -v s="$s" 'BEGIN { printf "TARGET 3a job engine: Strata %.0f jobs/s, bare SKIP LOCKED loop %.0f/s (medians), ratio %.2fx (target >= 2000/s and >= 0.5x)\n", s, v, s / v }'
-  echo "$same" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /p50ms|p95ms/) print $i }' >/dev/null
   p50s=$(echo "$same" | json_num p50ms); p95s=$(echo "$same" | json_num p95ms)
   p50o=$(echo "$other" | json_num p50ms); p95o=$(echo "$other" | json_num p95ms)
   awk -v a="$p50s" -v b="$p95s" -v c="$p50o" -v d="$p95o" 'BEGIN { printf "TARGET 3b enqueue-to-start: same node p50 %.1f ms (p95 %.1f; target < 5), other node p50 %.1f ms (p95 %.1f; target < 20)\n", a, b, c, d }'

@@ -73,7 +73,7 @@ public class BenchResource {
         }
         long enqueued = System.nanoTime();
         while (unfinished(first, last) > 0) {
-            Thread.sleep(5);
+            Thread.sleep(20);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return Map.of("jobs", count, "seconds", seconds, "jobsPerSecond", count / seconds,

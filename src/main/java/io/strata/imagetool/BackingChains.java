@@ -58,6 +58,10 @@ public class BackingChains {
             return cached.chain();
         }
         List<Object> topBefore = stamps(List.of(new ImageInfo(file, format, 0, 0, null, 0)));
+        if (topBefore == null) {
+            // Not there (or not readable here): no qemu-img process to learn that, 10–20 ms each.
+            throw new ImageToolException("cannot read " + file + " (missing or not accessible on this node)");
+        }
         List<ImageInfo> chain = qemuImg.info(file, format, true);
         List<Object> stamps = stamps(chain);
         // Cached only when the top did not change while qemu-img read it.

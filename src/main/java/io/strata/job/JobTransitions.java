@@ -81,8 +81,11 @@ public class JobTransitions {
         if (liveHere.isEmpty()) {
             return 0;
         }
-        return em.createNativeQuery("UPDATE job SET heartbeat_at = now() WHERE worker = ?1 AND state = 'RUNNING'"
-                + " AND id = ANY(CAST(string_to_array(?2, ',') AS bigint[]))")
+        // SKIP LOCKED: a job whose outcome is being committed right now needs no heartbeat, and
+        // waiting for it could deadlock with a group commit that locks several jobs' rows.
+        return em.createNativeQuery("UPDATE job SET heartbeat_at = now() WHERE id IN (SELECT id FROM job"
+                + " WHERE worker = ?1 AND state = 'RUNNING' AND id = ANY(CAST(string_to_array(?2, ',') AS bigint[]))"
+                + " FOR UPDATE SKIP LOCKED)")
                 .setParameter(1, worker).setParameter(2, liveHere.stream().map(String::valueOf)
                         .collect(Collectors.joining(","))).executeUpdate();
     }
@@ -93,9 +96,8 @@ public class JobTransitions {
      */
     @Transactional
     public void progress(long jobId, int percent, String text) {
-        em.createNativeQuery("SET LOCAL synchronous_commit TO OFF").executeUpdate();
         em.createNativeQuery("UPDATE job SET progress = ?2, progress_text = ?3, heartbeat_at = now()"
-                + " WHERE id = ?1 AND state = 'RUNNING'")
+                + " FROM (SELECT set_config('synchronous_commit', 'off', true)) s WHERE id = ?1 AND state = 'RUNNING'")
                 .setParameter(1, jobId).setParameter(2, Math.max(0, Math.min(100, percent))).setParameter(3, text)
                 .executeUpdate();
     }
@@ -129,7 +131,8 @@ public class JobTransitions {
      */
     @Transactional
     public void finishAll(List<Ending> outcomes) {
-        for (Ending o : outcomes) {
+        // Rows locked in id order, as every statement that locks several jobs does.
+        for (Ending o : outcomes.stream().sorted(java.util.Comparator.comparingLong(Ending::jobId)).toList()) {
             finishInCurrentTransaction(o);
         }
         notices.finishedInCurrentTransaction(outcomes.stream().map(Ending::jobId).toList());
