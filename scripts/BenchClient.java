@@ -75,9 +75,7 @@ public class BenchClient {
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", auth)
                 .timeout(Duration.ofSeconds(600));
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
+        b.header("Content-Type", "application/json"); // as curl -H sends it, with or without a body
         b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

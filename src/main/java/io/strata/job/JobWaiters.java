@@ -36,7 +36,10 @@ public class JobWaiters {
         }
     }
 
-    /** A waiter that gave up (timeout) drops a latch nobody else holds, so the map does not grow. */
+    /**
+     * A waiter that is done drops its latch so the map does not grow; another waiter that shared
+     * it re-registers within a second (it re-reads the job at least that often).
+     */
     void giveUp(long jobId, CountDownLatch latch) {
         waiting.remove(jobId, latch);
     }
