@@ -347,6 +347,7 @@ SQL
   awk -v v="$v" -v s="$s" 'BEGIN { printf "TARGET 3a job engine: Strata %.0f jobs/s, bare SKIP LOCKED loop %.0f/s (medians), ratio %.2fx (target >= 2000/s and >= 0.5x)\n", s, v, s / v }'
   p50s=$(echo "$same" | json_num p50ms); p95s=$(echo "$same" | json_num p95ms)
   p50o=$(echo "$other" | json_num p50ms); p95o=$(echo "$other" | json_num p95ms)
+  [[ -n "$p50s" && -n "$p50o" ]] || echo "latency answers (ms status body): same node: $same | other node: $other"
   awk -v a="$p50s" -v b="$p95s" -v c="$p50o" -v d="$p95o" 'BEGIN { printf "TARGET 3b enqueue-to-start: same node p50 %.1f ms (p95 %.1f; target < 5), other node p50 %.1f ms (p95 %.1f; target < 20)\n", a, b, c, d }'
 fi
 

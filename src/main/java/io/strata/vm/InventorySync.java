@@ -160,7 +160,11 @@ public class InventorySync {
                 vm.host = host;
                 vm.name = r.domain().name();
             }
+            java.time.Instant stamp = vm.syncedAt;
             apply(vm, r.domain(), r.disks());
+            if (!fresh) {
+                vm.syncedAt = stamp; // stamped below for the whole chunk: a row that did not change is not written
+            }
             vm.persist();
             List<SnapshotRecord> want = records(vm.id, r.snapshots());
             List<SnapshotRecord> have = fresh ? List.of() : snapRows.getOrDefault(vm.id, List.of());
@@ -172,6 +176,9 @@ public class InventorySync {
                 want.forEach(x -> x.persist());
             }
         }
+        em.createNativeQuery("UPDATE vm SET synced_at = now() WHERE host = ?1 AND name = ANY(string_to_array(?2, chr(31)))")
+                .setParameter(1, host).setParameter(2, String.join("\u001f", reads.stream().map(r -> r.domain().name()).toList()))
+                .executeUpdate();
     }
 
     private Vm store(String host, DomainSummary d, List<SnapshotInfo> snaps, String disks) {
