@@ -369,16 +369,17 @@ if has lists; then
   sync_ms=$(echo ${T[sy]} | median)
   cookie=$(curl -s -o /dev/null -c - -d "j_username=admin&j_password=$PW" "$URL/j_security_check" | awk '$6 == "strata-session" {print $7}')
   auth="Authorization: Basic $(printf 'admin:%s' "$PW" | base64 -w0)"
-  echo; echo "Lists at scale: host big (test:///, $(grep -c '<domain type="test"' "$BIG") domains, $(grep -c '<test:domainsnapshot>' "$BIG") snapshots)"
+  echo; echo "Lists at scale: host big (test:///, $(grep -c 'xmlns:test=' "$BIG") domains, $(grep -c '<test:domainsnapshot>' "$BIG") snapshots)"
   echo "  full inventory sync (job, ms): ${T[sy]}  (virsh list --all of the same file: $rawlist ms)"
   for page in "api /api/hosts/big/vms" "page /vms" "page /vms/big/big-0500"; do
     kind=${page%% *}; path=${page#* }
     hdr=$([[ $kind == api ]] && echo "$auth" || echo "Cookie: strata-session=$cookie")
     curl -sf -H "$hdr" "$URL$path" -o /dev/null || { echo "GET $path failed" >&2; exit 1; }
     rss_max=0
-    ( for _ in $(seq 1 10); do sleep 1; awk '/VmRSS/ {print $2}' /proc/$APP/status; done ) > "$DIR/rss" &
+    ( for _ in $(seq 1 "${BENCH_WRK_SECONDS:-10}"); do sleep 1; awk '/VmRSS/ {print $2}' /proc/$APP/status; done ) > "$DIR/rss" &
+    sampler=$!
     res=$(wrk -t2 -c50 -d"${BENCH_WRK_SECONDS:-10}"s -H "$hdr" -s scripts/bench/percentiles.lua "$URL$path" | awk '/^WRK/')
-    wait
+    wait "$sampler"
     rss=$(sort -n "$DIR/rss" | tail -1)
     echo "$res" | awk -v p="$path" -v rss="$rss" '{ printf "TARGET 4  GET %-24s 50 connections: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, %d requests (%.0f/s), %d errors; app RSS %d MiB (target p95 < 100 ms)\n", p, $2, $3, $4, $5, $7, $6, rss / 1024 }'
   done
