@@ -378,7 +378,7 @@ if has lists; then
     rss_max=0
     ( for _ in $(seq 1 "${BENCH_WRK_SECONDS:-10}"); do sleep 1; awk '/VmRSS/ {print $2}' /proc/$APP/status; done ) > "$DIR/rss" &
     sampler=$!
-    res=$(wrk -t2 -c50 -d"${BENCH_WRK_SECONDS:-10}"s -H "$hdr" -s scripts/bench/percentiles.lua "$URL$path" | awk '/^WRK/')
+    res=$(wrk -t2 -c50 --timeout 60s -d"${BENCH_WRK_SECONDS:-10}"s -H "$hdr" -s scripts/bench/percentiles.lua "$URL$path" | awk '/^WRK/')
     wait "$sampler"
     rss=$(sort -n "$DIR/rss" | tail -1)
     echo "$res" | awk -v p="$path" -v rss="$rss" '{ printf "TARGET 4  GET %-24s 50 connections: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, %d requests (%.0f/s), %d errors; app RSS %d MiB (target p95 < 100 ms)\n", p, $2, $3, $4, $5, $7, $6, rss / 1024 }'
