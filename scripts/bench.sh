@@ -47,7 +47,8 @@ APPS=()
 cleanup() {
   # Stop the apps first (a job could still define a VM), then remove the run's VMs.
   [[ -n "${BC_PID:-}" ]] && kill "$BC_PID" 2>/dev/null || true
-  for p in "${APPS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done
+  set +e  # everything below is best effort (an app may have been stopped already)
+  for p in "${APPS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   for vm in $(virsh list --all --name | grep "^st-$RUN-" || true); do
     virsh -q destroy "$vm" >/dev/null 2>&1 || true
     virsh -q undefine "$vm" --snapshots-metadata >/dev/null 2>&1 || true
