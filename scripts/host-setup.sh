@@ -26,6 +26,9 @@ command -v mkfs.ext4  >/dev/null || need_pkgs+=(e2fsprogs)
 command -v java       >/dev/null || need_pkgs+=(openjdk-17-jdk-headless)
 command -v mvn        >/dev/null || need_pkgs+=(maven)
 command -v psql       >/dev/null || need_pkgs+=(postgresql-client)
+# ./strata bench: wrk (HTTP load) and pgbench (the bare queue loop; in Debian's server package).
+command -v wrk        >/dev/null || need_pkgs+=(wrk)
+command -v pgbench    >/dev/null || need_pkgs+=(postgresql)
 pg_up() { pg_isready -q -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" 2>/dev/null; }
 if ! command -v pg_isready >/dev/null || ! pg_up; then
   # No PostgreSQL answering: start an installed cluster, or install one.

@@ -59,6 +59,10 @@ public class BackingChains {
         }
         requireInStorage(file, file);
         List<Object> topBefore = stamps(List.of(new ImageInfo(file, format, 0, 0, null, 0)));
+        if (topBefore == null) {
+            // Not there (or not readable here): no qemu-img process to learn that, 10–20 ms each.
+            throw new ImageToolException("cannot read " + file + " (missing or not accessible on this node)");
+        }
         List<ImageInfo> chain = qemuImg.info(file, format, true);
         for (ImageInfo link : chain) {
             requireInStorage(link.file(), file);

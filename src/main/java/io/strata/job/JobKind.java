@@ -32,12 +32,19 @@ public enum JobKind {
     /** The cleanup report: policy, broken chains, orphan files, idle templates, failed jobs, space. */
     CLEANUP_REPORT("report.cleanup"),
     /** Remove one orphan image file a report found, after checking again that nothing references it. */
-    ORPHAN_DELETE("orphan.delete");
+    ORPHAN_DELETE("orphan.delete"),
+    /** Does nothing: measures the job engine. Its handler exists only in the {@code bench} build profile. */
+    BENCH_NOOP("bench.noop");
 
     /** The action name used in the audit log. */
     public final String action;
 
     JobKind(String action) {
         this.action = action;
+    }
+
+    /** A kind for benchmarks only: no handler outside the bench build, so it cannot be queued in production. */
+    public boolean benchmarkOnly() {
+        return this == BENCH_NOOP;
     }
 }

@@ -46,7 +46,8 @@ public class JobPages {
     public TemplateInstance list(@QueryParam("state") String state, @QueryParam("kind") String kind,
             @QueryParam("host") String host, @QueryParam("vm") String vm, @QueryParam("actor") String actor) {
         JobQueries.Filter f = new JobQueries.Filter(state, kind, host, vm, actor, 200);
-        return Templates.list(queries.list(caller.get(), f), f, JobState.values(), JobKind.values());
+        return Templates.list(queries.list(caller.get(), f), f, JobState.values(),
+                java.util.Arrays.stream(JobKind.values()).filter(k -> !k.benchmarkOnly()).toArray(JobKind[]::new));
     }
 
     @GET

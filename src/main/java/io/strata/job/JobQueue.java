@@ -37,6 +37,8 @@ public class JobQueue {
     JobQueries queries;
     @Inject
     JobSignal signal;
+    @Inject
+    JobNotices notices;
 
     /**
      * Queues one job. When the VM already has an active job the database refuses the row; the
@@ -58,6 +60,7 @@ public class JobQueue {
                 Job j = newJob(caller, req);
                 transitions.queue(j);
                 em.flush(); // hit the one-active-job-per-VM index now, before the audit lock
+                notices.queuedInCurrentTransaction();
                 audit.record(caller, req.kind().action, j.auditTarget(), j.id, Outcome.ACCEPTED, req.auditDetails());
                 return j;
             });
@@ -96,6 +99,7 @@ public class JobQueue {
                     js.add(j);
                 }
                 em.flush();
+                notices.queuedInCurrentTransaction();
                 for (int i = 0; i < js.size(); i++) {
                     audit.record(caller, requests.get(i).kind().action, js.get(i).auditTarget(), js.get(i).id,
                             Outcome.ACCEPTED, requests.get(i).auditDetails());

@@ -30,6 +30,8 @@ public class JobResource {
     JobQueue queue;
     @Inject
     CurrentCaller caller;
+    @Inject
+    JobWaiters waiters;
 
     @GET
     @Operation(summary = "Jobs, newest first (users see their own)")
@@ -45,20 +47,32 @@ public class JobResource {
     @Operation(summary = "One job with its log lines; ?wait=N (seconds, at most 60) answers as soon as the job has"
             + " ended, or after N seconds with the job as it is then")
     public JobView get(@PathParam("id") long id, @QueryParam("wait") Integer waitSeconds) {
+        boolean wait = waitSeconds != null && waitSeconds > 0;
+        // Registered before the first read, so an end between that read and the wait is not missed.
+        var latch = wait ? waiters.register(id) : null;
         Job j = queries.get(caller.get(), id, "job.read");
-        if (waitSeconds != null && waitSeconds > 0) {
-            // A plain re-read every 10 ms: the job may run on any node, and a read costs about a millisecond.
+        if (wait) {
+            // Woken by the job's end (this node's or another's, via LISTEN/NOTIFY); re-read at
+            // least every second anyway, in case a notification was lost.
             long deadline = System.nanoTime() + Math.min(60, waitSeconds) * 1_000_000_000L;
-            while (!j.state.isFinished() && System.nanoTime() < deadline) {
+            while (!j.state.isFinished()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
                 try {
-                    Thread.sleep(10);
+                    if (!JobWaiters.await(latch, Math.min(1000, left))) {
+                        waiters.giveUp(id, latch);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
                 }
+                latch = waiters.register(id);
                 Job fresh = queries.find(id).orElse(null);
                 j = fresh == null ? j : fresh;
             }
+            waiters.giveUp(id, latch); // drops the latch unless others still wait on it
         }
         return JobView.of(j, queries.logOf(id));
     }

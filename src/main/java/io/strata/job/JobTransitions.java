@@ -33,6 +33,8 @@ public class JobTransitions {
     AuditLog audit;
     @Inject
     JobLog log;
+    @Inject
+    JobNotices notices;
 
     /** {@code state IN (…)} for the states that may become {@code target}. */
     static String from(JobState target) {
@@ -52,16 +54,25 @@ public class JobTransitions {
      * number of workers on any number of nodes race without taking a job twice.
      */
     @Transactional
-    public Optional<Long> claim(String worker, int perHostLimit) {
+    public Optional<Job> claim(String worker, int perHostLimit) {
+        // One statement: the claim, its "started on" log line, and the row as claimed.
         @SuppressWarnings("unchecked")
-        List<Number> ids = em.createNativeQuery("UPDATE job SET state = 'RUNNING', worker = ?1, heartbeat_at = now(),"
-                + " started_at = coalesce(started_at, now()), attempts = attempts + 1"
+        List<Job> claimed = em.createNativeQuery("WITH c AS (UPDATE job SET state = 'RUNNING', worker = ?1,"
+                + " heartbeat_at = now(), started_at = coalesce(started_at, now()), attempts = attempts + 1"
                 + " WHERE " + from(JobState.RUNNING) + " AND id = (SELECT j.id FROM job j"
                 + "   WHERE j.state = 'QUEUED' AND NOT j.cancel_requested"
                 + "     AND (SELECT count(*) FROM job r WHERE r.state = 'RUNNING' AND r.host = j.host) < ?2"
                 + "   ORDER BY j.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                + " RETURNING id").setParameter(1, worker).setParameter(2, perHostLimit).getResultList();
-        return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0).longValue());
+                + " RETURNING *),"
+                + " l AS (INSERT INTO job_log (job_id, at, line)"
+                + "   SELECT id, clock_timestamp(), 'started on ' || ?1 || ' (attempt ' || attempts || ')' FROM c)"
+                + " SELECT * FROM c", Job.class).setParameter(1, worker).setParameter(2, perHostLimit).getResultList();
+        if (claimed.isEmpty()) {
+            return Optional.empty();
+        }
+        Job j = claimed.get(0);
+        em.detach(j);
+        return Optional.of(j);
     }
 
     /** RUNNING stays RUNNING: the jobs this node is running (or reconciling) are alive. */
@@ -70,8 +81,11 @@ public class JobTransitions {
         if (liveHere.isEmpty()) {
             return 0;
         }
-        return em.createNativeQuery("UPDATE job SET heartbeat_at = now() WHERE worker = ?1 AND state = 'RUNNING'"
-                + " AND id = ANY(CAST(string_to_array(?2, ',') AS bigint[]))")
+        // SKIP LOCKED: a job whose outcome is being committed right now needs no heartbeat, and
+        // waiting for it could deadlock with a group commit that locks several jobs' rows.
+        return em.createNativeQuery("UPDATE job SET heartbeat_at = now() WHERE id IN (SELECT id FROM job"
+                + " WHERE worker = ?1 AND state = 'RUNNING' AND id = ANY(CAST(string_to_array(?2, ',') AS bigint[]))"
+                + " FOR UPDATE SKIP LOCKED)")
                 .setParameter(1, worker).setParameter(2, liveHere.stream().map(String::valueOf)
                         .collect(Collectors.joining(","))).executeUpdate();
     }
@@ -82,9 +96,8 @@ public class JobTransitions {
      */
     @Transactional
     public void progress(long jobId, int percent, String text) {
-        em.createNativeQuery("SET LOCAL synchronous_commit TO OFF").executeUpdate();
         em.createNativeQuery("UPDATE job SET progress = ?2, progress_text = ?3, heartbeat_at = now()"
-                + " WHERE id = ?1 AND state = 'RUNNING'")
+                + " FROM (SELECT set_config('synchronous_commit', 'off', true)) s WHERE id = ?1 AND state = 'RUNNING'")
                 .setParameter(1, jobId).setParameter(2, Math.max(0, Math.min(100, percent))).setParameter(3, text)
                 .executeUpdate();
     }
@@ -103,20 +116,64 @@ public class JobTransitions {
      */
     @Transactional
     public Job finish(long jobId, JobState to, String result, String error) {
+        Job j = finishInCurrentTransaction(new Ending(jobId, to, result, error, null));
+        notices.finishedInCurrentTransaction(List.of(jobId));
+        return j;
+    }
+
+    /** How a worker saw its job end, and the log line that says so (written with the state). */
+    record Ending(long jobId, JobState state, String result, String error, String logLine) {
+    }
+
+    /**
+     * Several jobs' outcomes in one transaction (see {@link JobFinisher}): each keeps its own audit
+     * event, in the order given; the audit chain's lock is taken once for all of them.
+     */
+    @Transactional
+    public void finishAll(List<Ending> outcomes) {
+        // Rows locked in id order, as every statement that locks several jobs does.
+        for (Ending o : outcomes.stream().sorted(java.util.Comparator.comparingLong(Ending::jobId)).toList()) {
+            finishInCurrentTransaction(o);
+        }
+        notices.finishedInCurrentTransaction(outcomes.stream().map(Ending::jobId).toList());
+    }
+
+    private Job finishInCurrentTransaction(Ending o) {
+        long jobId = o.jobId();
+        JobState to = o.state();
+        if (o.logLine() != null) {
+            log.appendInCurrentTransaction(jobId, o.logLine());
+        }
+        if (to != JobState.INTERRUPTED) {
+            // The usual case in one statement (lock, change, read back); a job that is no longer
+            // RUNNING matches no row and takes the slow path below.
+            @SuppressWarnings("unchecked")
+            List<Job> done = em.createNativeQuery("UPDATE job SET state = ?2, finished_at = ?3, result = CAST(?4 AS text), error = CAST(?5 AS text),"
+                    + " progress = CASE WHEN CAST(?2 AS text) = 'SUCCEEDED' THEN 100 ELSE progress END"
+                    + " WHERE id = ?1 AND " + from(to) + " AND state = 'RUNNING' RETURNING *", Job.class)
+                    .setParameter(1, jobId).setParameter(2, to.name()).setParameter(3, Instant.now())
+                    .setParameter(4, o.result()).setParameter(5, o.error()).getResultList();
+            if (!done.isEmpty()) {
+                Job j = done.get(0);
+                audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to),
+                        o.error() != null ? o.error() : o.result());
+                return j;
+            }
+        }
         Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
         if (!j.state.canBecome(to) || to == JobState.INTERRUPTED) {
             log.appendInCurrentTransaction(jobId, "worker finished after the job was marked " + j.state + ": " + to
-                    + (error != null ? " (" + error + ")" : result != null ? " (" + result + ")" : ""));
+                    + (o.error() != null ? " (" + o.error() + ")" : o.result() != null ? " (" + o.result() + ")" : ""));
             return j;
         }
         j.state = to;
         j.finishedAt = Instant.now();
-        j.result = result;
-        j.error = error;
+        j.result = o.result();
+        j.error = o.error();
         if (to == JobState.SUCCEEDED) {
             j.progress = 100;
         }
-        audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to), error != null ? error : result);
+        audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to), o.error() != null ? o.error() : o.result());
         return j;
     }
 
@@ -132,6 +189,7 @@ public class JobTransitions {
             j.finishedAt = Instant.now();
             j.error = "cancelled by " + caller.name() + " before it started";
             audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.SUCCESS, "cancelled while queued");
+            notices.finishedInCurrentTransaction(List.of(jobId));
         } else if (j.state == JobState.RUNNING) {
             j.cancelRequested = true;
             audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.ACCEPTED,
@@ -185,6 +243,7 @@ public class JobTransitions {
         j.reconciledAt = j.finishedAt;
         log.appendInCurrentTransaction(jobId, "reconciled: " + finding);
         audit.record(Caller.SYSTEM, "job.reconciled", j.auditTarget(), j.id, Outcome.SUCCESS, finding);
+        notices.finishedInCurrentTransaction(List.of(jobId));
         return true;
     }
 

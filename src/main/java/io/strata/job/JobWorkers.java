@@ -54,6 +54,8 @@ public class JobWorkers {
     @Inject
     JobSignal signal;
     @Inject
+    JobFinisher finisher;
+    @Inject
     Event<JobFinished> finished;
 
     /** This process's name in the job table's worker column: new at every start. */
@@ -106,19 +108,21 @@ public class JobWorkers {
     private void loop() {
         while (running.get()) {
             try {
+                long seen = signal.generation();
                 var claimed = transitions.claim(nodeId, perHostLimit);
                 if (claimed.isPresent()) {
-                    long id = claimed.get();
+                    Job job = claimed.get();
+                    long id = job.id;
                     liveHere.add(id);
                     try {
-                        execute(id);
+                        execute(job);
                     } finally {
                         // Finished, or the database failed us: either way no longer heartbeated, so
                         // a job left RUNNING is reaped (by any node, this one included) and reconciled.
                         liveHere.remove(id);
                     }
                 } else {
-                    signal.await(pollInterval.toMillis());
+                    signal.awaitAfter(seen, pollInterval.toMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -141,51 +145,57 @@ public class JobWorkers {
      * {@link JobCancelled} or a host tool's {@link Cancelled} → CANCELLED, a {@link HostFailure} → FAILED with its message, anything else
      * → FAILED with the exception's name (and a stack trace in the log).
      */
-    private void execute(long jobId) {
-        Job job = queries.find(jobId).orElseThrow();
+    private void execute(Job job) {
+        long jobId = job.id;
         JobHandler handler = handlers.of(job.kind);
         JobContext ctx = new JobContext(job, () -> handlers.read(job), transitions, log);
         JobState state;
         String result = null;
         String error = null;
+        String last;
+        // "started on …" was written with the claim, which also checked the cancel flag.
         try {
-            ctx.log("started on " + nodeId + " (attempt " + job.attempts + ")");
-            ctx.checkCancelled();
+            if (handler == null) {
+                throw new JobFailure("job kind " + job.kind + " has no handler in this build");
+            }
             result = handler.run(ctx);
             state = JobState.SUCCEEDED;
-            ctx.log("succeeded" + (result != null ? ": " + result : ""));
+            last = "succeeded" + (result != null ? ": " + result : "");
         } catch (JobCancelled | Cancelled e) {
             state = JobState.CANCELLED;
             error = e.getMessage();
-            ctx.log(error);
+            last = error;
         } catch (HostFailure e) {
             state = JobState.FAILED;
             error = e.getMessage();
-            ctx.log("failed: " + error);
+            last = "failed: " + error;
         } catch (Exception e) {
             state = JobState.FAILED;
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.error("job " + jobId + " failed unexpectedly", e);
-            ctx.log("failed: " + error);
+            last = "failed: " + error;
         }
         // Refresh what depends on the job (the inventory) before the job shows as finished, so a
         // client that sees SUCCEEDED also sees its effect.
-        fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
-        finish(jobId, state, result, error);
+        if (!job.kind.benchmarkOnly()) {
+            fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
+        }
+        finish(new JobTransitions.Ending(jobId, state, result, error, last));
     }
 
     /**
      * Records the outcome, retrying for a while when the database is away: the work is done and
      * its truth should not be lost to a reconnect. Given up after that, the job is reaped.
      */
-    private void finish(long jobId, JobState state, String result, String error) {
+    private void finish(JobTransitions.Ending ending) {
         for (int attempt = 1; ; attempt++) {
             try {
-                transitions.finish(jobId, state, result, error);
+                finisher.finish(ending);
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= FINISH_ATTEMPTS || !running.get()) {
-                    LOG.errorf("job %d ended %s but could not be recorded (%s); it will be reaped", jobId, state, e.getMessage());
+                    LOG.errorf("job %d ended %s but could not be recorded (%s); it will be reaped", ending.jobId(),
+                            ending.state(), e.getMessage());
                     return;
                 }
                 try {

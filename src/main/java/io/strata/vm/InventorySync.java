@@ -91,20 +91,38 @@ public class InventorySync {
         }
     }
 
-    /** Refreshes every domain of a host and drops rows of domains that no longer exist. */
+    /** Domains written per transaction by a host sync. */
+    private static final int SYNC_CHUNK = 250;
+
+    private record Read(DomainSummary domain, List<SnapshotInfo> snapshots, String disks) {
+    }
+
+    /**
+     * Refreshes every domain of a host and drops rows of domains that no longer exist. Reads
+     * libvirt first (no transaction open), then writes in a few transactions of many domains each,
+     * rewriting a VM's snapshot rows only when its snapshots changed: a host of a thousand domains
+     * costs a few hundred statements when little changed, not a transaction per domain.
+     */
     public int syncHost(String host) {
         lastHostSync.put(host, Instant.now());
         List<String> names = gateway.domainNames(host);
         Set<String> seen = new HashSet<>();
+        List<Read> reads = new java.util.ArrayList<>();
         for (String n : names) {
             try {
-                if (syncVm(host, n) != null) {
-                    seen.add(n);
-                }
+                reads.add(new Read(gateway.describe(host, n), domainSnapshots.snapshots(host, n), null));
+                seen.add(n);
             } catch (LibvirtFailure e) {
-                LOG.warnf("sync of %s/%s: %s", host, n, e.getMessage());
-                seen.add(n); // keep the stale row rather than lose its owner
+                if (e.kind() != LibvirtFailure.Kind.NOT_FOUND) {
+                    LOG.warnf("sync of %s/%s: %s", host, n, e.getMessage());
+                    seen.add(n); // keep the stale row rather than lose its owner
+                }
             }
+        }
+        for (int from = 0; from < reads.size(); from += SYNC_CHUNK) {
+            List<Read> chunk = reads.subList(from, Math.min(reads.size(), from + SYNC_CHUNK)).stream()
+                    .map(r -> new Read(r.domain(), r.snapshots(), toJson(r.domain().disks()))).toList();
+            QuarkusTransaction.requiringNew().run(() -> storeAll(host, chunk));
         }
         QuarkusTransaction.requiringNew().run(() -> {
             for (Vm vm : Vm.<Vm>list("host", host)) {
@@ -114,6 +132,54 @@ public class InventorySync {
             }
         });
         return seen.size();
+    }
+
+    /** Many domains in the caller's transaction: their rows read in two queries, changed rows written. */
+    private void storeAll(String host, List<Read> reads) {
+        // The same per-VM locks as store(), taken in one statement and in name order (no deadlock between two syncs).
+        String sep = "\u001f"; // chr(31): in no host or domain name
+        em.createNativeQuery("SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM"
+                + " (SELECT unnest(string_to_array(?1, chr(31))) k ORDER BY 1) o")
+                .setParameter(1, String.join(sep, reads.stream().map(r -> host + "/" + r.domain().name()).sorted().toList()))
+                .getSingleResult();
+        java.util.Map<String, Vm> rows = new java.util.HashMap<>();
+        for (Vm vm : Vm.<Vm>list("host = ?1 and name in ?2", host, reads.stream().map(r -> r.domain().name()).toList())) {
+            rows.put(vm.name, vm);
+        }
+        java.util.Map<Long, List<SnapshotRecord>> snapRows = new java.util.HashMap<>();
+        List<Long> ids = rows.values().stream().map(v -> v.id).toList();
+        if (!ids.isEmpty()) {
+            for (SnapshotRecord r : SnapshotRecord.<SnapshotRecord>list("vmId in ?1 order by id", ids)) {
+                snapRows.computeIfAbsent(r.vmId, k -> new java.util.ArrayList<>()).add(r);
+            }
+        }
+        for (Read r : reads) {
+            Vm vm = rows.get(r.domain().name());
+            boolean fresh = vm == null;
+            if (fresh) {
+                vm = new Vm();
+                vm.host = host;
+                vm.name = r.domain().name();
+            }
+            java.time.Instant stamp = vm.syncedAt;
+            apply(vm, r.domain(), r.disks());
+            if (!fresh) {
+                vm.syncedAt = stamp; // stamped below for the whole chunk: a row that did not change is not written
+            }
+            vm.persist();
+            List<SnapshotRecord> want = records(vm.id, r.snapshots());
+            List<SnapshotRecord> have = fresh ? List.of() : snapRows.getOrDefault(vm.id, List.of());
+            if (!sameSnapshots(have, want)) {
+                for (SnapshotRecord old : have) {
+                    old.delete();
+                }
+                em.flush();
+                want.forEach(x -> x.persist());
+            }
+        }
+        em.createNativeQuery("UPDATE vm SET synced_at = now() WHERE host = ?1 AND name = ANY(string_to_array(?2, chr(31)))")
+                .setParameter(1, host).setParameter(2, String.join("\u001f", reads.stream().map(r -> r.domain().name()).toList()))
+                .executeUpdate();
     }
 
     private Vm store(String host, DomainSummary d, List<SnapshotInfo> snaps, String disks) {
@@ -126,6 +192,16 @@ public class InventorySync {
             vm.host = host;
             vm.name = d.name();
         }
+        apply(vm, d, disks);
+        vm.persist();
+        SnapshotRecord.delete("vmId", vm.id);
+        em.flush();
+        records(vm.id, snaps).forEach(r -> r.persist());
+        return vm;
+    }
+
+    /** The domain's fields onto its row (persisted by the caller). */
+    private static void apply(Vm vm, DomainSummary d, String disks) {
         if (vm.uuid != null && !vm.uuid.equals(d.uuid())) {
             // A different domain now has this name: the old owner must not carry over.
             vm.owner = null;
@@ -140,12 +216,14 @@ public class InventorySync {
         vm.memoryKib = d.memoryKib();
         vm.disksJson = disks;
         vm.syncedAt = Instant.now();
-        vm.persist();
-        SnapshotRecord.delete("vmId", vm.id);
-        em.flush();
+    }
+
+    /** The rows a VM's snapshots make (not yet persisted). */
+    private static List<SnapshotRecord> records(Long vmId, List<SnapshotInfo> snaps) {
+        List<SnapshotRecord> out = new java.util.ArrayList<>();
         for (SnapshotInfo s : snaps) {
             SnapshotRecord r = new SnapshotRecord();
-            r.vmId = vm.id;
+            r.vmId = vmId == null ? 0 : vmId;
             r.name = s.name();
             r.parent = s.parent();
             r.kind = s.kind().name();
@@ -164,9 +242,31 @@ public class InventorySync {
                 r.files = files.toString().strip();
                 r.overlayBytes = bytes;
             }
-            r.persist();
+            out.add(r);
         }
-        return vm;
+        return out;
+    }
+
+    /** Whether the stored rows say the same as the new ones (order aside). */
+    private static boolean sameSnapshots(List<SnapshotRecord> have, List<SnapshotRecord> want) {
+        if (have.size() != want.size()) {
+            return false;
+        }
+        java.util.Map<String, List<Object>> a = new java.util.HashMap<>();
+        for (SnapshotRecord r : have) {
+            a.put(r.name, fields(r));
+        }
+        for (SnapshotRecord r : want) {
+            if (!fields(r).equals(a.get(r.name))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<Object> fields(SnapshotRecord r) {
+        return java.util.Arrays.asList(r.parent, r.kind, r.state, r.description,
+                r.createdAt == null ? null : r.createdAt.toEpochMilli(), r.current, r.files, r.overlayBytes);
     }
 
     void afterJob(@Observes JobFinished e) {

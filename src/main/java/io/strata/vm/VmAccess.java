@@ -27,6 +27,8 @@ public class VmAccess {
     InventorySync sync;
     @Inject
     Refusals refusals;
+    @Inject
+    HostVmViews hostViews;
 
     public boolean canSee(Caller c, Vm vm) {
         return c.seesAllVms() || (c.has(Roles.USER) && c.name().equals(vm.owner));
@@ -36,10 +38,12 @@ public class VmAccess {
         return c.actsOnAllVms() || (c.has(Roles.USER) && c.name().equals(vm.owner));
     }
 
-    public List<Vm> visibleOn(Caller c, String host) {
+    /** The views of the VMs of a host the caller may see (from {@link HostVmViews}, kept while nothing changed). */
+    public List<VmView> viewsOn(Caller c, String host) {
         sync.ensureFresh(host);
-        return QuarkusTransaction.requiringNew().call(() -> Vm.<Vm>list("host = ?1 order by name", host))
-                .stream().filter(vm -> canSee(c, vm)).toList();
+        List<VmView> all = hostViews.all(host);
+        return c.seesAllVms() ? all
+                : all.stream().filter(v -> c.has(Roles.USER) && c.name().equals(v.owner())).toList();
     }
 
     /** The VM for a read; 404 when the host or VM is unknown or not the caller's. */

@@ -44,7 +44,7 @@ public class VmResource {
     @Operation(summary = "The VMs of a host the caller may see (from the inventory cache)")
     public List<VmView> list(@PathParam("host") String host) {
         access.requireHost(caller.get(), host, "vm.list", host);
-        return views.ofAll(access.visibleOn(caller.get(), host));
+        return access.viewsOn(caller.get(), host);
     }
 
     @GET

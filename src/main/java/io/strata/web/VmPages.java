@@ -68,7 +68,7 @@ public class VmPages {
     public TemplateInstance list() {
         List<HostVms> out = new ArrayList<>();
         for (Host h : hosts.all()) {
-            out.add(new HostVms(h, views.ofAll(access.visibleOn(caller.get(), h.name))));
+            out.add(new HostVms(h, access.viewsOn(caller.get(), h.name)));
         }
         return Templates.list(out);
     }

@@ -102,7 +102,7 @@ public final class AppProcess {
         argv.addAll(List.of("-jar", jar.getPath()));
         process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 90_000;
+        long deadline = System.currentTimeMillis() + 240_000; // generous: a loaded machine can take minutes to start the app
         while (System.currentTimeMillis() < deadline) {
             try {
                 var r = http.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).build(),

@@ -1,0 +1,95 @@
+package io.strata.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Records workers' outcomes with group commit: a worker that finishes while another one is
+ * committing waits, and the next committer takes every outcome queued meanwhile into one
+ * transaction. Each job still gets its own state change and audit event (in the order the outcomes
+ * arrived); what is shared is the transaction, so the audit chain's lock and the commit's WAL flush
+ * are paid once per batch instead of once per job. Alone, a worker commits at once (a batch of one).
+ */
+@ApplicationScoped
+public class JobFinisher {
+
+    static final int MAX_BATCH = 64;
+
+    @Inject
+    JobTransitions transitions;
+    @Inject
+    JobWaiters waiters;
+
+    private final ReentrantLock committer = new ReentrantLock();
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+
+    private record Pending(JobTransitions.Ending ending, CompletableFuture<Void> done) {
+    }
+
+    /** Records the outcome (committed when this returns) or throws what the database said. */
+    void finish(JobTransitions.Ending ending) {
+        Pending mine = new Pending(ending, new CompletableFuture<>());
+        pending.add(mine);
+        committer.lock();
+        try {
+            // Whoever held the lock before may have committed this outcome with theirs.
+            while (!mine.done().isDone()) {
+                commit(drain());
+            }
+        } finally {
+            committer.unlock();
+        }
+        try {
+            mine.done().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private List<Pending> drain() {
+        List<Pending> batch = new ArrayList<>();
+        Pending p;
+        while (batch.size() < MAX_BATCH && (p = pending.poll()) != null) {
+            batch.add(p);
+        }
+        return batch;
+    }
+
+    private void commit(List<Pending> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            transitions.finishAll(batch.stream().map(Pending::ending).toList());
+            done(batch);
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).done().completeExceptionally(e);
+                return;
+            }
+            // One bad outcome must not sink the others: each alone.
+            for (Pending p : batch) {
+                try {
+                    transitions.finishAll(List.of(p.ending()));
+                    done(List.of(p));
+                } catch (RuntimeException alone) {
+                    p.done().completeExceptionally(alone);
+                }
+            }
+        }
+    }
+
+    private void done(List<Pending> batch) {
+        for (Pending p : batch) {
+            waiters.finished(p.ending().jobId());
+            p.done().complete(null);
+        }
+    }
+}
