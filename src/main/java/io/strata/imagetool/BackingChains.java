@@ -57,14 +57,13 @@ public class BackingChains {
         if (cached != null && cached.stamps().equals(stamps(cached.chain()))) {
             return cached.chain();
         }
-        requireInStorage(file, file);
         List<Object> topBefore = stamps(List.of(new ImageInfo(file, format, 0, 0, null, 0)));
         if (topBefore == null) {
             // Not there (or not readable here): no qemu-img process to learn that, 10–20 ms each.
             throw new ImageToolException("cannot read " + file + " (missing or not accessible on this node)");
         }
         List<ImageInfo> chain = qemuImg.info(file, format, true);
-        for (ImageInfo link : chain) {
+        for (ImageInfo link : chain.subList(Math.min(1, chain.size()), chain.size())) {
             requireInStorage(link.file(), file);
         }
         List<Object> stamps = stamps(chain);
@@ -80,6 +79,8 @@ public class BackingChains {
     /**
      * Strata runs qemu-img as root: a header naming {@code /etc/shadow} (a hand-made image, or a
      * raw disk a guest filled) must not be read, rebased onto or flattened into a guest's disk.
+     * The disk itself may lie elsewhere (the domain's definition names it, not an image header):
+     * Strata reads it but never creates or removes files there ({@link ImageFiles}).
      */
     private void requireInStorage(String link, String disk) {
         if (!files.inStorage(link)) {

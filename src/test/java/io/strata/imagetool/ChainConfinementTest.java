@@ -43,7 +43,9 @@ class ChainConfinementTest {
         Files.write(secret, new byte[65536]);
         Path link = storage.resolve("looks-inside.raw");
         Files.createSymbolicLink(link, secret);
-        assertThrows(ImageToolException.class, () -> chains.of(link.toString(), "raw"));
+        Path overlay = storage.resolve("guest.qcow2");
+        Processes.run("qemu-img", "create", "-q", "-f", "qcow2", "-b", link.toString(), "-F", "raw", overlay.toString());
+        assertThrows(ImageToolException.class, () -> chains.of(overlay.toString(), "qcow2"));
     }
 
     @Test
