@@ -69,6 +69,7 @@ public class AuditVerifier {
                     + " was not written by Strata (its seal does not match)"));
         }
         keyTableCheck(all.latest(), epochs, pre);
+        unheldKeyCheck(epochs, pre);
         ChainWalk walk = new ChainWalk(sealer(epochs, notes), all.bySeq(), AuditChain.GENESIS);
         stream("SELECT " + COLUMNS + " FROM audit_event ORDER BY seq", null, walk::accept);
         List<Finding> findings = new ArrayList<>(pre);
@@ -113,6 +114,7 @@ public class AuditVerifier {
                     + ", " + anchor.at() + ") was not written by Strata (its seal does not match)"));
         }
         keyTableCheck(anchor, epochs, pre);
+        unheldKeyCheck(epochs, pre);
         long from = anchor == null ? 0 : anchor.seq();
         ChainWalk walk = new ChainWalk(sealer(epochs, notes), anchor == null ? Map.of() : Map.of(anchor.seq(), anchor), null);
         FirstRow first = new FirstRow();
@@ -175,6 +177,26 @@ public class AuditVerifier {
         if (keyedFrom != anchor.keyedFrom()) {
             out.add(new Finding(Kind.KEY_TABLE_CHANGED, null, null, "the key table says the chain is keyed from event " + keyedFrom
                     + ", the anchors say from event " + anchor.keyedFrom() + ": audit_key was changed"));
+        }
+    }
+
+    /**
+     * Events sealed with a key this node does not hold can only be checked for their links. That is
+     * acceptable for keys older than the one it holds (lost and replaced, recorded); a key that comes
+     * after the held one, or is the newest, means someone with INSERT on audit_key declared a key of
+     * their own to append events nobody can check: a finding, not a note.
+     */
+    private void unheldKeyCheck(List<AuditKeys.Epoch> epochs, List<Finding> out) {
+        boolean heldBefore = false;
+        for (int i = 0; i < epochs.size(); i++) {
+            boolean held = keys.keyFor(epochs.get(i)) != null;
+            if (!held && (heldBefore || i == epochs.size() - 1)) {
+                out.add(new Finding(Kind.KEY_TABLE_CHANGED, epochs.get(i).firstSeq(), null, "events from " + epochs.get(i).firstSeq()
+                        + " claim key " + epochs.get(i).fingerprint() + ", which this node does not hold"
+                        + (heldBefore ? ", after a key it holds" : " and which is the newest")
+                        + ": audit_key was written outside Strata, or the key file is not this cluster's"));
+            }
+            heldBefore |= held;
         }
     }
 

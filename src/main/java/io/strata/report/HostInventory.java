@@ -79,7 +79,7 @@ public class HostInventory {
                         DomainSummary d = gateway.describe(h.name, name);
                         List<SnapshotInfo> snaps = domainSnapshots.snapshots(h.name, name);
                         domains.add(new Domain(h.name, d, snaps));
-                        index(refs, dirs, h.name, d, snaps);
+                        index(refs, dirs, problems, h.name, d, snaps);
                     } catch (LibvirtFailure e) {
                         if (e.kind() != LibvirtFailure.Kind.NOT_FOUND) {
                             throw e;
@@ -108,10 +108,19 @@ public class HostInventory {
         return new Inventory(refs, dirs, domains, templates, problems);
     }
 
-    private void index(FileReferences refs, Map<String, String> dirs, String host, DomainSummary d, List<SnapshotInfo> snaps) {
+    /**
+     * Every file a domain names is a reference, whatever the device (a CD-ROM's ISO too). A chain
+     * that could not be read (or a disk whose source is no file) is a problem: the files below it
+     * are unknown, so no orphan may be deleted while it lasts.
+     */
+    private void index(FileReferences refs, Map<String, String> dirs, List<String> problems, String host, DomainSummary d,
+            List<SnapshotInfo> snaps) {
         refs.domainOwner(d.name(), d.owner());
         for (DiskInfo disk : d.disks()) {
-            if (disk.file() == null || !"disk".equals(disk.device())) {
+            if (disk.file() == null) {
+                if ("disk".equals(disk.device())) {
+                    problems.add("disk " + disk.target() + " of " + host + "/" + d.name() + " has no file source (volume, block or network): the files it uses are unknown");
+                }
                 continue;
             }
             List<String> chain = new ArrayList<>();
@@ -119,6 +128,11 @@ public class HostInventory {
             disk.chain().stream().map(ImageInfo::file).filter(f -> !f.equals(disk.file())).forEach(chain::add);
             refs.domainChain(d.name(), disk.target(), chain);
             chain.forEach(f -> dirs.putIfAbsent(parent(refs.normalise(f)), host));
+            // A top that is gone has no chain left to read (section 2 reports it); one that is there
+            // but could not be read hides its backing files.
+            if ("disk".equals(disk.device()) && disk.chainError() != null && java.nio.file.Files.exists(Path.of(disk.file()))) {
+                problems.add("the chain of " + host + "/" + d.name() + " " + disk.target() + " could not be read: " + disk.chainError());
+            }
         }
         for (SnapshotInfo s : snaps) {
             for (SnapshotDisk sd : s.externalDisks()) {
@@ -126,20 +140,23 @@ public class HostInventory {
                     refs.snapshotChain(d.name(), s.name(), List.of(sd.overlay()));
                 }
                 if (sd.image() != null) {
-                    refs.snapshotChain(d.name(), s.name(), chainOf(refs, sd.image(), sd.imageFormat()));
+                    refs.snapshotChain(d.name(), s.name(), chainOf(refs, problems, sd.image(), sd.imageFormat()));
                 }
             }
         }
     }
 
     /** A snapshot image's chain; read only when its image is not already known from a disk chain. */
-    private List<String> chainOf(FileReferences refs, String image, String format) {
+    private List<String> chainOf(FileReferences refs, List<String> problems, String image, String format) {
         if (refs.referrer(refs.normalise(image)) != null || format == null) {
             return List.of(image);
         }
         try {
             return chains.of(image, format).stream().map(ImageInfo::file).toList();
         } catch (ImageToolException e) {
+            if (java.nio.file.Files.exists(Path.of(image))) {
+                problems.add("the chain of snapshot image " + image + " could not be read: " + e.getMessage());
+            }
             return List.of(image); // missing or unreadable: section 2 reports it
         }
     }

@@ -109,7 +109,18 @@ public class ReportExport {
                     : json.writeValueAsString(v));
         }
         row.add(rest.isEmpty() ? "" : json.writeValueAsString(rest));
-        return row;
+        return row.stream().map(ReportExport::inert).toList();
+    }
+
+    /**
+     * A cell a spreadsheet would run as a formula (a user's snapshot reason "=HYPERLINK(…)") gets a
+     * leading apostrophe, the usual neutraliser (OWASP, CSV injection); JSON exports stay as they are.
+     */
+    static Object inert(Object cell) {
+        if (cell instanceof String s && !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+            return "'" + s;
+        }
+        return cell;
     }
 
     private static String nz(String s) {

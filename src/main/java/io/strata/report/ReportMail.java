@@ -83,7 +83,7 @@ public class ReportMail {
     @SuppressWarnings("unchecked")
     private List<Recipient> recipients() {
         return QuarkusTransaction.requiringNew().call(() -> ((List<Object[]>) em.createNativeQuery(
-                "SELECT username, roles, email FROM app_user WHERE report_mail AND email IS NOT NULL AND email <> ''"
+                "SELECT username, roles, email FROM app_user WHERE report_mail AND NOT disabled AND email IS NOT NULL AND email <> ''"
                         + " ORDER BY username").getResultList())
                 .stream().map(row -> new Recipient((String) row[0], (String) row[1], (String) row[2])).toList());
     }

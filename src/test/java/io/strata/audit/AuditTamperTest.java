@@ -95,6 +95,19 @@ class AuditTamperTest {
         assertTrue(v.intact(), "put back: " + v);
     }
 
+    /** The app role may INSERT into audit_key (it records its own key): a key it made up must not pass. */
+    @Test
+    void aKeyDeclaredOutsideStrata() throws Exception {
+        long next = TestDatabase.queryLong("SELECT last_value + 1 FROM audit_event_seq");
+        superuser("INSERT INTO audit_key(fingerprint, first_seq, note) VALUES ('forged', " + next + ", 'not Strata')");
+        try {
+            assertNamed(verifier.full(), Kind.KEY_TABLE_CHANGED, next);
+            assertNamed(verifier.sinceAnchor(), Kind.KEY_TABLE_CHANGED, next);
+        } finally {
+            superuser("DELETE FROM audit_key WHERE fingerprint = 'forged'");
+        }
+    }
+
     @Test
     void anEditedRow() throws Exception {
         long seq = written.get(10);

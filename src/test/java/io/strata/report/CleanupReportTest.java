@@ -257,6 +257,15 @@ class CleanupReportTest {
         // ---- orphan delete: users may not; an admin's job removes a true orphan
         as(alice).body(Map.of("path", real(lost))).post("/api/reports/" + id + "/fixes/orphan-delete").then().statusCode(403);
         as(adm).body(Map.of("path", "/etc/passwd")).post("/api/reports/" + id + "/fixes/orphan-delete").then().statusCode(404);
+        // While a chain that is there cannot be read (the thin VM's: its template image is gone),
+        // the files below it are unknown: no orphan goes.
+        long blocked = as(adm).body(Map.of("path", real(lost))).post("/api/reports/" + id + "/fixes/orphan-delete").then()
+                .statusCode(202).extract().jsonPath().getLong("jobId");
+        JsonPath bj = awaitJob(adm, blocked);
+        assertEquals("FAILED", bj.getString("state"));
+        assertTrue(bj.getString("error").contains("could not be read") && bj.getString("error").contains(thin), bj.getString("error"));
+        assertTrue(Files.exists(lost), "nothing removed while a chain is unreadable");
+        LibvirtHost.virsh("undefine", thin);
         long del = as(adm).body(Map.of("path", real(lost))).post("/api/reports/" + id + "/fixes/orphan-delete").then()
                 .statusCode(202).extract().jsonPath().getLong("jobId");
         awaitSuccess(adm, del);
