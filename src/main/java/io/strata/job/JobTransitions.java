@@ -33,6 +33,12 @@ public class JobTransitions {
     AuditLog audit;
     @Inject
     JobLog log;
+    @Inject
+    JobChanges changes;
+
+    private static String abbreviated(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
+    }
 
     /** {@code state IN (…)} for the states that may become {@code target}. */
     static String from(JobState target) {
@@ -103,6 +109,15 @@ public class JobTransitions {
      */
     @Transactional
     public Job finish(long jobId, JobState to, String result, String error) {
+        return finish(jobId, to, result, error, null);
+    }
+
+    /**
+     * {@link #finish(long, JobState, String, String)} naming what the job changed: the digest of its
+     * {@code job_change} record goes into the outcome's audit event, which the record then points to.
+     */
+    @Transactional
+    public Job finish(long jobId, JobState to, String result, String error, String changeDigest) {
         Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
         if (!j.state.canBecome(to) || to == JobState.INTERRUPTED) {
             log.appendInCurrentTransaction(jobId, "worker finished after the job was marked " + j.state + ": " + to
@@ -116,7 +131,14 @@ public class JobTransitions {
         if (to == JobState.SUCCEEDED) {
             j.progress = 100;
         }
-        audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to), error != null ? error : result);
+        String details = error != null ? error : result;
+        if (changeDigest != null) {
+            details = (details == null ? "" : abbreviated(details, 3800) + " · ") + "change sha256:" + changeDigest;
+        }
+        var event = audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to), details);
+        if (changeDigest != null) {
+            changes.linkAuditEvent(jobId, event.seq);
+        }
         return j;
     }
 

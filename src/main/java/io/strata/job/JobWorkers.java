@@ -55,6 +55,8 @@ public class JobWorkers {
     JobSignal signal;
     @Inject
     Event<JobFinished> finished;
+    @Inject
+    JobChanges changes;
 
     /** This process's name in the job table's worker column: new at every start. */
     private final String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
@@ -148,6 +150,8 @@ public class JobWorkers {
         JobState state;
         String result = null;
         String error = null;
+        // What the job changes on its VM is read around the handler, for every kind (issue 10).
+        VmStateCapture.Reading before = changes.before(job, ctx);
         try {
             ctx.log("started on " + nodeId + " (attempt " + job.attempts + ")");
             ctx.checkCancelled();
@@ -170,18 +174,19 @@ public class JobWorkers {
         }
         // Refresh what depends on the job (the inventory) before the job shows as finished, so a
         // client that sees SUCCEEDED also sees its effect.
+        String change = changes.after(job, ctx, before);
         fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
-        finish(jobId, state, result, error);
+        finish(jobId, state, result, error, change);
     }
 
     /**
      * Records the outcome, retrying for a while when the database is away: the work is done and
      * its truth should not be lost to a reconnect. Given up after that, the job is reaped.
      */
-    private void finish(long jobId, JobState state, String result, String error) {
+    private void finish(long jobId, JobState state, String result, String error, String change) {
         for (int attempt = 1; ; attempt++) {
             try {
-                transitions.finish(jobId, state, result, error);
+                transitions.finish(jobId, state, result, error, change);
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= FINISH_ATTEMPTS || !running.get()) {
