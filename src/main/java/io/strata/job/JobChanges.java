@@ -135,6 +135,54 @@ public class JobChanges {
         }
     }
 
+    /** One line saying what a job changed, by the audit event that names the change (for timelines). */
+    public Map<Long, String> summariesByAuditEvent(java.util.Collection<Long> seqs) {
+        if (seqs.isEmpty()) {
+            return Map.of();
+        }
+        List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "SELECT audit_seq, record FROM job_change WHERE audit_seq = ANY(CAST(string_to_array(?1, ',') AS bigint[]))")
+                .setParameter(1, String.join(",", seqs.stream().map(String::valueOf).toList())).getResultList());
+        Map<Long, String> out = new java.util.HashMap<>();
+        for (Object row : rows) {
+            Object[] r = (Object[]) row;
+            try {
+                out.put(((Number) r[0]).longValue(), summary(json.readValue((String) r[1], Change.class)));
+            } catch (JsonProcessingException e) {
+                out.put(((Number) r[0]).longValue(), "unreadable change record");
+            }
+        }
+        return out;
+    }
+
+    static String summary(Change c) {
+        List<String> parts = new ArrayList<>();
+        if (!java.util.Objects.equals(c.before().xml(), c.after().xml())) {
+            parts.add(!c.before().exists() ? "VM defined" : !c.after().exists() ? "VM removed" : "domain XML changed");
+        }
+        List<String> sb = c.before().snapshots().stream().map(VmStateCapture.Snapshot::name).toList();
+        List<String> sa = c.after().snapshots().stream().map(VmStateCapture.Snapshot::name).toList();
+        if (!sb.equals(sa)) {
+            parts.add("snapshots " + sb.size() + " → " + sa.size());
+        }
+        List<String> cb = c.before().disks().stream().map(d -> d.chain().size() + "").toList();
+        List<String> ca = c.after().disks().stream().map(d -> d.chain().size() + "").toList();
+        if (!chainFiles(c.before()).equals(chainFiles(c.after()))) {
+            parts.add("chains " + String.join("/", cb) + " → " + String.join("/", ca) + " images");
+        }
+        if (!c.filesCreated().isEmpty()) {
+            parts.add(c.filesCreated().size() + " file(s) created");
+        }
+        if (!c.filesRemoved().isEmpty()) {
+            parts.add(c.filesRemoved().size() + " file(s) removed");
+        }
+        return parts.isEmpty() ? "nothing changed" : String.join(" · ", parts);
+    }
+
+    private static List<List<String>> chainFiles(VmStateCapture.State s) {
+        return s.disks().stream().map(d -> d.chain().stream().map(VmStateCapture.Image::file).toList()).toList();
+    }
+
     /** A unified line diff (3 lines of context) of two XML texts; an absent one counts as empty. */
     static List<DiffLine> diff(String before, String after) {
         List<String> a = lines(before);
