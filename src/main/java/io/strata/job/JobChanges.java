@@ -58,7 +58,7 @@ public class JobChanges {
             return null;
         }
         try {
-            return capture.read(j.host, j.vm);
+            return capture.read(j.host, VmStateCapture.vmOf(j));
         } catch (RuntimeException e) {
             ctx.log("could not read the VM before the job (no before/after kept): " + e.getMessage());
             return null;
@@ -71,7 +71,7 @@ public class JobChanges {
             return null;
         }
         try {
-            return save(j, before, capture.read(j.host, j.vm));
+            return save(j, before, capture.read(j.host, VmStateCapture.vmOf(j)));
         } catch (RuntimeException e) {
             ctx.log("could not record what the job changed: " + e.getMessage());
             return null;
@@ -81,7 +81,7 @@ public class JobChanges {
     /** Stores the change of a job; returns the digest of its record. */
     String save(Job j, VmStateCapture.Reading before, VmStateCapture.Reading after) {
         Map<String, List<VmStateCapture.FileSize>> files = VmStateCapture.createdAndRemoved(before, after);
-        Change c = new Change(j.id, j.kind.name(), j.host, j.vm, before.state(), after.state(), files.get("created"),
+        Change c = new Change(j.id, j.kind.name(), j.host, VmStateCapture.vmOf(j), before.state(), after.state(), files.get("created"),
                 files.get("removed"));
         String record;
         try {
@@ -95,7 +95,7 @@ public class JobChanges {
             storeXml(after);
             em.createNativeQuery("INSERT INTO job_change (job_id, host, vm, xml_before, xml_after, record, digest)"
                     + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (job_id) DO NOTHING")
-                    .setParameter(1, j.id).setParameter(2, j.host).setParameter(3, j.vm)
+                    .setParameter(1, j.id).setParameter(2, j.host).setParameter(3, VmStateCapture.vmOf(j))
                     .setParameter(4, before.state().xml()).setParameter(5, after.state().xml())
                     .setParameter(6, record).setParameter(7, digest).executeUpdate();
         });

@@ -33,8 +33,8 @@ import io.strata.libvirt.SnapshotInfo;
 @ApplicationScoped
 public class VmStateCapture {
 
-    /** Kinds that only read: no before/after is kept for them. */
-    static final Set<JobKind> READ_ONLY = EnumSet.of(JobKind.DISK_CHECK, JobKind.INVENTORY_SYNC);
+    /** Kinds that only read, or change no VM (a template's images): no before/after is kept for them. */
+    static final Set<JobKind> READ_ONLY = EnumSet.of(JobKind.DISK_CHECK, JobKind.INVENTORY_SYNC, JobKind.TEMPLATE_DELETE);
 
     public record Image(String file, String format, long virtualSize, long actualSize, String backingFile) {
     }
@@ -67,7 +67,12 @@ public class VmStateCapture {
     LibvirtSnapshots snapshots;
 
     static boolean applies(Job j) {
-        return j.vm != null && j.host != null && !READ_ONLY.contains(j.kind);
+        return vmOf(j) != null && j.host != null && !READ_ONLY.contains(j.kind);
+    }
+
+    /** The VM a job changes: its own, or for a clone the new one (the source is only read). */
+    static String vmOf(Job j) {
+        return j.kind == JobKind.VM_CLONE ? j.target : j.vm;
     }
 
     public Reading read(String host, String vm) {
