@@ -97,7 +97,7 @@ public class AuditExport {
                     }
                 }
                 Rows rows = format == Format.CSV ? new CsvRows(text) : new JsonRows(text, json);
-                rows.head(headSeq, headHash, Instant.now(), describe(f));
+                rows.head(headSeq, headHash, Instant.now(), describe(f), keyedFrom(conn));
                 Long first = null;
                 try (PreparedStatement s = conn.prepareStatement(
                         "SELECT min(seq) FROM audit_event WHERE " + w.sql() + " AND seq <= ?")) {
@@ -147,6 +147,27 @@ public class AuditExport {
         }
     }
 
+    /**
+     * The first sequence number sealed with a key (HMAC) rather than a plain SHA-256, once the chain
+     * is keyed (table {@code audit_key}); null while it is not. An offline check needs the key file
+     * from there on.
+     */
+    private static Long keyedFrom(Connection conn) throws SQLException {
+        try (PreparedStatement s = conn.prepareStatement("SELECT to_regclass('audit_key') IS NOT NULL");
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            if (!r.getBoolean(1)) {
+                return null;
+            }
+        }
+        try (PreparedStatement s = conn.prepareStatement("SELECT min(first_seq) FROM audit_key");
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            long v = r.getLong(1);
+            return r.wasNull() ? null : v;
+        }
+    }
+
     static String describe(AuditQuery.Filter f) {
         StringBuilder b = new StringBuilder("filter:");
         append(b, "actor", f.actor());
@@ -167,7 +188,7 @@ public class AuditExport {
     }
 
     private interface Rows {
-        void head(long seq, String hash, Instant at, String filter) throws IOException;
+        void head(long seq, String hash, Instant at, String filter, Long keyedFrom) throws IOException;
 
         void event(AuditEvent e, String change, String xmlBefore, String xmlAfter) throws IOException;
 
@@ -184,8 +205,9 @@ public class AuditExport {
         }
 
         @Override
-        public void head(long seq, String hash, Instant at, String filter) throws IOException {
-            csv.printRecord("head", seq, AT.format(at), null, null, null, null, null, null, null, filter, null, hash,
+        public void head(long seq, String hash, Instant at, String filter, Long keyedFrom) throws IOException {
+            // The head's job_id column holds the first keyed sequence number (empty: not keyed).
+            csv.printRecord("head", seq, AT.format(at), null, null, null, null, null, keyedFrom, null, filter, null, hash,
                     null, null, null);
         }
 
@@ -221,11 +243,12 @@ public class AuditExport {
         }
 
         @Override
-        public void head(long seq, String hash, Instant at, String filter) throws IOException {
+        public void head(long seq, String hash, Instant at, String filter, Long keyedFrom) throws IOException {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("record", "head");
             m.put("seq", seq);
             m.put("hash", hash);
+            m.put("keyed_from", keyedFrom);
             m.put("exported_at", AT.format(at));
             m.put("filter", filter);
             line(m);

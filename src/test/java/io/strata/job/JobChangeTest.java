@@ -143,7 +143,7 @@ class JobChangeTest {
         }
         Path file = Files.createTempFile("export", ".jsonl");
         Files.writeString(file, jsonl);
-        Processes.Result check = Processes.run("python3", "scripts/check-audit-export.py", file.toString());
+        Processes.Result check = Processes.run(io.strata.review.AuditReviewTest.checker(file));
         assertEquals(0, check.exit(), check.out() + check.err());
     }
 
