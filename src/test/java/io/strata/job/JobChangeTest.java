@@ -1,5 +1,6 @@
 package io.strata.job;
 
+import static io.restassured.RestAssured.given;
 import static io.strata.support.Api.as;
 import static io.strata.support.Api.awaitSuccess;
 import static io.strata.support.Api.vmPath;
@@ -165,6 +166,27 @@ class JobChangeTest {
         List<String> diff = c.getList("xmlDiff.text", String.class);
         assertTrue(diff.stream().anyMatch(l -> l.startsWith("-") && l.contains("raw")), diff.toString());
         assertTrue(diff.stream().anyMatch(l -> l.startsWith("+") && l.contains("qcow2")), diff.toString());
+
+        // The pages: the job page shows the diff, the VM's timeline the job, the audit page finds it.
+        var owner = login(alice);
+        String page = given().filter(owner).get("/jobs/" + job).then().statusCode(200).extract().asString();
+        assertTrue(page.contains("What the job changed") && page.contains("class=\"diff-add\""), page);
+        assertTrue(page.contains(raw.toString()), "the removed file is named");
+        String timeline = given().filter(owner).get("/vms/local/" + vm + "/timeline").then().statusCode(200).extract().asString();
+        assertTrue(timeline.contains("/jobs/" + job) && timeline.contains("file(s) created"), timeline);
+        var carol = login(auditor);
+        assertTrue(given().filter(carol).queryParam("q", vm).get("/audit").then().statusCode(200).extract().asString()
+                .contains("/jobs/" + job));
+        assertTrue(given().filter(carol).queryParam("format", "csv").queryParam("vm", vm).get("/audit/export").then()
+                .statusCode(200).extract().asString().matches("(?s)\"?record\"?,\"?seq\"?,.*"));
+        given().filter(owner).get("/audit").then().statusCode(403);
+    }
+
+    static io.restassured.filter.cookie.CookieFilter login(String user) {
+        var cookies = new io.restassured.filter.cookie.CookieFilter();
+        given().filter(cookies).redirects().follow(false).formParam("j_username", user)
+                .formParam("j_password", Api.passwordOf(user)).post("/j_security_check").then().statusCode(302);
+        return cookies;
     }
 
     @Test
