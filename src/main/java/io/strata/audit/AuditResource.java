@@ -1,7 +1,5 @@
 package io.strata.audit;
 
-import java.util.List;
-
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -9,11 +7,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.strata.kernel.Caller;
 import io.strata.kernel.CurrentCaller;
 
 @Path("/api/audit")
@@ -25,16 +25,50 @@ public class AuditResource {
     @Inject
     AuditQuery query;
     @Inject
+    AuditExport export;
+    @Inject
     AuditLog audit;
     @Inject
     CurrentCaller caller;
+    @Inject
+    Refusals refusals;
 
     @GET
-    @Operation(summary = "Audit events, newest first; filters: actor, vm, action, outcome, from, to (ISO times), limit")
-    public List<AuditEvent> search(@QueryParam("actor") String actor, @QueryParam("vm") String vm,
+    @Operation(summary = "Audit events, newest first, one page: filters actor, host, vm, action, outcome, from, to (ISO"
+            + " times), q (words that must all appear in action, target or details); before=<seq> and limit (1..1000,"
+            + " default 100) page; the next page's link is in the Link header (rel=next) and X-Next-Before")
+    public Response search(@QueryParam("actor") String actor, @QueryParam("host") String host, @QueryParam("vm") String vm,
             @QueryParam("action") String action, @QueryParam("outcome") String outcome,
-            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") Integer limit) {
-        return query.search(caller.get(), new AuditQuery.Filter(actor, vm, action, outcome, from, to, limit));
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("q") String text,
+            @QueryParam("before") Long before, @QueryParam("limit") Integer limit, @Context UriInfo uri) {
+        AuditQuery.Page page = query.search(caller.get(),
+                new AuditQuery.Filter(actor, host, vm, action, outcome, from, to, text, before, limit));
+        Response.ResponseBuilder r = Response.ok(page.events());
+        if (page.nextBefore() != null) {
+            r.header("X-Next-Before", page.nextBefore());
+            r.link(uri.getRequestUriBuilder().replaceQueryParam("before", page.nextBefore()).build(), "next");
+        }
+        return r.build();
+    }
+
+    @GET
+    @Path("/export")
+    @Produces({ "text/csv", "application/x-ndjson" })
+    @Operation(summary = "Export every event the filters match (format=csv|jsonl), streamed, oldest first: a head record"
+            + " (chain head at export time), then from the first match up to the head each event whole or as a link"
+            + " (seq, prev_hash, hash), so the export can be checked offline")
+    public Response export(@QueryParam("format") String format, @QueryParam("actor") String actor,
+            @QueryParam("host") String host, @QueryParam("vm") String vm, @QueryParam("action") String action,
+            @QueryParam("outcome") String outcome, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("q") String text) {
+        AuditExport.Format f = refusals.optionalEnum(caller.get(), "audit.export", AuditExport.Format.class, "format", format);
+        if (f == null) {
+            f = AuditExport.Format.JSONL;
+        }
+        var stream = export.export(caller.get(),
+                new AuditQuery.Filter(actor, host, vm, action, outcome, from, to, text, null, null), f);
+        return Response.ok(stream, f.mediaType)
+                .header("Content-Disposition", "attachment; filename=\"audit." + f.name().toLowerCase() + "\"").build();
     }
 
     @GET
@@ -51,4 +85,5 @@ public class AuditResource {
         }
         throw new jakarta.ws.rs.BadRequestException("scope is full or since-anchor");
     }
+
 }

@@ -29,7 +29,7 @@ public class JobPages {
     static class Templates {
         static native TemplateInstance list(List<Job> jobs, JobQueries.Filter filter, JobState[] states, JobKind[] kinds);
 
-        static native TemplateInstance job(Job job, List<JobLogLine> log, boolean canCancel);
+        static native TemplateInstance job(Job job, List<JobLogLine> log, boolean canCancel, JobChanges.View change);
 
         /** The live part of the job page, fetched again while the job is active. */
         static native TemplateInstance live(Job job, List<JobLogLine> log, boolean canCancel);
@@ -41,6 +41,8 @@ public class JobPages {
     JobQueue queue;
     @Inject
     CurrentCaller caller;
+    @Inject
+    JobChanges changes;
 
     @GET
     public TemplateInstance list(@QueryParam("state") String state, @QueryParam("kind") String kind,
@@ -54,7 +56,7 @@ public class JobPages {
     @Path("/{id}")
     public TemplateInstance job(@PathParam("id") long id) {
         Job j = queries.get(caller.get(), id, "job.read");
-        return Templates.job(j, queries.logOf(id), canCancel(j));
+        return Templates.job(j, queries.logOf(id), canCancel(j), changes.find(id).orElse(null));
     }
 
     @GET

@@ -86,6 +86,15 @@ public class JobQueries {
         return Optional.ofNullable(QuarkusTransaction.requiringNew().call(() -> Job.<Job>findById(id)));
     }
 
+    /** Jobs by id (no visibility check: for callers that already decided what the caller may see). */
+    public java.util.Map<Long, Job> byIds(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        return QuarkusTransaction.requiringNew().call(() -> Job.<Job>list("id in ?1", List.copyOf(ids))).stream()
+                .collect(java.util.stream.Collectors.toMap(j -> j.id, j -> j));
+    }
+
     /** The VM's queued or running job, if any (there is at most one). */
     public Optional<Job> activeJobFor(String host, String vm) {
         return QuarkusTransaction.requiringNew().call(() -> Job.<Job>find("host = ?1 and vm = ?2 and state in ?3",

@@ -32,6 +32,8 @@ public class JobResource {
     CurrentCaller caller;
     @Inject
     JobWaiters waiters;
+    @Inject
+    JobChanges changes;
 
     @GET
     @Operation(summary = "Jobs, newest first (users see their own)")
@@ -75,6 +77,16 @@ public class JobResource {
             waiters.giveUp(id, latch); // drops the latch unless others still wait on it
         }
         return JobView.of(j, queries.logOf(id));
+    }
+
+    @GET
+    @Path("/{id}/change")
+    @Operation(summary = "What the job changed on its VM: domain XML, disks' backing chains and snapshot list before and"
+            + " after, files created and removed (with sizes), the record's digest and the audit event naming it;"
+            + " 404 when nothing was recorded")
+    public JobChanges.View change(@PathParam("id") long id) {
+        queries.get(caller.get(), id, "job.read");
+        return changes.find(id).orElseThrow(() -> new jakarta.ws.rs.NotFoundException("job " + id + " recorded no change"));
     }
 
     @POST

@@ -35,6 +35,24 @@ public class JobTransitions {
     JobLog log;
     @Inject
     JobNotices notices;
+    @Inject
+    JobChanges changes;
+
+    private static String abbreviated(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
+    }
+
+    /** The outcome's audit event; with what the job changed (its digest), which then points back to it. */
+    private void recordOutcome(Job j, Ending o) {
+        String details = o.error() != null ? o.error() : o.result();
+        if (o.changeDigest() != null) {
+            details = (details == null ? "" : abbreviated(details, 3800) + " · ") + "change sha256:" + o.changeDigest();
+        }
+        var event = audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(o.state()), details);
+        if (o.changeDigest() != null) {
+            changes.linkAuditEvent(j.id, event.seq);
+        }
+    }
 
     /** {@code state IN (…)} for the states that may become {@code target}. */
     static String from(JobState target) {
@@ -116,13 +134,22 @@ public class JobTransitions {
      */
     @Transactional
     public Job finish(long jobId, JobState to, String result, String error) {
-        Job j = finishInCurrentTransaction(new Ending(jobId, to, result, error, null));
+        return finish(jobId, to, result, error, null);
+    }
+
+    /**
+     * {@link #finish(long, JobState, String, String)} naming what the job changed: the digest of its
+     * {@code job_change} record goes into the outcome's audit event, which the record then points to.
+     */
+    @Transactional
+    public Job finish(long jobId, JobState to, String result, String error, String changeDigest) {
+        Job j = finishInCurrentTransaction(new Ending(jobId, to, result, error, null, changeDigest));
         notices.finishedInCurrentTransaction(List.of(jobId));
         return j;
     }
 
     /** How a worker saw its job end, and the log line that says so (written with the state). */
-    record Ending(long jobId, JobState state, String result, String error, String logLine) {
+    record Ending(long jobId, JobState state, String result, String error, String logLine, String changeDigest) {
     }
 
     /**
@@ -155,8 +182,7 @@ public class JobTransitions {
                     .setParameter(4, o.result()).setParameter(5, o.error()).getResultList();
             if (!done.isEmpty()) {
                 Job j = done.get(0);
-                audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to),
-                        o.error() != null ? o.error() : o.result());
+                recordOutcome(j, o);
                 return j;
             }
         }
@@ -173,7 +199,7 @@ public class JobTransitions {
         if (to == JobState.SUCCEEDED) {
             j.progress = 100;
         }
-        audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(to), o.error() != null ? o.error() : o.result());
+        recordOutcome(j, o);
         return j;
     }
 

@@ -57,6 +57,8 @@ public class JobWorkers {
     JobFinisher finisher;
     @Inject
     Event<JobFinished> finished;
+    @Inject
+    JobChanges changes;
 
     /** This process's name in the job table's worker column: new at every start. */
     private final String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
@@ -154,6 +156,8 @@ public class JobWorkers {
         String error = null;
         String last;
         // "started on …" was written with the claim, which also checked the cancel flag.
+        // What the job changes on its VM is read around the handler, for every kind (issue 10).
+        VmStateCapture.Reading before = changes.before(job, ctx);
         try {
             if (handler == null) {
                 throw new JobFailure("job kind " + job.kind + " has no handler in this build");
@@ -177,10 +181,11 @@ public class JobWorkers {
         }
         // Refresh what depends on the job (the inventory) before the job shows as finished, so a
         // client that sees SUCCEEDED also sees its effect.
+        String change = changes.after(job, ctx, before);
         if (!job.kind.benchmarkOnly()) {
             fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
         }
-        finish(new JobTransitions.Ending(jobId, state, result, error, last));
+        finish(new JobTransitions.Ending(jobId, state, result, error, last, change));
     }
 
     /**

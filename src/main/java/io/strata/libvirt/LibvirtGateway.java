@@ -134,6 +134,18 @@ public class LibvirtGateway {
                 dom -> dom.getXMLDesc(DOMAIN_XML_SECURE | DOMAIN_XML_INACTIVE));
     }
 
+    /** The domain XML as {@code virsh dumpxml} shows it (live when running, no secrets); null when there is no such domain. */
+    public String dumpXml(String host, String vm) {
+        try {
+            return libvirt.readDomain(host, vm, "reading XML of " + vm, dom -> dom.getXMLDesc(0));
+        } catch (LibvirtFailure e) {
+            if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     public void define(String host, String xml) {
         libvirt.change(host, "defining " + DomainXml.name(xml), conn -> {
             conn.domainDefineXML(xml).free();

@@ -1,0 +1,172 @@
+package io.strata.job;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.strata.imagetool.ImageInfo;
+import io.strata.kernel.Digests;
+import io.strata.libvirt.DiskInfo;
+import io.strata.libvirt.LibvirtGateway;
+import io.strata.libvirt.LibvirtSnapshots;
+import io.strata.libvirt.SnapshotDisk;
+import io.strata.libvirt.SnapshotInfo;
+
+/**
+ * Reads what a job may change on its VM, before the handler runs and after it ends: the domain XML
+ * as {@code virsh dumpxml} shows it, each disk's backing chain as {@code qemu-img info
+ * --backing-chain} reports it, the snapshot list, and the size of every file these name. Done once
+ * in the job engine around every handler (see {@link JobWorkers}), so no handler has to remember it.
+ */
+@ApplicationScoped
+public class VmStateCapture {
+
+    /** Kinds that only read, or change no VM (a template's images): no before/after is kept for them. */
+    static final Set<JobKind> READ_ONLY = EnumSet.of(JobKind.DISK_CHECK, JobKind.INVENTORY_SYNC, JobKind.TEMPLATE_DELETE);
+
+    public record Image(String file, String format, long virtualSize, long actualSize, String backingFile) {
+    }
+
+    public record Disk(String target, String file, String format, List<Image> chain, String chainError) {
+    }
+
+    public record SnapshotFile(String target, String image, String overlay) {
+    }
+
+    public record Snapshot(String name, String kind, String parent, boolean current, String created,
+                           List<SnapshotFile> files) {
+    }
+
+    public record FileSize(String file, long bytes) {
+    }
+
+    /** The VM at one moment; {@code xml} is the SHA-256 of the domain XML (stored apart), null when the VM did not exist. */
+    public record State(String at, boolean exists, String xml, List<Disk> disks, List<Snapshot> snapshots,
+                        List<FileSize> files) {
+    }
+
+    /** A state with the XML text its digest names. */
+    public record Reading(State state, String xmlText, Instant at) {
+    }
+
+    @Inject
+    LibvirtGateway libvirt;
+    @Inject
+    LibvirtSnapshots snapshots;
+
+    static boolean applies(Job j) {
+        return vmOf(j) != null && j.host != null && !READ_ONLY.contains(j.kind);
+    }
+
+    /** The VM a job changes: its own, or for a clone the new one (the source is only read). */
+    static String vmOf(Job j) {
+        return j.kind == JobKind.VM_CLONE ? j.target : j.vm;
+    }
+
+    public Reading read(String host, String vm) {
+        Instant at = Instant.now();
+        String xml = libvirt.dumpXml(host, vm);
+        if (xml == null) {
+            return new Reading(new State(at.toString(), false, null, List.of(), List.of(), List.of()), null, at);
+        }
+        List<Disk> disks = new ArrayList<>();
+        Map<String, Long> files = new TreeMap<>();
+        for (DiskInfo d : libvirt.describe(host, vm).disks()) {
+            if (!"disk".equals(d.device())) {
+                continue;
+            }
+            List<Image> chain = new ArrayList<>();
+            for (ImageInfo i : d.chain()) {
+                chain.add(new Image(i.file(), i.format(), i.virtualSize(), i.actualSize(), i.backingFile()));
+                note(files, i.file());
+            }
+            note(files, d.file());
+            disks.add(new Disk(d.target(), d.file(), d.format(), chain, d.chainError()));
+        }
+        List<Snapshot> snaps = new ArrayList<>();
+        for (SnapshotInfo s : snapshots.snapshots(host, vm)) {
+            List<SnapshotFile> sf = new ArrayList<>();
+            for (SnapshotDisk d : s.disks()) {
+                if (d.external()) {
+                    sf.add(new SnapshotFile(d.target(), d.image(), d.overlay()));
+                    note(files, d.image());
+                    note(files, d.overlay());
+                }
+            }
+            snaps.add(new Snapshot(s.name(), s.kind().name(), s.parent(), s.current(),
+                    s.createdAt() == null ? null : s.createdAt().toString(), sf));
+        }
+        List<FileSize> sizes = new ArrayList<>();
+        files.forEach((f, b) -> sizes.add(new FileSize(f, b)));
+        return new Reading(new State(at.toString(), true, Digests.sha256Hex(xml), disks, snaps, sizes), xml, at);
+    }
+
+    /**
+     * Files the job created (named after it, absent from before, written since it started) and
+     * removed (named before, gone after), with their sizes.
+     */
+    static Map<String, List<FileSize>> createdAndRemoved(Reading before, Reading after) {
+        Map<String, Long> was = new LinkedHashMap<>();
+        before.state().files().forEach(f -> was.put(f.file(), f.bytes()));
+        List<FileSize> created = new ArrayList<>();
+        for (FileSize f : after.state().files()) {
+            if (!was.containsKey(f.file()) && f.bytes() >= 0 && writtenSince(f.file(), before.at())) {
+                created.add(f);
+            }
+        }
+        List<FileSize> removed = new ArrayList<>();
+        was.forEach((file, bytes) -> {
+            if (bytes >= 0 && !exists(file)) {
+                removed.add(new FileSize(file, bytes));
+            }
+        });
+        Map<String, List<FileSize>> out = new LinkedHashMap<>();
+        out.put("created", created);
+        out.put("removed", removed);
+        return out;
+    }
+
+    /** Size in bytes, -1 for a file that does not exist (a snapshot can name a file already gone). */
+    private static void note(Map<String, Long> files, String file) {
+        if (file == null || files.containsKey(file)) {
+            return;
+        }
+        long size;
+        try {
+            size = Files.size(Path.of(file));
+        } catch (IOException | InvalidPathException e) {
+            size = -1;
+        }
+        files.put(file, size);
+    }
+
+    private static boolean exists(String file) {
+        try {
+            return Files.exists(Path.of(file));
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static boolean writtenSince(String file, Instant start) {
+        try {
+            // Java 17 reads no birth time on Linux: a file written since the job began counts as
+            // made by it (with a second's slack for coarse timestamps).
+            return !Files.getLastModifiedTime(Path.of(file)).toInstant().isBefore(start.minusSeconds(1));
+        } catch (IOException | InvalidPathException e) {
+            return false;
+        }
+    }
+}
