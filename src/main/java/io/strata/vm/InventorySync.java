@@ -110,7 +110,7 @@ public class InventorySync {
         List<Read> reads = new java.util.ArrayList<>();
         for (String n : names) {
             try {
-                reads.add(new Read(gateway.describe(host, n), domainSnapshots.snapshots(host, n), null));
+                reads.add(new Read(gateway.describe(host, n), domainSnapshots.snapshotsReread(host, n), null));
                 seen.add(n);
             } catch (LibvirtFailure e) {
                 if (e.kind() != LibvirtFailure.Kind.NOT_FOUND) {
