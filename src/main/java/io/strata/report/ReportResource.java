@@ -48,10 +48,12 @@ public class ReportResource {
     @GET
     @Operation(summary = "Cleanup reports, newest first, with item counts per section (users: their own items)")
     public List<Map<String, Object>> list() {
-        return reports.list(caller.get()).stream().map(ReportResource::brief).toList();
+        boolean staff = caller.get().actsOnAllVms();
+        return reports.list(caller.get()).stream().map(v -> brief(v, staff)).toList();
     }
 
-    static Map<String, Object> brief(ReportService.ReportView v) {
+    /** {@code staff}: operators and admins see how mail went (it names other users); users do not. */
+    static Map<String, Object> brief(ReportService.ReportView v, boolean staff) {
         Map<String, Object> m = new LinkedHashMap<>();
         CleanupReport r = v.report();
         m.put("id", r.id);
@@ -62,7 +64,7 @@ public class ReportResource {
         m.put("finishedAt", r.finishedAt);
         m.put("jobId", r.jobId);
         m.put("previousId", r.previousId);
-        m.put("mail", r.mailStatus);
+        m.put("mail", staff ? r.mailStatus : null);
         Map<String, Long> counts = new LinkedHashMap<>();
         for (int s = 1; s <= 7; s++) {
             counts.put(String.valueOf(s), v.counts()[s]);
