@@ -9,6 +9,9 @@
 # warm: chains cached while their files are unchanged).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A throwaway database of its own, made by the local postgres account: app and migrations use that
+# account (the app's own roles and the audit key file are for real deployments, see README).
+BENCH_DB_ROLES="-Dquarkus.datasource.username=postgres -Dquarkus.datasource.password= -Dquarkus.flyway.username=postgres -Dquarkus.flyway.password= -Dstrata.audit.key-file=/var/lib/strata/bench-audit.key -Dstrata.audit.anchor-file=/var/lib/strata/bench-audit-anchors"
 VMS="${1:-200}"
 SNAPS="${2:-10}"
 EXTRA="${3:-13}"
@@ -73,7 +76,7 @@ rm -f "$CMDS" "$DIR"/*.snap.xml
 FILES=$(find "$DIR" -maxdepth 1 -type f | wc -l)
 echo "setup: $(( $(ms) - t )) ms; $FILES files, $(virsh -c "$URI" list --all --name | grep -c "^st-$RUN-") VMs"
 
-java ${BENCH_JAVA_OPTS:-} -Dquarkus.http.port="$PORT" -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$DB" \
+java ${BENCH_JAVA_OPTS:-} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$DB" $BENCH_DB_ROLES \
      -Dstrata.admin-password="$PW" -Dstrata.libvirt.uri="$URI" -Dstrata.reports.cleanup.cron=off \
      -Dstrata.inventory.sync-interval=1h -Dquarkus.log.level=WARN -jar target/quarkus-app/quarkus-run.jar \
      > "target/bench-report-app.log" 2>&1 &

@@ -23,6 +23,9 @@
 # has no no-op job kind and no /api/bench. Prints medians, Strata's added time and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A throwaway database of its own, made by the local postgres account: app and migrations use that
+# account (the app's own roles and the audit key file are for real deployments, see README).
+BENCH_DB_ROLES="-Dquarkus.datasource.username=postgres -Dquarkus.datasource.password= -Dquarkus.flyway.username=postgres -Dquarkus.flyway.password= -Dstrata.audit.key-file=/var/lib/strata/bench-audit.key -Dstrata.audit.anchor-file=/var/lib/strata/bench-audit-anchors"
 # ./strata bench report: the cleanup report at scale (scripts/bench-report.sh).
 [[ "${1:-}" == report ]] && exec scripts/bench-report.sh "${@:2}"
 WHAT="${1:-targets}"
@@ -100,7 +103,7 @@ HOSTS="big=test://$BIG"
 # start_app PORT LABEL ARGS…: the bench build on the run's database; waits until it is ready.
 start_app() {
   local port=$1 label=$2; shift 2
-  java ${BENCH_JAVA_OPTS:-} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$DB" \
+  java ${BENCH_JAVA_OPTS:-} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$DB" $BENCH_DB_ROLES \
        -Dstrata.admin-password="$PW" -Dquarkus.log.level=WARN -Dstrata.hosts="$HOSTS" "$@" \
        -jar $APPDIR/quarkus-run.jar > "target/bench-app-$label.log" 2>&1 &
   APPS+=($!)
