@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.apache.commons.csv.CSVFormat;
@@ -72,6 +73,18 @@ public class AuditExport {
     DataSource db;
     @Inject
     ObjectMapper json;
+    @Inject
+    Refusals refusals;
+
+    /** The export as a file to download, for the API and the page alike: {@code format} csv or jsonl (the default). */
+    public Response download(Caller c, String format, AuditQuery.Filter f) {
+        Format chosen = refusals.optionalEnum(c, "audit.export", Format.class, "format", format);
+        if (chosen == null) {
+            chosen = Format.JSONL;
+        }
+        return Response.ok(export(c, f, chosen), chosen.mediaType)
+                .header("Content-Disposition", "attachment; filename=\"audit." + chosen.name().toLowerCase() + "\"").build();
+    }
 
     /** Checks the filter now (a bad one is a 400, not a broken stream), audits the export and returns the stream. */
     public StreamingOutput export(Caller c, AuditQuery.Filter f, Format format) {

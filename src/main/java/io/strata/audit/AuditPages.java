@@ -32,8 +32,6 @@ public class AuditPages {
     CurrentCaller caller;
     @Inject
     AuditExport export;
-    @Inject
-    Refusals refusals;
 
     @GET
     public TemplateInstance list(@QueryParam("actor") String actor, @QueryParam("host") String host,
@@ -54,14 +52,7 @@ public class AuditPages {
             @QueryParam("host") String host, @QueryParam("vm") String vm, @QueryParam("action") String action,
             @QueryParam("outcome") String outcome, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("q") String text) {
-        AuditExport.Format f = refusals.optionalEnum(caller.get(), "audit.export", AuditExport.Format.class, "format", format);
-        if (f == null) {
-            f = AuditExport.Format.JSONL;
-        }
-        var stream = export.export(caller.get(),
-                new AuditQuery.Filter(actor, host, vm, action, outcome, from, to, text, null, null), f);
-        return Response.ok(stream, f.mediaType)
-                .header("Content-Disposition", "attachment; filename=\"audit." + f.name().toLowerCase() + "\"").build();
+        return export.download(caller.get(), format, new AuditQuery.Filter(actor, host, vm, action, outcome, from, to, text, null, null));
     }
 
     /** The filter as a query string (without paging), for the next-page and export links. */

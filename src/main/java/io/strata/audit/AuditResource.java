@@ -30,8 +30,6 @@ public class AuditResource {
     AuditLog audit;
     @Inject
     CurrentCaller caller;
-    @Inject
-    Refusals refusals;
 
     @GET
     @Operation(summary = "Audit events, newest first, one page: filters actor, host, vm, action, outcome, from, to (ISO"
@@ -61,14 +59,7 @@ public class AuditResource {
             @QueryParam("host") String host, @QueryParam("vm") String vm, @QueryParam("action") String action,
             @QueryParam("outcome") String outcome, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("q") String text) {
-        AuditExport.Format f = refusals.optionalEnum(caller.get(), "audit.export", AuditExport.Format.class, "format", format);
-        if (f == null) {
-            f = AuditExport.Format.JSONL;
-        }
-        var stream = export.export(caller.get(),
-                new AuditQuery.Filter(actor, host, vm, action, outcome, from, to, text, null, null), f);
-        return Response.ok(stream, f.mediaType)
-                .header("Content-Disposition", "attachment; filename=\"audit." + f.name().toLowerCase() + "\"").build();
+        return export.download(caller.get(), format, new AuditQuery.Filter(actor, host, vm, action, outcome, from, to, text, null, null));
     }
 
     @GET
