@@ -43,6 +43,18 @@ public enum JobKind {
         this.action = action;
     }
 
+    /**
+     * Whether the job can change a domain (its definition, state, disks or snapshots), so the
+     * inventory re-reads what it touched when it ends. A sync is itself the re-read; a report
+     * and an orphan delete look at or remove files no domain uses.
+     */
+    public boolean changesDomains() {
+        return switch (this) {
+            case INVENTORY_SYNC, CLEANUP_REPORT, ORPHAN_DELETE, BENCH_NOOP -> false;
+            default -> true;
+        };
+    }
+
     /** A kind for benchmarks only: no handler outside the bench build, so it cannot be queued in production. */
     public boolean benchmarkOnly() {
         return this == BENCH_NOOP;

@@ -19,7 +19,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.strata.host.Host;
 import io.strata.job.JobFinished;
-import io.strata.job.JobKind;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtFailure;
 import io.strata.libvirt.LibvirtGateway;
@@ -270,8 +269,8 @@ public class InventorySync {
     }
 
     void afterJob(@Observes JobFinished e) {
-        if (e.kind() == JobKind.INVENTORY_SYNC || e.kind() == JobKind.CLEANUP_REPORT || e.kind() == JobKind.ORPHAN_DELETE) {
-            return; // a sync itself; reports and orphan deletes change no domain
+        if (!e.kind().changesDomains()) {
+            return;
         }
         if (e.vm() != null) {
             syncVm(e.host(), e.vm());
