@@ -29,6 +29,9 @@ command -v psql       >/dev/null || need_pkgs+=(postgresql-client)
 # ./strata bench: wrk (HTTP load) and pgbench (the bare queue loop; in Debian's server package).
 command -v wrk        >/dev/null || need_pkgs+=(wrk)
 command -v pgbench    >/dev/null || need_pkgs+=(postgresql)
+# The browser tests (src/test/java/io/strata/browser): headless Chromium and its WebDriver.
+command -v chromium   >/dev/null || need_pkgs+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || need_pkgs+=(chromium-driver)
 pg_up() { pg_isready -q -h "$STRATA_DB_HOST" -p "$STRATA_DB_PORT" 2>/dev/null; }
 if ! command -v pg_isready >/dev/null || ! pg_up; then
   # No PostgreSQL answering: start an installed cluster, or install one.

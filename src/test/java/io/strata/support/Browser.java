@@ -1,0 +1,334 @@
+package io.strata.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Chromium (Debian's chromium and chromium-driver, no Selenium Manager download) driven
+ * the way a person uses Strata: open a page, type into fields found by their {@code name}, press
+ * a form's button (forms found by their {@code action}), answer the confirm dialog, wait for what
+ * appears. In English (en-US) whatever the pages' other languages. Every page it lands on is
+ * checked for inputs without a label.
+ */
+public final class Browser implements AutoCloseable {
+
+    public static final Path OUT = Path.of("target", "browser").toAbsolutePath();
+    public static final Path DOWNLOADS = OUT.resolve("downloads");
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    static final String CHROMIUM = "/usr/bin/chromium";
+    /** Jobs on TCG guests under a loaded machine: minutes, not seconds. */
+    public static final Duration JOB_WAIT = Duration.ofSeconds(300);
+    private static final List<String> FINAL_STATES = List.of("SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED");
+    private static final Pattern JOB_URL = Pattern.compile("/jobs/(\\d+)(?:[?#].*)?$");
+
+    public final ChromeDriver driver;
+    private final String base;
+    private final WebDriverWait wait;
+    /** Pages already checked for unlabelled inputs (path without query). */
+    private final Set<String> labelled = new LinkedHashSet<>();
+
+    public Browser(String base) {
+        this.base = base;
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+        try {
+            Files.createDirectories(DOWNLOADS);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM);
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1366,900", "--lang=en-US", "--no-first-run", "--disable-extensions",
+                "--disable-search-engine-choice-screen");
+        o.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US,en",
+                "download.default_directory", DOWNLOADS.toString(), "download.prompt_for_download", false,
+                "safebrowsing.enabled", false));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, o);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+        wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    // --- navigation -------------------------------------------------------------------------
+
+    /** Opens a page of the app by its path, as typing it into the address bar. */
+    public Browser open(String path) {
+        driver.get(base + path);
+        return landed();
+    }
+
+    /** The current path and query (no scheme, host or port). */
+    public String path() {
+        String url = driver.getCurrentUrl();
+        return url.startsWith(base) ? url.substring(base.length()) : url;
+    }
+
+    /** Follows the first link whose href matches the pattern (a regular expression on the href attribute). */
+    public Browser follow(String hrefRegex) {
+        Pattern p = Pattern.compile(hrefRegex);
+        WebElement link = wait.until(d -> d.findElements(By.cssSelector("a[href]")).stream()
+                .filter(a -> p.matcher(a.getDomAttribute("href")).find()).findFirst().orElse(null));
+        link.click();
+        return landed();
+    }
+
+    public boolean hasLink(String hrefRegex) {
+        Pattern p = Pattern.compile(hrefRegex);
+        return driver.findElements(By.cssSelector("a[href]")).stream()
+                .anyMatch(a -> p.matcher(a.getDomAttribute("href")).find());
+    }
+
+    /** Called after every page change: waits for the document and checks its labels (once per page). */
+    public Browser landed() {
+        wait.until(d -> "complete".equals(js("return document.readyState")));
+        String page = path().replaceAll("[?#].*", "").replaceAll("/\\d+", "/N");
+        if (labelled.add(page)) {
+            assertEverythingLabelled();
+        }
+        return this;
+    }
+
+    // --- log in and out -----------------------------------------------------------------------
+
+    /** Logs in by typing and clicking; lands on the page after the login. */
+    public Browser logIn(String user, String password) {
+        open("/login");
+        type(By.name("j_username"), user);
+        type(By.name("j_password"), password);
+        button(form("/j_security_check")).click();
+        wait.until(d -> !path().startsWith("/login") && !path().startsWith("/j_security_check"));
+        return landed();
+    }
+
+    /** Logs in with the keyboard only: Tab to each field from the top of the page, type, Enter. */
+    public Browser logInWithKeyboard(String user, String password) {
+        open("/login");
+        tabTo(By.name("j_username"));
+        keys(user);
+        tabTo(By.name("j_password"));
+        keys(password, Keys.ENTER);
+        wait.until(d -> !path().startsWith("/login") && !path().startsWith("/j_security_check"));
+        return landed();
+    }
+
+    public Browser logOut() {
+        button(form("/logout")).click();
+        wait.until(d -> path().startsWith("/login"));
+        return landed();
+    }
+
+    // --- forms --------------------------------------------------------------------------------
+
+    /** The (first) form whose action ends with the given path. */
+    public WebElement form(String actionSuffix) {
+        return wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("form[action$='" + actionSuffix + "']")));
+    }
+
+    public boolean hasForm(String actionSuffix) {
+        return !driver.findElements(By.cssSelector("form[action$='" + actionSuffix + "']")).isEmpty();
+    }
+
+    /** The form's submit button. */
+    public WebElement button(WebElement form) {
+        return form.findElement(By.cssSelector("button[type=submit], button:not([type])"));
+    }
+
+    /** Replaces what a field holds by typing. */
+    public void type(WebElement field, String text) {
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    public void type(By field, String text) {
+        type(wait.until(ExpectedConditions.elementToBeClickable(field)), text);
+    }
+
+    /** Ticks or unticks a checkbox by clicking it. */
+    public void tick(WebElement form, String name, boolean on) {
+        WebElement box = form.findElement(By.name(name));
+        if (box.isSelected() != on) {
+            box.click();
+        }
+    }
+
+    /** Submits a form by its button; answers its confirm dialog with OK when it asks one. */
+    public Browser submit(WebElement form) {
+        boolean asks = form.getDomAttribute("data-confirm") != null;
+        button(form).click();
+        if (asks) {
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+        }
+        return this;
+    }
+
+    // --- the keyboard -------------------------------------------------------------------------
+
+    /** Presses Tab (from the top of the page) until the element has the focus, as a keyboard user would. */
+    public void tabTo(By target) {
+        WebElement el = wait.until(ExpectedConditions.presenceOfElementLocated(target));
+        js("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)");
+        for (int i = 0; i < 400; i++) {
+            new Actions(driver).sendKeys(Keys.TAB).perform();
+            if (el.equals(driver.switchTo().activeElement())) {
+                return;
+            }
+        }
+        throw new AssertionError("Tab never reaches " + target + " on " + path());
+    }
+
+    /** Types into whatever has the focus. */
+    public void keys(CharSequence... keys) {
+        new Actions(driver).sendKeys(keys).perform();
+    }
+
+    // --- jobs ---------------------------------------------------------------------------------
+
+    /** After a form queued a job: waits for its page, returns its id. */
+    public long awaitJobPage() {
+        wait.until(d -> JOB_URL.matcher(path()).find());
+        landed();
+        Matcher m = JOB_URL.matcher(path());
+        assertTrue(m.find());
+        return Long.parseLong(m.group(1));
+    }
+
+    /** What a job page watched until its end (without a reload) saw. */
+    public record JobWatch(long id, String firstState, List<String> states, String finalState) {
+        public boolean sawItRun() {
+            return !FINAL_STATES.contains(firstState);
+        }
+    }
+
+    /**
+     * Watches the job page until the job ends, without reloading it: a marker put into the page
+     * must survive, so the state came in through the page's live updates. Asserts the wanted end.
+     */
+    public JobWatch watchJob(String wantedState) {
+        long id = awaitJobPage();
+        js("window.strataTestMarker = 'no reload'");
+        List<String> seen = new ArrayList<>();
+        String first = jobState();
+        seen.add(first);
+        new WebDriverWait(driver, JOB_WAIT, Duration.ofMillis(200)).ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    String s = jobState();
+                    if (!s.equals(seen.get(seen.size() - 1))) {
+                        seen.add(s);
+                    }
+                    return FINAL_STATES.contains(s);
+                });
+        String last = seen.get(seen.size() - 1);
+        assertEquals("no reload", js("return window.strataTestMarker"),
+                "the job page changed to " + last + " in place, without a reload");
+        assertEquals(wantedState, last, "job " + id + " ended " + last + ": " + text());
+        return new JobWatch(id, first, seen, last);
+    }
+
+    /** The job state the job page shows now (upper case). */
+    public String jobState() {
+        return driver.findElement(By.id("job-state")).getText().strip().toUpperCase();
+    }
+
+    // --- reading the page ---------------------------------------------------------------------
+
+    /** The text of the whole page as shown. */
+    public String text() {
+        return driver.findElement(By.tagName("body")).getText();
+    }
+
+    /** The text of the page's error message (the refusal's reason). */
+    public String errorText() {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".error"))).getText();
+    }
+
+    /** The table row (tr) that contains a link to the href pattern, e.g. a VM's row in the list. */
+    public WebElement rowWithLink(String hrefSuffix) {
+        return wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.xpath("//tr[.//a[substring(@href, string-length(@href) - string-length('" + hrefSuffix
+                        + "') + 1) = '" + hrefSuffix + "']]")));
+    }
+
+    /** Waits until the page's text contains the string (for parts that update themselves). */
+    public void awaitText(String s) {
+        wait.until(d -> text().contains(s));
+    }
+
+    public Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /**
+     * Every input, select and textarea a person can reach has a label: a label element (wrapping
+     * or for=), aria-label or aria-labelledby. Names the unlabelled ones.
+     */
+    @SuppressWarnings("unchecked")
+    public void assertEverythingLabelled() {
+        List<String> bare = (List<String>) js("""
+                return Array.from(document.querySelectorAll('input, select, textarea'))
+                  .filter(e => !['hidden', 'submit', 'button', 'reset', 'image'].includes((e.type || '').toLowerCase()))
+                  .filter(e => !(e.labels && Array.from(e.labels).some(l => l.textContent.trim() !== ''))
+                            && !(e.getAttribute('aria-label') || '').trim()
+                            && !(e.getAttribute('aria-labelledby') || '').trim())
+                  .map(e => e.tagName.toLowerCase() + '[name=' + e.name + '] in form '
+                            + (e.form ? e.form.getAttribute('action') : '-'));
+                """);
+        assertTrue(bare.isEmpty(), "inputs without a label on " + path() + ": " + bare);
+    }
+
+    /** Writes what the browser shows now to target/browser/NAME.png. */
+    public Path screenshot(String name) {
+        try {
+            Files.createDirectories(OUT);
+            Path file = OUT.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".png");
+            Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Forgets the session (as an expired or deleted login cookie would). */
+    public void dropCookies() {
+        driver.manage().deleteAllCookies();
+    }
+
+    /** A fresh start for the next test: no cookies, the label check done again per page. */
+    public void reset() {
+        driver.manage().deleteAllCookies();
+        labelled.clear();
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
