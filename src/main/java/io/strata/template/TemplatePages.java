@@ -1,6 +1,5 @@
 package io.strata.template;
 
-import java.util.Arrays;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -20,7 +19,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.strata.kernel.CurrentCaller;
 import io.strata.job.JobAccepted;
 
-/** The template catalogue and its forms: provision (thin, clone, bulk), delete, and sealing from a VM page. */
+/** The template catalogue and its forms: provision (thin, clone, bulk), delete. Sealing from a VM page: {@link TemplateSealPages}. */
 @Path("/")
 @RolesAllowed({ "user", "operator", "auditor", "admin" })
 public class TemplatePages {
@@ -50,18 +49,4 @@ public class TemplatePages {
         return JobAccepted.redirectToPage(templates.delete(caller.get(), host == null ? "local" : host, template));
     }
 
-    @POST
-    @Path("vms/{host}/{vm}/template")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response seal(@PathParam("host") String host, @PathParam("vm") String vm, @FormParam("operations") String operations,
-            @FormParam("hostname") String hostname, @FormParam("sshKey") String sshKey) {
-        List<String> ops = operations == null || operations.isBlank() ? List.of()
-                : Arrays.stream(operations.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-        List<String> keys = sshKey == null || sshKey.isBlank() ? List.of() : List.of(sshKey.strip());
-        return JobAccepted.redirectToPage(templates.create(caller.get(), host, vm, ops, keys, blankToNull(hostname)));
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
 }
