@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,8 +49,6 @@ public final class Browser implements AutoCloseable {
     public final ChromeDriver driver;
     private final String base;
     private final WebDriverWait wait;
-    /** Pages already checked for unlabelled inputs (path without query). */
-    private final Set<String> labelled = new LinkedHashSet<>();
 
     public Browser(String base) {
         this.base = base;
@@ -73,6 +69,9 @@ public final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
         driver = new ChromeDriver(service, o);
+        // Downloads go to DOWNLOADS without asking (the pref alone is not always honoured headless).
+        driver.executeCdpCommand("Browser.setDownloadBehavior",
+                Map.of("behavior", "allow", "downloadPath", DOWNLOADS.toString(), "eventsEnabled", false));
         wait = new WebDriverWait(driver, Duration.ofSeconds(60));
         wait.ignoring(StaleElementReferenceException.class);
     }
@@ -106,13 +105,10 @@ public final class Browser implements AutoCloseable {
                 .anyMatch(a -> p.matcher(a.getDomAttribute("href")).find());
     }
 
-    /** Called after every page change: waits for the document and checks its labels (once per page). */
+    /** Called after every page change: waits for the document and checks its labels. */
     public Browser landed() {
         wait.until(d -> "complete".equals(js("return document.readyState")));
-        String page = path().replaceAll("[?#].*", "").replaceAll("/\\d+", "/N");
-        if (labelled.add(page)) {
-            assertEverythingLabelled();
-        }
+        assertEverythingLabelled();
         return this;
     }
 
@@ -316,15 +312,31 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    /** Forgets the session (as an expired or deleted login cookie would). */
-    public void dropCookies() {
-        driver.manage().deleteAllCookies();
+    /** Waits until a finished download whose name ends with the suffix appears in {@link #DOWNLOADS}. */
+    public Path awaitDownload(String suffix) {
+        return wait.until(d -> {
+            try (var files = Files.list(DOWNLOADS)) {
+                return files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst().orElse(null);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
-    /** A fresh start for the next test: no cookies, the label check done again per page. */
+    /** Empties the download directory. */
+    public void clearDownloads() {
+        try (var files = Files.list(DOWNLOADS)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fresh start for the next test: no cookies. */
     public void reset() {
         driver.manage().deleteAllCookies();
-        labelled.clear();
     }
 
     @Override
