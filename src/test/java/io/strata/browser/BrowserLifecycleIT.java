@@ -19,6 +19,7 @@ import org.openqa.selenium.WebElement;
 import io.strata.support.Browser;
 import io.strata.support.BrowserExtension;
 import io.strata.support.DiskProbes;
+import io.strata.support.JobPage;
 import io.strata.support.LibvirtHost;
 
 /**
@@ -60,7 +61,7 @@ class BrowserLifecycleIT {
         b.type(shutdown.findElement(By.name("timeoutSeconds")), "3");
         b.tick(shutdown, "force", true);
         b.submit(shutdown);
-        Browser.JobWatch watch = b.watchJob("SUCCEEDED");
+        JobPage.Watch watch = b.watchJob("SUCCEEDED");
         assertTrue(watch.sawItRun(), "the page showed the job running, then its end: " + watch.states());
         assertEquals("shut off", DiskProbes.state(vm));
 

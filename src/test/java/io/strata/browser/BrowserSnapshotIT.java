@@ -17,6 +17,7 @@ import org.openqa.selenium.WebElement;
 import io.strata.support.Browser;
 import io.strata.support.BrowserExtension;
 import io.strata.support.DiskProbes;
+import io.strata.support.JobPage;
 import io.strata.support.VmBuilder;
 
 /**
@@ -73,7 +74,7 @@ class BrowserSnapshotIT {
         b.tick(revert, "force", true);
         b.tick(revert, "start", true);
         b.submit(revert);
-        Browser.JobWatch watch = b.watchJob("SUCCEEDED");
+        JobPage.Watch watch = b.watchJob("SUCCEEDED");
         assertTrue(watch.sawItRun(), "the page showed the job before its end, then its end: " + watch.states());
         assertEquals("running", DiskProbes.state(vm), "started after the revert");
         assertEquals("s1", DiskProbes.currentSnapshot(vm));

@@ -1,6 +1,5 @@
 package io.strata.support;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -8,10 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.openqa.selenium.By;
@@ -43,12 +40,10 @@ public final class Browser implements AutoCloseable {
     static final String CHROMIUM = "/usr/bin/chromium";
     /** Jobs on TCG guests under a loaded machine: minutes, not seconds. */
     public static final Duration JOB_WAIT = Duration.ofSeconds(300);
-    private static final List<String> FINAL_STATES = List.of("SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED");
-    private static final Pattern JOB_URL = Pattern.compile("/jobs/(\\d+)(?:[?#].*)?$");
 
     public final ChromeDriver driver;
     private final String base;
-    private final WebDriverWait wait;
+    final WebDriverWait wait;
 
     public Browser(String base) {
         this.base = base;
@@ -208,50 +203,9 @@ public final class Browser implements AutoCloseable {
 
     // --- jobs ---------------------------------------------------------------------------------
 
-    /** After a form queued a job: waits for its page, returns its id. */
-    public long awaitJobPage() {
-        wait.until(d -> JOB_URL.matcher(path()).find());
-        landed();
-        Matcher m = JOB_URL.matcher(path());
-        assertTrue(m.find());
-        return Long.parseLong(m.group(1));
-    }
-
-    /** What a job page watched until its end (without a reload) saw. */
-    public record JobWatch(long id, String firstState, List<String> states, String finalState) {
-        public boolean sawItRun() {
-            return !FINAL_STATES.contains(firstState);
-        }
-    }
-
-    /**
-     * Watches the job page until the job ends, without reloading it: a marker put into the page
-     * must survive, so the state came in through the page's live updates. Asserts the wanted end.
-     */
-    public JobWatch watchJob(String wantedState) {
-        long id = awaitJobPage();
-        js("window.strataTestMarker = 'no reload'");
-        List<String> seen = new ArrayList<>();
-        String first = jobState();
-        seen.add(first);
-        new WebDriverWait(driver, JOB_WAIT, Duration.ofMillis(200)).ignoring(StaleElementReferenceException.class)
-                .until(d -> {
-                    String s = jobState();
-                    if (!s.equals(seen.get(seen.size() - 1))) {
-                        seen.add(s);
-                    }
-                    return FINAL_STATES.contains(s);
-                });
-        String last = seen.get(seen.size() - 1);
-        assertEquals("no reload", js("return window.strataTestMarker"),
-                "the job page changed to " + last + " in place, without a reload");
-        assertEquals(wantedState, last, "job " + id + " ended " + last + ": " + text());
-        return new JobWatch(id, first, seen, last);
-    }
-
-    /** The job state the job page shows now (upper case). */
-    public String jobState() {
-        return driver.findElement(By.id("job-state")).getText().strip().toUpperCase();
+    /** See {@link JobPage#watch}. */
+    public JobPage.Watch watchJob(String wantedState) {
+        return JobPage.watch(this, wantedState);
     }
 
     // --- reading the page ---------------------------------------------------------------------
@@ -283,21 +237,29 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Every input, select and textarea a person can reach has a label: a label element (wrapping
-     * or for=), aria-label or aria-labelledby. Names the unlabelled ones.
+     * Every input, select and textarea a person can reach has a label (a label element, wrapping
+     * or for=, aria-label or aria-labelledby), and every form can be used with the keyboard: none
+     * of its controls is taken out of the Tab order, and it has a submit button. Names the culprits.
      */
     @SuppressWarnings("unchecked")
     public void assertEverythingLabelled() {
-        List<String> bare = (List<String>) js("""
-                return Array.from(document.querySelectorAll('input, select, textarea'))
+        List<String> bad = (List<String>) js("""
+                const where = e => e.tagName.toLowerCase() + '[name=' + e.name + '] in form '
+                                   + (e.form ? e.form.getAttribute('action') : '-');
+                const unlabelled = Array.from(document.querySelectorAll('input, select, textarea'))
                   .filter(e => !['hidden', 'submit', 'button', 'reset', 'image'].includes((e.type || '').toLowerCase()))
                   .filter(e => !(e.labels && Array.from(e.labels).some(l => l.textContent.trim() !== ''))
                             && !(e.getAttribute('aria-label') || '').trim()
                             && !(e.getAttribute('aria-labelledby') || '').trim())
-                  .map(e => e.tagName.toLowerCase() + '[name=' + e.name + '] in form '
-                            + (e.form ? e.form.getAttribute('action') : '-'));
+                  .map(e => 'no label: ' + where(e));
+                const untabbable = Array.from(document.querySelectorAll('form input, form select, form textarea, form button'))
+                  .filter(e => e.type !== 'hidden' && e.tabIndex < 0).map(e => 'not reachable by Tab: ' + where(e));
+                const unsubmittable = Array.from(document.forms)
+                  .filter(f => !f.querySelector('button:not([type]), button[type=submit], input[type=submit]'))
+                  .map(f => 'no submit button: form ' + f.getAttribute('action'));
+                return unlabelled.concat(untabbable, unsubmittable);
                 """);
-        assertTrue(bare.isEmpty(), "inputs without a label on " + path() + ": " + bare);
+        assertTrue(bad.isEmpty(), "on " + path() + ": " + bad);
     }
 
     /** Writes what the browser shows now to target/browser/NAME.png. */

@@ -122,10 +122,15 @@ public final class BrowserExtension implements BeforeAllCallback, BeforeEachCall
 
     @Override
     public void afterEach(ExtensionContext context) {
-        String name = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
-                + (context.getExecutionException().isPresent() ? "-FAILED" : "");
+        String test = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName();
+        String name = test + (context.getExecutionException().isPresent() ? "-FAILED" : "");
         try {
+            // One picture per test and run: the other outcome's picture of an earlier run goes.
+            java.nio.file.Files.deleteIfExists(Browser.OUT.resolve(test + ".png"));
+            java.nio.file.Files.deleteIfExists(Browser.OUT.resolve(test + "-FAILED.png"));
             browser.screenshot(name);
+        } catch (java.io.IOException e) {
+            System.err.println("no screenshot for " + name + ": " + e);
         } catch (RuntimeException e) {
             System.err.println("no screenshot for " + name + ": " + e);
         }
