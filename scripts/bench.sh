@@ -11,6 +11,7 @@
 #   engine    no-op jobs (bench build only) end to end vs a bare FOR UPDATE SKIP LOCKED
 #             claim-and-complete loop run by pgbench, alternating; enqueue-to-start latency on the
 #             same node and from a second node without workers
+#             (BENCH_PROFILE=1: also a wall-clock profile of the first round, from thread dumps)
 #   audit     audit events appended per second (hash chain and its lock), 1 and 4 threads
 #   lists     a test:/// host with 1,000 domains and 10,000 snapshots: full sync, then wrk with 50
 #             connections on the VM list page, a VM page and GET /api/hosts/{host}/vms; app memory
@@ -336,7 +337,17 @@ SQL
     tps=$(pgbench -h 127.0.0.1 -U postgres -n -c "$C" -j 2 -T "${BENCH_PGBENCH_SECONDS:-5}" -f scripts/bench/claim.sql "$DB" 2>/dev/null \
           | awk '/^tps/ {print $3; exit}')
     T[vj]+="${tps%.*} "
+    if [[ -n "${BENCH_PROFILE:-}" && $r == 1 ]]; then
+      # A wall-clock profile of this round (scripts/StackSamples.java): 40 thread dumps of the app.
+      ( sleep 2; for _ in $(seq 1 40); do jstack "$APP" 2>/dev/null; sleep 0.25; done > "target/bench-engine-stacks.txt" ) &
+      PROF=$!
+    fi
     out=$(sop call POST "/api/bench/jobs?count=$J&batch=100")
+    if [[ -n "${PROF:-}" ]]; then
+      wait "$PROF"; PROF=""
+      echo; echo "Where the engine's threads spent round 1 (wall clock, from thread dumps):"
+      java scripts/StackSamples.java target/bench-engine-stacks.txt strata-worker executor-thread | head -12
+    fi
     T[sj]+="$(echo "$out" | json_num jobsPerSecond | awk '{ printf "%d", $1 }') "
   done
   # Enqueue-to-start latency: one job at a time, workers idle in between.

@@ -109,7 +109,7 @@ public class HygieneScan {
         String details = crossing + " (" + s.health().label() + "): " + String.join("; ", s.reasons())
                 + " | owner " + (s.owner() == null ? "(none)" : s.owner()) + ", creator " + s.creator()
                 + (s.reason() == null ? "" : ", reason: " + s.reason());
-        AuditEvent e = audit.record(Caller.SYSTEM, ACTION, target, null, Outcome.SUCCESS, details);
+        AuditEvent e = audit.recordSealed(Caller.SYSTEM, ACTION, target, null, Outcome.SUCCESS, details);
         SnapshotWarningRecord w = new SnapshotWarningRecord();
         w.host = s.host();
         w.vm = s.vm();

@@ -109,12 +109,6 @@ public class JobChanges {
         }
     }
 
-    /** Links the change to the audit event of the job's outcome (in that event's transaction). */
-    void linkAuditEvent(long jobId, long seq) {
-        em.createNativeQuery("UPDATE job_change SET audit_seq = ?2 WHERE job_id = ?1 AND audit_seq IS NULL")
-                .setParameter(1, jobId).setParameter(2, seq).executeUpdate();
-    }
-
     public Optional<View> find(long jobId) {
         List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                 "SELECT c.record, c.digest, c.audit_seq, xb.xml, xa.xml FROM job_change c"

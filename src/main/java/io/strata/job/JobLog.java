@@ -29,7 +29,7 @@ public class JobLog {
                 .setParameter(1, jobId).setParameter(2, clip(line)).executeUpdate();
     }
 
-    private static String clip(String line) {
+    static String clip(String line) {
         return line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "…";
     }
 

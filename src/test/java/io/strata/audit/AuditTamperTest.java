@@ -308,7 +308,8 @@ class AuditTamperTest {
     }
 
     private long append(String details) {
-        return QuarkusTransaction.requiringNew().call(() -> audit.record(PROBE, "tamper.probe", "probe", null, Outcome.SUCCESS, details).seq);
+        // Sealed as the transaction commits: its seq is known after the call.
+        return QuarkusTransaction.requiringNew().call(() -> audit.record(PROBE, "tamper.probe", "probe", null, Outcome.SUCCESS, details)).seq;
     }
 
     private static Finding assertNamed(ChainVerification v, Kind kind, Long seq) {
