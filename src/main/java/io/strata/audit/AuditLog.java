@@ -7,10 +7,14 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.kernel.Caller;
 
 /**
@@ -34,6 +38,8 @@ public class AuditLog {
     @Inject
     AuditVerifier verifier;
     @Inject
+    MeterRegistry registry;
+    @Inject
     TransactionSynchronizationRegistry tx;
 
     /** Records an event inside the caller's transaction: it commits (or not) with the action. */
@@ -49,7 +55,25 @@ public class AuditLog {
         }
         AuditEvent e = append(em, key, head, caller, action, target, jobId, outcome, details);
         tx.putResource(CHAIN_HEAD, e.hash);
+        countOnCommit(outcome);
         return e;
+    }
+
+    /** Counts the event once its transaction committed (a rolled-back append appended nothing). */
+    private void countOnCommit(Outcome outcome) {
+        tx.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    Counter.builder("strata.audit.appends").description("Audit events appended (committed), by outcome")
+                            .tag("outcome", outcome.name()).register(registry).increment();
+                }
+            }
+        });
     }
 
     /** Records an event in a transaction of its own: for refusals and failures, whose request rolls back. */
