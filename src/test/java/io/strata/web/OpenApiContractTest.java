@@ -68,6 +68,28 @@ class OpenApiContractTest {
         assertEquals(0, r.exit(), "redocly exit: " + out + r.err());
     }
 
+    /** The error answers the document declares come as its ApiError: status, error, message. */
+    @Test
+    void declaredErrorsAnswerTheApiErrorSchema() {
+        String user = Api.newUser("contract", "user");
+        assertApiError(Api.as(user).get("/api/users").then().statusCode(403).extract().asString(), 403);
+        assertApiError(Api.as(user).get("/api/jobs/987654321").then().statusCode(404).extract().asString(), 404);
+        assertApiError(Api.as(user).body("{\"name\": ").post("/api/hosts/local/vms/none/snapshots").then().statusCode(400)
+                .extract().asString(), 400);
+        assertApiError(given().auth().preemptive().basic(user, Api.passwordOf(user)).accept("application/json")
+                .contentType("text/plain").body("x").post("/api/hosts/local/sync").then().statusCode(415).extract().asString(), 415);
+    }
+
+    private static void assertApiError(String body, int status) {
+        try {
+            JsonNode e = new ObjectMapper().readTree(body);
+            assertEquals(status, e.path("status").asInt(), body);
+            assertTrue(e.path("error").isTextual() && e.path("message").isTextual(), body);
+        } catch (IOException ex) {
+            throw new AssertionError("not JSON: " + body, ex);
+        }
+    }
+
     @Test
     void theApiTakesHttpBasicAndNotThePagesSessionCookie() {
         String user = Api.newUser("contract", "user");
