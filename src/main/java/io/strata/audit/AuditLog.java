@@ -23,6 +23,8 @@ import jakarta.transaction.Transactional.TxType;
 
 import org.hibernate.Session;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.kernel.Caller;
 
 /**
@@ -42,6 +44,8 @@ public class AuditLog {
     private static final String CHAIN_HEAD = AuditLog.class.getName() + ".head";
     /** This transaction's events not yet sealed. */
     private static final String PENDING = AuditLog.class.getName() + ".pending";
+    /** This transaction's events sealed and written (counted once it commits). */
+    private static final String WRITTEN = AuditLog.class.getName() + ".written";
     private static final int MAX_DETAILS = 4000;
 
     @Inject
@@ -50,6 +54,8 @@ public class AuditLog {
     AuditKeys keys;
     @Inject
     AuditVerifier verifier;
+    @Inject
+    MeterRegistry registry;
     @Inject
     TransactionSynchronizationRegistry tx;
 
@@ -94,7 +100,9 @@ public class AuditLog {
         List<AuditEvent> p = (List<AuditEvent>) tx.getResource(PENDING);
         if (p == null) {
             List<AuditEvent> list = new ArrayList<>();
+            List<AuditEvent> written = new ArrayList<>();
             tx.putResource(PENDING, list);
+            tx.putResource(WRITTEN, written);
             // Join this transaction's session now: it cannot join during beforeCompletion, and
             // joining first also makes Hibernate flush before the seal below runs.
             em.joinTransaction();
@@ -108,6 +116,13 @@ public class AuditLog {
 
                 @Override
                 public void afterCompletion(int status) {
+                    // Counted once committed: a rolled-back append appended nothing.
+                    if (status == Status.STATUS_COMMITTED) {
+                        for (AuditEvent e : written) {
+                            Counter.builder("strata.audit.appends").description("Audit events appended (committed), by outcome")
+                                    .tag("outcome", e.outcome.name()).register(registry).increment();
+                        }
+                    }
                 }
             });
             p = list;
@@ -126,6 +141,9 @@ public class AuditLog {
         session.flush();
         List<AuditEvent> batch = List.copyOf(events);
         events.clear();
+        @SuppressWarnings("unchecked")
+        List<AuditEvent> written = (List<AuditEvent>) tx.getResource(WRITTEN);
+        written.addAll(batch);
         session.doWork(conn -> {
             String head = (String) tx.getResource(CHAIN_HEAD);
             if (head == null) {

@@ -32,7 +32,8 @@ public class AuditResource {
     CurrentCaller caller;
 
     @GET
-    @Operation(summary = "Audit events, newest first, one page: filters actor, host, vm, action, outcome, from, to (ISO"
+    @Operation(operationId = "searchAudit",
+            summary = "Audit events, newest first, one page: filters actor, host, vm, action, outcome, from, to (ISO"
             + " times), q (words that must all appear in action, target or details); before=<seq> and limit (1..1000,"
             + " default 100) page; the next page's link is in the Link header (rel=next) and X-Next-Before")
     public Response search(@QueryParam("actor") String actor, @QueryParam("host") String host, @QueryParam("vm") String vm,
@@ -52,7 +53,8 @@ public class AuditResource {
     @GET
     @Path("/export")
     @Produces({ "text/csv", "application/x-ndjson" })
-    @Operation(summary = "Export every event the filters match (format=csv|jsonl), streamed, oldest first: a head record"
+    @Operation(operationId = "exportAudit",
+            summary = "Export every event the filters match (format=csv|jsonl), streamed, oldest first: a head record"
             + " (chain head at export time), then from the first match up to the head each event whole or as a link"
             + " (seq, prev_hash, hash), so the export can be checked offline")
     public Response export(@QueryParam("format") String format, @QueryParam("actor") String actor,
@@ -64,7 +66,8 @@ public class AuditResource {
 
     @GET
     @Path("/verify")
-    @Operation(summary = "Check the sealed chain against its key and its anchors and name every finding (changed, re-sealed, "
+    @Operation(operationId = "verifyAudit",
+            summary = "Check the sealed chain against its key and its anchors and name every finding (changed, re-sealed, "
             + "inserted, deleted events, a deleted tail, a restored older copy, key or trigger problems). "
             + "scope=full (default) walks every event; scope=since-anchor checks the latest anchored event and what followed")
     public ChainVerification verify(@QueryParam("scope") String scope) {

@@ -2,6 +2,8 @@ package io.strata.audit;
 
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * The result of checking the audit chain. {@code scope} is {@code full} (every event from the
  * first) or {@code since-anchor} (the latest anchor's event and everything after it).
@@ -16,6 +18,7 @@ public record ChainVerification(boolean intact, String scope, long eventsChecked
     public record Finding(Kind kind, Long fromSeq, Long toSeq, String message) {
     }
 
+    @Schema(name = "FindingKind")
     public enum Kind {
         /** One event's content no longer matches its seal. */
         CHANGED,

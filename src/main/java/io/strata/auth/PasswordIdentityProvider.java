@@ -10,6 +10,8 @@ import jakarta.inject.Inject;
 
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -53,6 +55,8 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     LoginThrottle throttle;
     @Inject
     SessionEpochs epochs;
+    @Inject
+    MeterRegistry registry;
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -76,15 +80,18 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             Instant now = Instant.now();
             Duration locked = throttle.lockedFor(user, address, now);
             if (!locked.isZero()) {
+                loginFailed("throttled");
                 throw new AuthenticationFailedException("too many failed logins: try again in " + (locked.toSeconds() + 1) + " s");
             }
             AppUser u = QuarkusTransaction.requiringNew().call(() -> AppUser.findByUsername(user).orElse(null));
             boolean right = BcryptUtil.matches(password, u == null ? DUMMY_HASH : u.passwordHash);
             if (u == null || !right) {
                 throttle.failed(user, address, now);
+                loginFailed(u == null ? "unknown_user" : "wrong_password");
                 throw new AuthenticationFailedException("wrong user name or password");
             }
             if (u.disabled) {
+                loginFailed("disabled");
                 throw new AuthenticationFailedException("account " + user + " is disabled");
             }
             throttle.succeeded(user);
@@ -100,6 +107,12 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             verified.put(key, new Verified(identity, now.plus(REMEMBER)));
             return identity;
         });
+    }
+
+    /** Counts a refused login by its reason (a fixed word, never the name tried). */
+    private void loginFailed(String reason) {
+        Counter.builder("strata.login.failures").description("Refused logins (form and Basic), by reason")
+                .tag("reason", reason).register(registry).increment();
     }
 
     /** Drops what is remembered of an account's passwords: it changed, was disabled or lost roles. */

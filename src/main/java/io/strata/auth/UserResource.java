@@ -14,7 +14,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.security.Authenticated;
 import io.strata.kernel.CurrentCaller;
@@ -55,14 +60,20 @@ public class UserResource {
     CurrentCaller caller;
 
     @GET
-    @Operation(summary = "All accounts (admin)")
+    @Operation(operationId = "listUsers",
+            summary = "All accounts (admin)")
     public List<UserView> list() {
         return users.all().stream().map(UserView::of).toList();
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create an account (admin): {username, password, roles[]}")
+    @Operation(operationId = "createUser",
+            summary = "Create an account (admin): {username, password, roles[]}")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"username\": \"alice\", \"password\": \"a long passphrase\", \"roles\": [\"user\"]}")))
+    @APIResponseSchema(value = UserView.class, responseCode = "201", responseDescription = "Created")
+    @APIResponse(responseCode = "409", description = "Refused: a user of that name exists")
     public Response create(NewUser body) {
         NewUser b = body == null ? new NewUser(null, null, Set.of()) : body;
         AppUser u = users.create(caller.get(), b.username(), b.password(), b.roles() == null ? Set.of() : new HashSet<>(b.roles()));
@@ -72,7 +83,10 @@ public class UserResource {
     @jakarta.ws.rs.PUT
     @jakarta.ws.rs.Path("/{username}/quota")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Set a user's quota (admin): {maxVms, maxDiskGib}; null means no limit")
+    @Operation(operationId = "setUserQuota",
+            summary = "Set a user's quota (admin): {maxVms, maxDiskGib}; null means no limit")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"maxVms\": 10, \"maxDiskGib\": 200}")))
     public UserView quota(@jakarta.ws.rs.PathParam("username") String username, Quota body) {
         Quota q = body == null ? new Quota(null, null) : body;
         return UserView.of(users.setQuota(caller.get(), username, q.maxVms(), q.maxDiskGib()));
@@ -82,7 +96,11 @@ public class UserResource {
     @jakarta.ws.rs.Path("/{username}/password")
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
-    @Operation(summary = "Change a password: your own with {current, password}, anyone's as admin; ends the account's sessions")
+    @Operation(operationId = "changeUserPassword",
+            summary = "Change a password: your own with {current, password}, anyone's as admin; ends the account's sessions")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"current\": \"the old passphrase\", \"password\": \"a new long passphrase\"}")))
+    @APIResponse(responseCode = "204", description = "Changed; the account's sessions ended")
     public Response password(@jakarta.ws.rs.PathParam("username") String username, PasswordChange body) {
         PasswordChange b = body == null ? new PasswordChange(null, null) : body;
         accounts.changePassword(caller.get(), username, b.current(), b.password());
@@ -92,7 +110,12 @@ public class UserResource {
     @jakarta.ws.rs.PUT
     @jakarta.ws.rs.Path("/{username}/disabled")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Disable or enable an account (admin): {disabled}; disabling ends its sessions")
+    @Operation(operationId = "setUserDisabled",
+            summary = "Disable or enable an account (admin): {disabled}; disabling ends its sessions")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"disabled\": true}")))
+    @APIResponse(responseCode = "409", description = "Refused: an admin cannot disable their own account")
+    @APIResponseSchema(value = UserView.class, responseDescription = "The account as it is now")
     public UserView disabled(@jakarta.ws.rs.PathParam("username") String username, Disabled body) {
         if (body == null || body.disabled() == null) {
             throw new jakarta.ws.rs.BadRequestException("give {\"disabled\": true|false}");
@@ -104,7 +127,12 @@ public class UserResource {
     @jakarta.ws.rs.PUT
     @jakarta.ws.rs.Path("/{username}/roles")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Set an account's roles (admin): {roles[]}; ends its sessions")
+    @Operation(operationId = "setUserRoles",
+            summary = "Set an account's roles (admin): {roles[]}; ends its sessions")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"roles\": [\"user\", \"operator\"]}")))
+    @APIResponse(responseCode = "409", description = "Refused: an admin cannot take the admin role from their own account")
+    @APIResponseSchema(value = UserView.class, responseDescription = "The account as it is now")
     public UserView roles(@jakarta.ws.rs.PathParam("username") String username, RoleChange body) {
         accounts.setRoles(caller.get(), username, body == null || body.roles() == null ? Set.of() : new HashSet<>(body.roles()));
         return UserView.of(users.find(username));

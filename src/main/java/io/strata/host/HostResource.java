@@ -11,6 +11,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -35,7 +38,8 @@ public class HostResource {
 
     @GET
     @RolesAllowed({ "user", "operator", "auditor", "admin" })
-    @Operation(summary = "The libvirt hosts Strata manages")
+    @Operation(operationId = "listHosts",
+            summary = "The libvirt hosts Strata manages")
     public List<HostView> list() {
         // URIs can name users and key paths: only operators and admins see them.
         boolean showUri = caller.get().actsOnAllVms();
@@ -45,7 +49,10 @@ public class HostResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("admin")
-    @Operation(summary = "Add a host (or change its URI)")
+    @Operation(operationId = "addHost",
+            summary = "Add a host (or change its URI)")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"name\": \"rack-2\", \"uri\": \"qemu+ssh://root@rack-2.example.org/system\"}")))
     public HostView add(NewHost body) {
         Host h = hosts.add(caller.get(), body == null ? null : body.name(), body == null ? null : body.uri());
         return new HostView(h.name, h.uri);

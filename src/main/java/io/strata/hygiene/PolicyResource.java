@@ -9,6 +9,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -28,7 +31,8 @@ public class PolicyResource {
     CurrentCaller caller;
 
     @GET
-    @Operation(summary = "The global snapshot policy: ageWarnDays, ageCriticalDays, countWarn, countCritical,"
+    @Operation(operationId = "getSnapshotPolicy",
+            summary = "The global snapshot policy: ageWarnDays, ageCriticalDays, countWarn, countCritical,"
             + " depthCritical, overlayWarnPercent, runningOnOldSnapshot, leaseMaxDays")
     public PolicyValues get() {
         return policy.global();
@@ -36,8 +40,11 @@ public class PolicyResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change the global snapshot policy (admins); fields left out keep their value; bad values"
+    @Operation(operationId = "updateSnapshotPolicy",
+            summary = "Change the global snapshot policy (admins); fields left out keep their value; bad values"
             + " (wrong type, out of range, warn above critical) answer 400 and change nothing")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"ageWarnDays\": 3, \"ageCriticalDays\": 14, \"countWarn\": 3}")))
     public PolicyValues put(JsonNode body) {
         return policy.updateGlobal(caller.get(), body);
     }

@@ -36,7 +36,8 @@ public class SnapshotListResource {
     CurrentCaller caller;
 
     @GET
-    @Operation(summary = "Snapshots across VMs (users: their own VMs only), worst health first: VM, host, owner,"
+    @Operation(operationId = "listSnapshots",
+            summary = "Snapshots across VMs (users: their own VMs only), worst health first: VM, host, owner,"
             + " creator, reason, age, lease, overlay bytes, health and reasons. health=ok|warn|critical (comma"
             + " separated for several), host, owner, olderThanDays (whole days)")
     public List<SnapshotHealth> list(@QueryParam("health") String healthParam, @QueryParam("host") String host,

@@ -10,6 +10,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -30,15 +33,19 @@ public class VmPolicyResource {
     CurrentCaller caller;
 
     @GET
-    @Operation(summary = "A VM's snapshot policy: its overrides (null: inherited) and the effective values")
+    @Operation(operationId = "getVmPolicy",
+            summary = "A VM's snapshot policy: its overrides (null: inherited) and the effective values")
     public PolicyService.VmPolicy get(@PathParam("host") String host, @PathParam("vm") String vm) {
         return policy.vmPolicy(caller.get(), host, vm);
     }
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Replace a VM's overrides (operators, admins): fields given override the global policy,"
+    @Operation(operationId = "replaceVmPolicy",
+            summary = "Replace a VM's overrides (operators, admins): fields given override the global policy,"
             + " fields left out or null inherit it; {} removes every override")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"ageWarnDays\": 7, \"countWarn\": 5}")))
     public PolicyService.VmPolicy put(@PathParam("host") String host, @PathParam("vm") String vm, JsonNode body) {
         return policy.updateVm(caller.get(), host, vm, body);
     }

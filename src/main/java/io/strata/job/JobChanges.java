@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.difflib.DiffUtils;
@@ -38,6 +40,7 @@ public class JobChanges {
     }
 
     /** A job's change as the job page and {@code GET /api/jobs/{id}/change} show it. */
+    @Schema(name = "JobChangeView")
     public record View(Change change, String digest, Long auditSeq, String xmlBefore, String xmlAfter,
                        List<DiffLine> xmlDiff) {
         public boolean xmlChanged() {

@@ -35,6 +35,8 @@ public class JobReaper {
     JobHandlers handlers;
     @Inject
     JobLog log;
+    @Inject
+    JobMetrics metrics;
 
     @Scheduled(every = "${strata.jobs.reaper-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reap() {
@@ -54,7 +56,9 @@ public class JobReaper {
                     finding = "reconciliation failed: " + e.getMessage() + "; inspect the host by hand";
                 }
                 workers.fireFinished(new JobFinished(j.id, j.kind, JobState.INTERRUPTED, j.host, j.vm));
-                transitions.interrupt(j.id, workers.nodeId(), finding);
+                if (transitions.interrupt(j.id, workers.nodeId(), finding)) {
+                    metrics.ended(j.kind, JobState.INTERRUPTED);
+                }
             });
         }
     }

@@ -12,6 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -36,7 +38,8 @@ public class JobResource {
     JobChanges changes;
 
     @GET
-    @Operation(summary = "Jobs, newest first (users see their own)")
+    @Operation(operationId = "listJobs",
+            summary = "Jobs, newest first (users see their own)")
     public List<JobView> list(@QueryParam("state") String state, @QueryParam("kind") String kind,
             @QueryParam("host") String host, @QueryParam("vm") String vm, @QueryParam("actor") String actor,
             @QueryParam("limit") Integer limit) {
@@ -46,7 +49,8 @@ public class JobResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One job with its log lines; ?wait=N (seconds, at most 60) answers as soon as the job has"
+    @Operation(operationId = "getJob",
+            summary = "One job with its log lines; ?wait=N (seconds, at most 60) answers as soon as the job has"
             + " ended, or after N seconds with the job as it is then")
     public JobView get(@PathParam("id") long id, @QueryParam("wait") Integer waitSeconds) {
         boolean wait = waitSeconds != null && waitSeconds > 0;
@@ -81,7 +85,8 @@ public class JobResource {
 
     @GET
     @Path("/{id}/change")
-    @Operation(summary = "What the job changed on its VM: domain XML, disks' backing chains and snapshot list before and"
+    @Operation(operationId = "getJobChange",
+            summary = "What the job changed on its VM: domain XML, disks' backing chains and snapshot list before and"
             + " after, files created and removed (with sizes), the record's digest and the audit event naming it;"
             + " 404 when nothing was recorded")
     public JobChanges.View change(@PathParam("id") long id) {
@@ -91,7 +96,10 @@ public class JobResource {
 
     @POST
     @Path("/{id}/cancel")
-    @Operation(summary = "Cancel a queued job, or ask a running one to stop at its next check point")
+    @Operation(operationId = "cancelJob",
+            summary = "Cancel a queued job, or ask a running one to stop at its next check point")
+    @APIResponse(responseCode = "409", description = "Refused: the job already ended")
+    @APIResponseSchema(value = JobView.class, responseDescription = "The job after the request: CANCELLED when it was queued, else stopping at its next check point")
     public JobView cancel(@PathParam("id") long id) {
         return JobView.of(queue.cancel(caller.get(), id), null);
     }

@@ -36,6 +36,8 @@ public class JobTransitions {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
+    JobMetrics metrics;
+    @Inject
     EntityManager em;
     @Inject
     AuditLog audit;
@@ -275,6 +277,7 @@ public class JobTransitions {
             j.error = "cancelled by " + caller.name() + " before it started";
             audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.SUCCESS, "cancelled while queued");
             notices.finishedInCurrentTransaction(List.of(jobId));
+            metrics.ended(j.kind, JobState.CANCELLED);
         } else if (j.state == JobState.RUNNING) {
             j.cancelRequested = true;
             audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.ACCEPTED,

@@ -56,6 +56,8 @@ public class JobWorkers {
     @Inject
     JobFinisher finisher;
     @Inject
+    JobMetrics metrics;
+    @Inject
     Event<JobFinished> finished;
     @Inject
     JobChanges changes;
@@ -158,6 +160,7 @@ public class JobWorkers {
         // "started on …" was written with the claim, which also checked the cancel flag.
         // What the job changes on its VM is read around the handler, for every kind (issue 10).
         VmStateCapture.Reading before = changes.before(job, ctx);
+        long started = System.nanoTime();
         try {
             if (handler == null) {
                 throw new JobFailure("job kind " + job.kind + " has no handler in this build");
@@ -186,6 +189,7 @@ public class JobWorkers {
             fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
         }
         finish(new JobTransitions.Ending(jobId, state, result, error, last, change));
+        metrics.ran(job.kind, state, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.strata.imagetool.ImageInfo;
 import io.strata.kernel.Digests;
 import io.strata.libvirt.DiskInfo;
@@ -39,6 +41,7 @@ public class VmStateCapture {
     public record Image(String file, String format, long virtualSize, long actualSize, String backingFile) {
     }
 
+    @Schema(name = "CapturedDisk")
     public record Disk(String target, String file, String format, List<Image> chain, String chainError) {
     }
 
@@ -53,6 +56,7 @@ public class VmStateCapture {
     }
 
     /** The VM at one moment; {@code xml} is the SHA-256 of the domain XML (stored apart), null when the VM did not exist. */
+    @Schema(name = "CapturedState")
     public record State(String at, boolean exists, String xml, List<Disk> disks, List<Snapshot> snapshots,
                         List<FileSize> files) {
     }

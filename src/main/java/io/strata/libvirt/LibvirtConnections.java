@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 import org.libvirt.Connect;
@@ -31,6 +32,9 @@ public class LibvirtConnections {
             LOG.warn("could not install the libvirt error callback: " + e);
         }
     }
+
+    @Inject
+    LibvirtMetrics metrics;
 
     private final Map<String, String> uris = new ConcurrentHashMap<>();
     private final Map<String, Connect> connections = new ConcurrentHashMap<>();
@@ -60,6 +64,7 @@ public class LibvirtConnections {
     /** A read: retried once on a fresh connection when the old one turned out dead. */
     <T> T read(String host, String what, LibvirtCall<T> call) {
         long t0 = System.nanoTime();
+        LibvirtFailure failed = null;
         try {
             return call.apply(connection(host));
         } catch (LibvirtException e) {
@@ -68,11 +73,14 @@ public class LibvirtConnections {
                 try {
                     return call.apply(connection(host));
                 } catch (LibvirtException again) {
-                    throw translate(host, what, again);
+                    throw failed = translate(host, what, again);
                 }
             }
-            throw translate(host, what, e);
+            throw failed = translate(host, what, e);
+        } catch (LibvirtFailure e) {
+            throw failed = e;
         } finally {
+            timed(host, t0, failed);
             LOG.debugf("%s: %.1f ms", what, (System.nanoTime() - t0) / 1e6);
         }
     }
@@ -80,16 +88,30 @@ public class LibvirtConnections {
     /** A change: never retried, since libvirt may have acted before the connection broke. */
     <T> T change(String host, String what, LibvirtCall<T> call) {
         long t0 = System.nanoTime();
-        Connect conn = connection(host);
+        LibvirtFailure failed = null;
         try {
-            return call.apply(conn);
-        } catch (LibvirtException e) {
-            if (isConnectionError(e)) {
-                drop(host);
+            Connect conn = connection(host);
+            try {
+                return call.apply(conn);
+            } catch (LibvirtException e) {
+                if (isConnectionError(e)) {
+                    drop(host);
+                }
+                throw failed = translate(host, what, e);
             }
-            throw translate(host, what, e);
+        } catch (LibvirtFailure e) {
+            throw failed = e;
         } finally {
+            timed(host, t0, failed);
             LOG.debugf("%s: %.1f ms", what, (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
+    private void timed(String host, long t0, LibvirtFailure failed) {
+        if (metrics != null) {
+            // A host name from a request that names no known host must not become a label value.
+            metrics.call(uris.containsKey(host) ? host : "unknown", LibvirtMetrics.operation(), System.nanoTime() - t0,
+                    failed == null ? null : failed.kind());
         }
     }
 

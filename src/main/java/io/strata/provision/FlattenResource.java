@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -27,7 +28,10 @@ public class FlattenResource {
     CurrentCaller caller;
 
     @POST
-    @Operation(summary = "Make a thin VM independent of its template (a VM_FLATTEN job; VM shut off)")
+    @Operation(operationId = "flattenVm",
+            summary = "Make a thin VM independent of its template (a VM_FLATTEN job; VM shut off)")
+    @APIResponseSchema(value = JobAccepted.class, responseCode = "202",
+            responseDescription = "Queued: the job to follow")
     public Response flatten(@PathParam("host") String host, @PathParam("vm") String vm) {
         return JobAccepted.response(provisioning.flatten(caller.get(), host, vm));
     }

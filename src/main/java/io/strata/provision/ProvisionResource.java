@@ -30,7 +30,8 @@ public class ProvisionResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "A provisioning batch: its jobs and their states")
+    @Operation(operationId = "getBatch",
+            summary = "A provisioning batch: its jobs and their states")
     public Map<String, Object> batch(@PathParam("id") long id) {
         List<JobView> jobs = provisioning.batchJobs(caller.get(), id).stream().map(j -> JobView.of(j, null)).toList();
         ProvisionBatch b = provisioning.batch(id);

@@ -8,6 +8,8 @@ import java.util.EnumSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.auth.AppUser;
 import io.strata.kernel.Caller;
@@ -56,6 +58,7 @@ public class ProvisionService {
     VmViews views;
 
     /** A provisioning request (API body and form). */
+    @Schema(name = "ProvisionRequest")
     public record Request(String host, String name, String namePattern, Integer count, String method, String hostname,
                           String sshKey, Boolean start) {
     }

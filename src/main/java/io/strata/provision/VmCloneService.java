@@ -5,6 +5,8 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.audit.Refusals;
 import io.strata.job.Job;
@@ -42,6 +44,7 @@ public class VmCloneService {
     ProvisionService provisioning;
 
     /** A clone request (API body and form); null fields take their defaults. */
+    @Schema(name = "CloneRequest")
     public record Request(String name, Boolean start, String hostname, String sshKey, Boolean reset) {
     }
 

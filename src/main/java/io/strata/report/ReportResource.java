@@ -18,6 +18,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -46,7 +51,8 @@ public class ReportResource {
     Refusals refusals;
 
     @GET
-    @Operation(summary = "Cleanup reports, newest first, with item counts per section (users: their own items)")
+    @Operation(operationId = "listReports",
+            summary = "Cleanup reports, newest first, with item counts per section (users: their own items)")
     public List<Map<String, Object>> list() {
         boolean staff = caller.get().actsOnAllVms();
         return reports.list(caller.get()).stream().map(v -> brief(v, staff)).toList();
@@ -77,7 +83,10 @@ public class ReportResource {
 
     @POST
     @Path("/cleanup")
-    @Operation(summary = "Make a cleanup report now (operators, admins) → 202 {jobId}")
+    @Operation(operationId = "runCleanupReport",
+            summary = "Make a cleanup report now (operators, admins) → 202 {jobId}")
+    @APIResponseSchema(value = JobAccepted.class, responseCode = "202",
+            responseDescription = "Queued: the job to follow")
     public Response run() {
         return JobAccepted.response(reports.run(caller.get()));
     }
@@ -85,7 +94,8 @@ public class ReportResource {
     @GET
     @Path("/{id}")
     @Produces({ MediaType.APPLICATION_JSON, "text/csv" })
-    @Operation(summary = "One report with its items (users: their own); ?format=csv|json exports it")
+    @Operation(operationId = "getReport",
+            summary = "One report with its items (users: their own); ?format=csv|json exports it")
     public Response get(@PathParam("id") long id, @QueryParam("format") String format) {
         Caller c = caller.get();
         ReportService.ReportView v = reports.get(c, id);
@@ -111,7 +121,12 @@ public class ReportResource {
     @POST
     @Path("/{id}/fixes/snapshot-delete")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Merge or delete the snapshot of item {key} (the snapshot delete job) → 202 {jobId}")
+    @Operation(operationId = "fixReportDeleteSnapshot",
+            summary = "Merge or delete the snapshot of item {key} (the snapshot delete job) → 202 {jobId}")
+    @APIResponseSchema(value = JobAccepted.class, responseCode = "202",
+            responseDescription = "Queued: the job to follow")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"key\": \"snapshot:local/web-1/before-upgrade\"}")))
     public Response deleteSnapshot(@PathParam("id") long id, JsonNode body) {
         return JobAccepted.response(reports.deleteSnapshot(caller.get(), id, text(body, "key")));
     }
@@ -119,7 +134,12 @@ public class ReportResource {
     @POST
     @Path("/{id}/fixes/lease")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Extend the lease of the snapshot of item {key} by {days} with a {reason}")
+    @Operation(operationId = "fixReportExtendLease",
+            summary = "Extend the lease of the snapshot of item {key} by {days} with a {reason}")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"key\": \"snapshot:local/web-1/before-upgrade\", \"days\": 7, \"reason\": \"still needed for the migration\"}")))
+    @APIResponse(responseCode = "409", description = "Refused: days beyond the policy's lease maximum")
+    @APIResponseSchema(value = Leases.Lease.class, responseDescription = "The new lease")
     public Leases.Lease extendLease(@PathParam("id") long id, JsonNode body) {
         JsonNode days = body == null ? null : body.get("days");
         Integer d = days == null || !days.canConvertToInt() ? null : days.intValue();
@@ -129,14 +149,20 @@ public class ReportResource {
     @POST
     @Path("/{id}/fixes/orphan-delete")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Remove orphan file {path} of the report (admins); the job checks again first → 202 {jobId}")
+    @Operation(operationId = "fixReportDeleteOrphan",
+            summary = "Remove orphan file {path} of the report (admins); the job checks again first → 202 {jobId}")
+    @APIResponseSchema(value = JobAccepted.class, responseCode = "202",
+            responseDescription = "Queued: the job to follow")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"path\": \"/var/lib/libvirt/images/web-1.1764133200\"}")))
     public Response deleteOrphan(@PathParam("id") long id, JsonNode body) {
         return JobAccepted.response(reports.deleteOrphan(caller.get(), id, text(body, "path")));
     }
 
     @GET
     @Path("/mail-settings")
-    @Operation(summary = "The caller's report mail: address, whether it is on, whether mail is configured")
+    @Operation(operationId = "getMailSettings",
+            summary = "The caller's report mail: address, whether it is on, whether mail is configured")
     public Map<String, Object> mailSettings() {
         return reports.mailSettings(caller.get());
     }
@@ -144,7 +170,10 @@ public class ReportResource {
     @PUT
     @Path("/mail-settings")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Set the caller's report mail {email, enabled} (enabled false: opt out)")
+    @Operation(operationId = "updateMailSettings",
+            summary = "Set the caller's report mail {email, enabled} (enabled false: opt out)")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"email\": \"alice@example.org\", \"enabled\": true}")))
     public Map<String, Object> saveMailSettings(JsonNode body) {
         JsonNode enabled = body == null ? null : body.get("enabled");
         reports.saveMailSettings(caller.get(), text(body, "email"), enabled == null || enabled.isNull() ? null : enabled.asBoolean());

@@ -10,6 +10,8 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.strata.audit.AuditEvent;
 import io.strata.audit.AuditQuery;
 import io.strata.audit.Outcome;
@@ -35,6 +37,7 @@ public class Timelines {
             Outcome.INTERRUPTED);
 
     /** One line of a timeline. {@code category}: warning, snapshot, owner, job or event. */
+    @Schema(name = "TimelineEntry")
     public record Entry(long seq, Instant at, String actor, String action, String target, String outcome, String details,
                         Long jobId, String jobKind, String jobState, String category, String change) {
     }

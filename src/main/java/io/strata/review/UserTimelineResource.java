@@ -27,7 +27,8 @@ public class UserTimelineResource {
     CurrentCaller caller;
 
     @GET
-    @Operation(summary = "What a user did, newest first (before=<seq>, limit); the user themselves, auditors, admins")
+    @Operation(operationId = "getUserTimeline",
+            summary = "What a user did, newest first (before=<seq>, limit); the user themselves, auditors, admins")
     public Timelines.Timeline user(@PathParam("name") String name, @QueryParam("before") Long before,
             @QueryParam("limit") Integer limit) {
         return timelines.ofUser(caller.get(), name, before, limit);

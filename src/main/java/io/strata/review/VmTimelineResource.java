@@ -27,7 +27,8 @@ public class VmTimelineResource {
     CurrentCaller caller;
 
     @GET
-    @Operation(summary = "A VM's audit events and jobs, newest first (before=<seq>, limit); whoever may see the VM")
+    @Operation(operationId = "getVmTimeline",
+            summary = "A VM's audit events and jobs, newest first (before=<seq>, limit); whoever may see the VM")
     public Timelines.Timeline vm(@PathParam("host") String host, @PathParam("vm") String vm,
             @QueryParam("before") Long before, @QueryParam("limit") Integer limit) {
         return timelines.ofVm(caller.get(), host, vm, before, limit);

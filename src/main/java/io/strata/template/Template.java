@@ -11,6 +11,8 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -27,6 +29,7 @@ import io.strata.kernel.InputRules;
 public class Template extends PanacheEntityBase {
 
     /** One sealed image of the template. */
+    @Schema(name = "TemplateDisk")
     public record Disk(String target, String file, String format, long virtualSize, long bytes) {
     }
 

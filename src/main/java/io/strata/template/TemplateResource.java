@@ -14,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -32,21 +33,26 @@ public class TemplateResource {
     CurrentCaller caller;
 
     @GET
-        @Operation(summary = "The template catalogue: source VM, sizes, sealed date, operations, thin dependents")
+        @Operation(operationId = "listTemplates",
+                summary = "The template catalogue: source VM, sizes, sealed date, operations, thin dependents")
     public List<TemplateService.TemplateView> list() {
         return templates.list(caller.get());
     }
 
     @GET
     @Path("/{template}")
-    @Operation(summary = "One template")
+    @Operation(operationId = "getTemplate",
+            summary = "One template")
     public TemplateService.TemplateView get(@PathParam("template") String name, @QueryParam("host") @DefaultValue("local") String host) {
         return templates.get(caller.get(), host, name);
     }
 
     @DELETE
     @Path("/{template}")
-    @Operation(summary = "Delete a template without thin dependents (a job; operators, admins)")
+    @Operation(operationId = "deleteTemplate",
+            summary = "Delete a template without thin dependents (a job; operators, admins)")
+    @APIResponseSchema(value = JobAccepted.class, responseCode = "202",
+            responseDescription = "Queued: the job to follow")
     public Response delete(@PathParam("template") String name, @QueryParam("host") @DefaultValue("local") String host) {
         return JobAccepted.response(templates.delete(caller.get(), host, name));
     }

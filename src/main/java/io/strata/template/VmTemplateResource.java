@@ -12,6 +12,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -36,8 +40,13 @@ public class VmTemplateResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Seal a shut-off VM into template-<vm> (a TEMPLATE_CREATE job; operators, admins):"
+    @Operation(operationId = "createTemplate",
+            summary = "Seal a shut-off VM into template-<vm> (a TEMPLATE_CREATE job; operators, admins):"
             + " virt-sysprep, images read-only, domain undefined")
+    @APIResponseSchema(value = JobAccepted.class, responseCode = "202",
+            responseDescription = "Queued: the job to follow")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"operations\": [\"defaults\", \"-ssh-userdir\"], \"hostname\": \"localhost\"}")))
     public Response create(@PathParam("host") String host, @PathParam("vm") String vm, NewTemplate body) {
         NewTemplate b = body == null ? new NewTemplate(null, null, null) : body;
         return JobAccepted.response(templates.create(caller.get(), host, vm, b.operations(), b.sshKeys(), b.hostname()));

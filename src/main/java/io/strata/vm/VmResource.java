@@ -14,6 +14,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -41,7 +45,8 @@ public class VmResource {
 
     @GET
     @Path("/vms")
-    @Operation(summary = "The VMs of a host the caller may see (from the inventory cache)")
+    @Operation(operationId = "listVms",
+            summary = "The VMs of a host the caller may see (from the inventory cache)")
     public List<VmView> list(@PathParam("host") String host) {
         access.requireHost(caller.get(), host, "vm.list", host);
         return access.viewsOn(caller.get(), host);
@@ -49,7 +54,8 @@ public class VmResource {
 
     @GET
     @Path("/vms/{vm}")
-    @Operation(summary = "One VM: state, vCPUs, memory, disks with backing chains, guestAgent (its QEMU guest agent"
+    @Operation(operationId = "getVm",
+            summary = "One VM: state, vCPUs, memory, disks with backing chains, guestAgent (its QEMU guest agent"
             + " answers a ping; checked at most every 10 s)")
     public VmView get(@PathParam("host") String host, @PathParam("vm") String vm) {
         return views.detail(access.forReading(caller.get(), host, vm, "vm.read"));
@@ -57,21 +63,30 @@ public class VmResource {
 
     @POST
     @Path("/vms/{vm}/sync")
-    @Operation(summary = "Refresh one VM from libvirt (a job)")
+    @Operation(operationId = "syncVm",
+            summary = "Refresh one VM from libvirt (a job)")
+    @APIResponseSchema(value = JobAccepted.class, responseCode = "202",
+            responseDescription = "Queued: the job to follow")
     public Response syncVm(@PathParam("host") String host, @PathParam("vm") String vm) {
         return JobAccepted.response(service.syncVm(caller.get(), host, vm));
     }
 
     @POST
     @Path("/sync")
-    @Operation(summary = "Refresh a whole host from libvirt (a job; operator or admin)")
+    @Operation(operationId = "syncHost",
+            summary = "Refresh a whole host from libvirt (a job; operator or admin)")
+    @APIResponseSchema(value = JobAccepted.class, responseCode = "202",
+            responseDescription = "Queued: the job to follow")
     public Response syncHost(@PathParam("host") String host) {
         return JobAccepted.response(service.syncHost(caller.get(), host));
     }
 
     @POST
     @Path("/vms/{vm}/start")
-    @Operation(summary = "Start a shut-off VM (a job); a sealed template answers 409")
+    @Operation(operationId = "startVm",
+            summary = "Start a shut-off VM (a job); a sealed template answers 409")
+    @APIResponseSchema(value = JobAccepted.class, responseCode = "202",
+            responseDescription = "Queued: the job to follow")
     public Response start(@PathParam("host") String host, @PathParam("vm") String vm) {
         return JobAccepted.response(service.start(caller.get(), host, vm));
     }
@@ -79,7 +94,12 @@ public class VmResource {
     @PUT
     @Path("/vms/{vm}/owner")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Assign a VM's owner (admin; written into the domain's metadata by a job)")
+    @Operation(operationId = "setVmOwner",
+            summary = "Assign a VM's owner (admin; written into the domain's metadata by a job)")
+    @APIResponseSchema(value = JobAccepted.class, responseCode = "202",
+            responseDescription = "Queued: the job to follow")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = "{\"owner\": \"alice\"}")))
     public Response assignOwner(@PathParam("host") String host, @PathParam("vm") String vm, OwnerChange body) {
         return JobAccepted.response(service.assignOwner(caller.get(), host, vm, body == null ? null : body.owner()));
     }

@@ -9,6 +9,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
+import io.quarkus.security.ForbiddenException;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
@@ -39,6 +40,15 @@ public class ErrorMappers {
     public Response refused(Refused e) {
         markAudited();
         return respond(e.status, e.getMessage());
+    }
+
+    /**
+     * A role check of the REST layer (@RolesAllowed) said no: the same {status, error, message} as every
+     * other error (the API contract promises it). AccessAudit records the denial; it is not marked here.
+     */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(403, "your roles do not allow this");
     }
 
     @ServerExceptionMapper
