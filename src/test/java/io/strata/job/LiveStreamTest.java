@@ -271,13 +271,15 @@ class LiveStreamTest {
         long job = as(admin).post("/api/hosts/test/sync").then().statusCode(202).extract().jsonPath().getLong("jobId");
         Api.awaitSuccess(admin, job);
         Pattern inlineScript = Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>");
-        for (String path : List.of("/vms", "/jobs/" + job, "/vms/test/test", "/jobs")) {
+        Pattern inlineHandler = Pattern.compile("<[^>]*\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE);
+        for (String path : List.of("/vms", "/jobs/" + job, "/vms/test/test", "/jobs", "/templates", "/reports", "/audit", "/admin")) {
             String html = browser.page(path);
             assertTrue(html.contains("src=\"/webjars/htmx.org/2.0.4/dist/htmx.min.js\"")
                     && html.contains("src=\"/webjars/htmx-ext-sse/2.2.2/sse.js\""), path + " loads htmx and its SSE extension");
             assertTrue(html.contains("\"includeIndicatorStyles\":false") && html.contains("\"allowEval\":false"),
                     path + " configures htmx for the CSP");
             assertFalse(inlineScript.matcher(html).find(), path + " has no inline script");
+            assertFalse(inlineHandler.matcher(html).find(), path + " has no inline event handler (the CSP would block it)");
             assertFalse(html.contains("style=") || html.contains("hx-on") || html.contains("<style"), path + " has no inline style or handler");
         }
         assertFalse(browser.page("/jobs/" + job).contains("sse-connect"), "a finished job's page opens no stream");
