@@ -100,7 +100,7 @@ public class JobStreams {
         AtomicInteger n = openPerUser.computeIfAbsent(caller.name(), u -> new AtomicInteger());
         if (n.incrementAndGet() > perUser) {
             n.decrementAndGet();
-            throw refusals.refuse(caller, "job.stream", "job/" + jobIds.get(0), 429, "at most " + perUser
+            throw refusals.refuse(caller, "job.stream", jobIds.isEmpty() ? null : "job/" + jobIds.get(0), 429, "at most " + perUser
                     + " live pages at once per user; close one, or reload this page later");
         }
         AtomicBoolean counted = new AtomicBoolean(true);
