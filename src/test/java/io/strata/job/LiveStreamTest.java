@@ -249,6 +249,35 @@ class LiveStreamTest {
         }
     }
 
+    /**
+     * A change committed by another node (here: another connection, as that node's worker would
+     * write it) reaches this node's stream through LISTEN/NOTIFY; the test profile's safety re-read
+     * is ten minutes away, so only the notification can have delivered it.
+     */
+    @Test
+    void aChangeMadeByAnotherNodeIsPushedThroughItsNotification() throws Exception {
+        String owner = Api.newUser("live-node", "user");
+        // A queued host job no worker here takes (claims skip rows whose cancel flag is set).
+        long job = TestDatabase.queryLong("INSERT INTO job(kind, state, host, actor, cancel_requested) "
+                + "VALUES ('INVENTORY_SYNC', 'QUEUED', 'test', ?, true) RETURNING id", owner);
+        Browser browser = new Browser(owner);
+        List<Event> seen = new ArrayList<>();
+        try (Sse stream = browser.open("/jobs/" + job + "/events")) {
+            assertEquals(200, stream.status());
+            assertTrue(stream.next(60).data().contains(">QUEUED<"));
+            assertEquals(1, TestDatabase.queryLong("WITH u AS (UPDATE job SET progress = 42, progress_text = 'written by another node'"
+                    + " WHERE id = ? RETURNING id) SELECT count(*) FROM u", job));
+            TestDatabase.queryLong("SELECT count(*) FROM (SELECT pg_notify('" + JobNotices.CHANGED + "', ?)) n", String.valueOf(job));
+            Event e = stream.until(60, x -> x.data().contains("written by another node"), seen);
+            assertTrue(e.data().contains("value=\"42\""), e.data());
+            // Its end, on this node: the cancel's notification ends the stream.
+            as(owner).post("/api/jobs/" + job + "/cancel").then().statusCode(200);
+            stream.until(60, x -> x.data().contains(">CANCELLED<"), seen);
+            assertEquals("end", stream.next(30).name());
+            assertEquals(EOF, stream.next(30));
+        }
+    }
+
     /** Retries while the cap still counts a stream that was closed a moment ago. */
     private static boolean acceptedWithin(Browser browser, String path, int seconds) throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
