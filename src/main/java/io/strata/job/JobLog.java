@@ -19,13 +19,15 @@ public class JobLog {
 
     /**
      * Appended in a transaction of its own, without waiting for the WAL flush: a job writes many
-     * lines, and a crash may lose the last few of them, never a state change.
+     * lines, and a crash may lose the last few of them, never a state change. The job's live pages
+     * hear of the line at commit ({@link JobNotices#CHANGED}).
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void append(long jobId, String line) {
-        // One statement: the setting and the row (a round trip fewer than SET LOCAL, then INSERT).
+        // One statement: the setting, the notice and the row (a round trip fewer than SET LOCAL, then INSERT).
         em.createNativeQuery("INSERT INTO job_log (job_id, at, line)"
-                + " SELECT ?1, clock_timestamp(), ?2 FROM (SELECT set_config('synchronous_commit', 'off', true)) s")
+                + " SELECT ?1, clock_timestamp(), ?2 FROM (SELECT set_config('synchronous_commit', 'off', true),"
+                + " pg_notify('" + JobNotices.CHANGED + "', CAST(?1 AS text))) s")
                 .setParameter(1, jobId).setParameter(2, clip(line)).executeUpdate();
     }
 

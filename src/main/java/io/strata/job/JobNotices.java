@@ -22,10 +22,11 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Wakes every node at once through PostgreSQL LISTEN/NOTIFY: a queued job wakes idle workers, a
- * finished job wakes the requests waiting for it ({@code GET /api/jobs/{id}?wait=}). Notifications
- * are sent inside the transaction that queues or finishes, so they arrive only after its commit.
- * A lost notification (the listening connection dropped) costs only time: workers still poll and
- * waiters still re-read, both at a slower pace.
+ * finished job wakes the requests waiting for it ({@code GET /api/jobs/{id}?wait=}), and any change
+ * a page shows (state, progress, log line, cancel request) wakes the live streams watching that
+ * job ({@link JobStreams}). Notifications are sent inside the transaction that makes the change,
+ * so they arrive only after its commit. A lost notification (the listening connection dropped)
+ * costs only time: workers still poll, waiters and streams still re-read, at a slower pace.
  */
 @ApplicationScoped
 public class JobNotices {
@@ -33,6 +34,8 @@ public class JobNotices {
     private static final Logger LOG = Logger.getLogger(JobNotices.class);
     static final String QUEUED = "strata_job_queued";
     static final String FINISHED = "strata_job_finished";
+    /** Payload: the job id. Sent by the statements that change what a job's page shows. */
+    static final String CHANGED = "strata_job_changed";
 
     @ConfigProperty(name = "strata.jobs.listen", defaultValue = "true")
     boolean listen;
@@ -45,6 +48,8 @@ public class JobNotices {
     JobSignal signal;
     @Inject
     JobWaiters waiters;
+    @Inject
+    JobStreams streams;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Thread thread;
@@ -85,6 +90,12 @@ public class JobNotices {
         em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, FINISHED).setParameter(2, ids).getSingleResult();
     }
 
+    /** In the caller's transaction: tells every node's live streams that the job changed (sent at commit). */
+    void changedInCurrentTransaction(long jobId) {
+        em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, CHANGED).setParameter(2, String.valueOf(jobId))
+                .getSingleResult();
+    }
+
     private void loop() {
         long backoff = 500;
         while (running.get()) {
@@ -93,6 +104,7 @@ public class JobNotices {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + QUEUED);
                     s.execute("LISTEN " + FINISHED);
+                    s.execute("LISTEN " + CHANGED);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 listening = true;
@@ -108,10 +120,15 @@ public class JobNotices {
                     for (PGNotification n : ns) {
                         if (QUEUED.equals(n.getName())) {
                             queued = true;
-                        } else if (FINISHED.equals(n.getName())) {
+                        } else if (FINISHED.equals(n.getName()) || CHANGED.equals(n.getName())) {
+                            boolean finished = FINISHED.equals(n.getName());
                             for (String id : n.getParameter().split(",")) {
                                 try {
-                                    waiters.finished(Long.parseLong(id));
+                                    long jobId = Long.parseLong(id);
+                                    if (finished) {
+                                        waiters.finished(jobId);
+                                    }
+                                    streams.changed(jobId);
                                 } catch (NumberFormatException ignored) {
                                     // not a job id
                                 }

@@ -1,6 +1,7 @@
 package io.strata.job;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -80,6 +81,24 @@ public class JobQueries {
     public Job get(Caller c, long id, String action) {
         return find(id).filter(j -> canSee(c, j))
                 .orElseThrow(() -> refusals.refuse(c, action, "job/" + id, 404, "no job " + id));
+    }
+
+    /**
+     * The jobs, each of which the caller may see (one query); the first one they may not see is
+     * refused like {@link #get}: 404, audited.
+     */
+    public void requireVisible(Caller c, Collection<Long> ids, String action) {
+        if (c.seesAllVms() || ids.isEmpty()) {
+            return;
+        }
+        List<Long> seen = QuarkusTransaction.requiringNew().call(() -> Job.getEntityManager()
+                .createQuery("select j.id from Job j where j.id in ?2 and " + USER_SEES, Long.class)
+                .setParameter(1, c.name()).setParameter(2, List.copyOf(ids)).getResultList());
+        for (long id : ids) {
+            if (!seen.contains(id)) {
+                throw refusals.refuse(c, action, "job/" + id, 404, "no job " + id);
+            }
+        }
     }
 
     public Optional<Job> find(long id) {

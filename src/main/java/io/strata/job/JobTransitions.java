@@ -80,7 +80,7 @@ public class JobTransitions {
      */
     @Transactional
     public Optional<Job> claim(String worker, int perHostLimit) {
-        // One statement: the claim, its "started on" log line, and the row as claimed.
+        // One statement: the claim, its "started on" log line, and the row as claimed...
         @SuppressWarnings("unchecked")
         List<Job> claimed = em.createNativeQuery("WITH c AS (UPDATE job SET state = 'RUNNING', worker = ?1,"
                 + " heartbeat_at = now(), started_at = coalesce(started_at, now()), attempts = attempts + 1"
@@ -91,7 +91,9 @@ public class JobTransitions {
                 + " RETURNING *),"
                 + " l AS (INSERT INTO job_log (job_id, at, line)"
                 + "   SELECT id, clock_timestamp(), 'started on ' || ?1 || ' (attempt ' || attempts || ')' FROM c)"
-                + " SELECT * FROM c", Job.class).setParameter(1, worker).setParameter(2, perHostLimit).getResultList();
+                // ...and the notice that wakes the job's live page (pg_notify is volatile: once per row).
+                + " SELECT c.* FROM c CROSS JOIN LATERAL (SELECT pg_notify('" + JobNotices.CHANGED + "', CAST(c.id AS text))) n",
+                Job.class).setParameter(1, worker).setParameter(2, perHostLimit).getResultList();
         if (claimed.isEmpty()) {
             return Optional.empty();
         }
@@ -117,12 +119,14 @@ public class JobTransitions {
 
     /**
      * RUNNING: progress (0–100) and its phrase, which also counts as a heartbeat. Written without
-     * waiting for the WAL flush: a crash may lose the last few of them, never a state change.
+     * waiting for the WAL flush: a crash may lose the last few of them, never a state change. The
+     * same statement tells the job's live pages (see {@link JobNotices#CHANGED}).
      */
     @Transactional
     public void progress(long jobId, int percent, String text) {
         em.createNativeQuery("UPDATE job SET progress = ?2, progress_text = ?3, heartbeat_at = now()"
-                + " FROM (SELECT set_config('synchronous_commit', 'off', true)) s WHERE id = ?1 AND state = 'RUNNING'")
+                + " FROM (SELECT set_config('synchronous_commit', 'off', true), pg_notify('" + JobNotices.CHANGED
+                + "', CAST(?1 AS text))) s WHERE id = ?1 AND state = 'RUNNING'")
                 .setParameter(1, jobId).setParameter(2, Math.max(0, Math.min(100, percent))).setParameter(3, text)
                 .executeUpdate();
     }
@@ -282,6 +286,7 @@ public class JobTransitions {
             j.cancelRequested = true;
             audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.ACCEPTED,
                     "cancel requested while running; the job stops at its next check point");
+            notices.changedInCurrentTransaction(jobId);
         }
         return j;
     }
@@ -310,6 +315,7 @@ public class JobTransitions {
             j.worker = ownNode;
             j.heartbeatAt = Instant.now();
             audit.record(Caller.SYSTEM, "job.interrupted", j.auditTarget(), j.id, Outcome.INTERRUPTED, j.error);
+            notices.changedInCurrentTransaction(j.id);
             stale.add(j);
         }
         return stale;

@@ -24,6 +24,7 @@ import io.strata.host.HostRegistry;
 import io.strata.job.Job;
 import io.strata.job.JobAccepted;
 import io.strata.job.JobQueries;
+import io.strata.job.JobStreams;
 import io.strata.snapshot.SnapshotService;
 import io.strata.snapshot.SnapshotTree;
 import io.strata.vm.VmService;
@@ -42,7 +43,8 @@ public class VmPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance list(List<HostVms> hosts);
+        /** {@code live}: the stream of the listed VMs' active jobs (null when none runs). */
+        static native TemplateInstance list(List<HostVms> hosts, String live);
 
         static native TemplateInstance vm(VmView vm, List<SnapshotTree.Row> snapshots, boolean byTime,
                 boolean hasExternal, boolean operator, boolean backed, List<Job> jobs,
@@ -70,7 +72,11 @@ public class VmPages {
         for (Host h : hosts.all()) {
             out.add(new HostVms(h, access.viewsOn(caller.get(), h.name)));
         }
-        return Templates.list(out);
+        // One stream for the whole list (a browser keeps few connections per site), carrying each
+        // active job's progress bar; the first ones only if there are very many.
+        String ids = out.stream().flatMap(hv -> hv.vms().stream()).map(VmView::activeJobId).filter(java.util.Objects::nonNull)
+                .limit(JobStreams.MAX_JOBS).map(id -> "id=" + id).collect(java.util.stream.Collectors.joining("&"));
+        return Templates.list(out, ids.isEmpty() ? null : "/jobs/events?" + ids);
     }
 
     @GET

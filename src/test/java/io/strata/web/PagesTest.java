@@ -196,6 +196,14 @@ class PagesTest {
         String b = given().filter(session).get(batchUrl).then().statusCode(200).extract().asString();
         assertTrue(b.contains(LibvirtHost.PREFIX + "page-1") && b.contains(LibvirtHost.PREFIX + "page-2")
                 && b.contains("SUCCEEDED"), b);
+        // Its stream (live while jobs run) sends each row, then "end"; another user's is 404.
+        String events = given().filter(session).accept("text/event-stream").get(batchUrl + "/events").then().statusCode(200)
+                .extract().asString();
+        assertTrue(events.contains("event:job-") && events.contains("<tr sse-swap=\"job-") && events.contains("SUCCEEDED")
+                && events.trim().endsWith("event:end\ndata:final"), events);
+        String stranger = Api.newUser("pg-other", "user");
+        given().filter(login(stranger, Api.passwordOf(stranger))).accept("text/event-stream").get(batchUrl + "/events")
+                .then().statusCode(404);
         String after = given().filter(session).get("/templates").then().statusCode(200).extract().asString();
         assertTrue(after.contains(LibvirtHost.PREFIX + "page-1"), "thin dependents listed");
     }
