@@ -3,6 +3,9 @@ package io.strata.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.quarkus.csrf.reactive.runtime.CsrfTokenUtils;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
 
@@ -24,13 +27,24 @@ final class LoginCsrf {
     private LoginCsrf() {
     }
 
-    /** Whether the form's token equals the browser's CSRF cookie (both present). */
+    /**
+     * Whether the browser's CSRF cookie is what the filter of the other forms expects for the form's
+     * token: the token's signature under {@code quarkus.rest-csrf.token-signature-key} when one is set
+     * (it is: {@link SessionKeyFile}), else the token itself.
+     */
     static boolean tokenMatches(RoutingContext rc) {
         String form = rc.request().getFormAttribute(FIELD);
         Cookie cookie = rc.request().getCookie(COOKIE);
         if (form == null || form.isEmpty() || cookie == null || cookie.getValue() == null || cookie.getValue().isEmpty()) {
             return false;
         }
-        return MessageDigest.isEqual(form.getBytes(StandardCharsets.UTF_8), cookie.getValue().getBytes(StandardCharsets.UTF_8));
+        String expected;
+        try {
+            expected = ConfigProvider.getConfig().getOptionalValue(SessionKeyFile.CSRF_PROPERTY, String.class)
+                    .map(key -> CsrfTokenUtils.signCsrfToken(form, key)).orElse(form);
+        } catch (IllegalArgumentException notBase64) {
+            return false; // not a token the login page gave out
+        }
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), cookie.getValue().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -18,13 +18,18 @@ import io.strata.kernel.SecretFiles;
  * created 0600 on first use and never replaced), like the audit key. Without it Quarkus made a
  * key per start and printed it in the log at WARN, where anyone who reads the log could forge a
  * login cookie; and every restart logged everybody out. A config source (not a bean) because
- * Quarkus reads the key before any bean exists. When the file can be neither read nor made, it
- * gives nothing and Quarkus falls back to its own per-start key (whose warning the log config
- * keeps out, see application.properties).
+ * Quarkus reads the key before any bean exists. When the file can be neither read nor made, the
+ * key is a random one of this process (sessions then end at a restart), and it is never logged.
  */
 public class SessionKeyFile implements ConfigSource {
 
     static final String PROPERTY = "quarkus.http.auth.session.encryption-key";
+    /**
+     * The key that signs CSRF tokens (derived from the session key, never the same bytes): with it the
+     * CSRF cookie holds an HMAC of the form's token, so a token and cookie of an attacker's own making
+     * (a cookie set from a sibling domain or over plain HTTP, "double submit") no longer pass.
+     */
+    static final String CSRF_PROPERTY = "quarkus.rest-csrf.token-signature-key";
     static final String DEFAULT_FILE = "/var/lib/strata/session.key";
 
     private volatile String key;
@@ -32,20 +37,39 @@ public class SessionKeyFile implements ConfigSource {
 
     @Override
     public Set<String> getPropertyNames() {
-        return Set.of(PROPERTY);
+        return Set.of(PROPERTY, CSRF_PROPERTY);
     }
 
     @Override
     public Map<String, String> getProperties() {
-        String v = getValue(PROPERTY);
-        return v == null ? Map.of() : Map.of(PROPERTY, v);
+        String v = sessionKey();
+        return v == null ? Map.of() : Map.of(PROPERTY, v, CSRF_PROPERTY, derived(v, "strata csrf token signature"));
     }
 
     @Override
     public String getValue(String name) {
-        if (!PROPERTY.equals(name)) {
-            return null;
+        if (PROPERTY.equals(name)) {
+            return sessionKey();
         }
+        if (CSRF_PROPERTY.equals(name)) {
+            String v = sessionKey();
+            return v == null ? null : derived(v, "strata csrf token signature");
+        }
+        return null;
+    }
+
+    /** HMAC-SHA256 of a purpose under the key, in hex: a key of its own for another use. */
+    static String derived(String key, String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String sessionKey() {
         String set = System.getenv("STRATA_SESSION_KEY");
         if (set != null && !set.isBlank()) {
             return set;
@@ -53,8 +77,15 @@ public class SessionKeyFile implements ConfigSource {
         if (!looked) {
             synchronized (this) {
                 if (!looked) {
-                    key = readOrCreate(Path.of(System.getProperty("strata.session.key-file",
+                    String k = readOrCreate(Path.of(System.getProperty("strata.session.key-file",
                             System.getenv().getOrDefault("STRATA_SESSION_KEY_FILE", DEFAULT_FILE))));
+                    if (k == null) {
+                        // No file to keep it in: a key for this process (sessions end with it), never logged.
+                        byte[] b = new byte[32];
+                        new java.security.SecureRandom().nextBytes(b);
+                        k = java.util.HexFormat.of().formatHex(b);
+                    }
+                    key = k;
                     looked = true;
                 }
             }
