@@ -29,8 +29,8 @@ final class LoginCsrf {
 
     /**
      * Whether the browser's CSRF cookie is what the filter of the other forms expects for the form's
-     * token: the token's signature under {@code quarkus.rest-csrf.token-signature-key} when one is set
-     * (it is: {@link SessionKeyFile}), else the token itself.
+     * token: the token's signature under {@code quarkus.rest-csrf.token-signature-key} when one is set,
+     * else (Strata's setting) the token itself.
      */
     static boolean tokenMatches(RoutingContext rc) {
         String form = rc.request().getFormAttribute(FIELD);
@@ -40,7 +40,7 @@ final class LoginCsrf {
         }
         String expected;
         try {
-            expected = ConfigProvider.getConfig().getOptionalValue(SessionKeyFile.CSRF_PROPERTY, String.class)
+            expected = ConfigProvider.getConfig().getOptionalValue("quarkus.rest-csrf.token-signature-key", String.class)
                     .map(key -> CsrfTokenUtils.signCsrfToken(form, key)).orElse(form);
         } catch (IllegalArgumentException notBase64) {
             return false; // not a token the login page gave out

@@ -24,12 +24,6 @@ import io.strata.kernel.SecretFiles;
 public class SessionKeyFile implements ConfigSource {
 
     static final String PROPERTY = "quarkus.http.auth.session.encryption-key";
-    /**
-     * The key that signs CSRF tokens (derived from the session key, never the same bytes): with it the
-     * CSRF cookie holds an HMAC of the form's token, so a token and cookie of an attacker's own making
-     * (a cookie set from a sibling domain or over plain HTTP, "double submit") no longer pass.
-     */
-    static final String CSRF_PROPERTY = "quarkus.rest-csrf.token-signature-key";
     static final String DEFAULT_FILE = "/var/lib/strata/session.key";
 
     private volatile String key;
@@ -37,36 +31,17 @@ public class SessionKeyFile implements ConfigSource {
 
     @Override
     public Set<String> getPropertyNames() {
-        return Set.of(PROPERTY, CSRF_PROPERTY);
+        return Set.of(PROPERTY);
     }
 
     @Override
     public Map<String, String> getProperties() {
-        String v = sessionKey();
-        return v == null ? Map.of() : Map.of(PROPERTY, v, CSRF_PROPERTY, derived(v, "strata csrf token signature"));
+        return Map.of(PROPERTY, sessionKey());
     }
 
     @Override
     public String getValue(String name) {
-        if (PROPERTY.equals(name)) {
-            return sessionKey();
-        }
-        if (CSRF_PROPERTY.equals(name)) {
-            String v = sessionKey();
-            return v == null ? null : derived(v, "strata csrf token signature");
-        }
-        return null;
-    }
-
-    /** HMAC-SHA256 of a purpose under the key, in hex: a key of its own for another use. */
-    static String derived(String key, String purpose) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return java.util.HexFormat.of().formatHex(mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return PROPERTY.equals(name) ? sessionKey() : null;
     }
 
     private String sessionKey() {
