@@ -384,7 +384,11 @@ if has lists; then
   t=$(ms); virsh -c "test://$BIG" list --all --name | wc -l >/dev/null; rawlist=$(( $(ms) - t ))
   for r in 1 2 3; do stimed sy POST /api/hosts/big/sync; done
   sync_ms=$(echo ${T[sy]} | median)
-  cookie=$(curl -s -o /dev/null -c - -d "j_username=admin&j_password=$PW" "$URL/j_security_check" | awk '$6 == "strata-session" {print $7}')
+  jar=$(mktemp)
+  token=$(curl -s -c "$jar" "$URL/login" | sed -n 's/.*name="csrf-token" value="\([^"]*\)".*/\1/p' | head -1)
+  cookie=$(curl -s -o /dev/null -b "$jar" -c - --data-urlencode "j_username=admin" --data-urlencode "j_password=$PW" \
+    --data-urlencode "csrf-token=$token" "$URL/j_security_check" | awk '$6 == "strata-session" {print $7}')
+  rm -f "$jar"
   auth="Authorization: Basic $(printf 'admin:%s' "$PW" | base64 -w0)"
   echo; echo "Lists at scale: host big (test:///, $(grep -c 'xmlns:test=' "$BIG") domains, $(grep -c '<test:domainsnapshot>' "$BIG") snapshots)"
   echo "  full inventory sync (job, ms): ${T[sy]}  (virsh list --all of the same file: $rawlist ms)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Times audit reads against a running Strata: p50/p95 of N requests each (sequential, one client).
    audit-latency.py URL USER PASSWORD [N]"""
+import re
 import base64, http.cookiejar, os, sys, time, urllib.parse, urllib.request
 
 url, user, pw = sys.argv[1:4]
@@ -8,7 +9,10 @@ n = int(sys.argv[4]) if len(sys.argv) > 4 else 40
 auth = "Basic " + base64.b64encode(f"{user}:{pw}".encode()).decode()
 jar = http.cookiejar.CookieJar()
 browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-browser.open(url + "/j_security_check", urllib.parse.urlencode({"j_username": user, "j_password": pw}).encode()).read()
+login_page = browser.open(url + "/login").read().decode()
+token = re.search(r'name="csrf-token" value="([^"]+)"', login_page).group(1)
+browser.open(url + "/j_security_check",
+             urllib.parse.urlencode({"j_username": user, "j_password": pw, "csrf-token": token}).encode()).read()
 
 
 def api(path):

@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
+import io.strata.kernel.SecretFiles;
 import io.strata.kernel.Caller;
 
 /**
@@ -221,26 +222,11 @@ public class AuditKeys {
      * at the same moment reads either no file or a whole key.
      */
     private static void create(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        byte[] k = new byte[32];
-        new SecureRandom().nextBytes(k);
-        Path tmp = file.resolveSibling(file.getFileName() + ".new-" + Long.toHexString(new SecureRandom().nextLong()));
-        try (SeekableByteChannel ch = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
-            ch.write(ByteBuffer.wrap((HexFormat.of().formatHex(k) + "\n").getBytes(StandardCharsets.US_ASCII)));
-        }
-        try {
-            Files.setPosixFilePermissions(tmp, OWNER_ONLY); // exactly 0600, whatever the umask made of it
-            Files.createLink(file, tmp);
+        if (SecretFiles.createKey(file, 32)) {
             LOG.warn("created the audit key file " + file + " (mode 0600): back it up; without it the audit chain cannot be "
                     + "checked or continued");
-        } catch (java.nio.file.FileAlreadyExistsException another) {
+        } else {
             LOG.info("audit key file " + file + " was just created by another process; using it");
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 }

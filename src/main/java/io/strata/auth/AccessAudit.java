@@ -2,10 +2,12 @@ package io.strata.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -17,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
@@ -32,6 +35,11 @@ import io.strata.kernel.InputRules;
  * unsupported method or type, a 5xx). Successful Basic authentication is not recorded per
  * request: the actions it leads to are audited under the user's name. Events are written on a
  * thread of their own (the event loop must not block) and drained when the app stops.
+ * <p>
+ * What anyone can cause without an account (failed logins, API requests without credentials) is
+ * not written one by one: {@link FailureTally} counts it per name and address, and every
+ * {@value #WINDOW} each key's failures become one event with their count. The writer's queue is
+ * bounded too; what does not fit is counted and written as "n failures not recorded".
  */
 @ApplicationScoped
 public class AccessAudit {
@@ -41,12 +49,22 @@ public class AccessAudit {
     @Inject
     AuditLog audit;
 
-    /** Audit writes block (database), so they leave the event loop. */
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "strata-access-audit");
-        t.setDaemon(true);
-        return t;
-    });
+    /** How often tallied failures are written (one event per name and address in that window). */
+    static final String WINDOW = "10s";
+    static final int TALLY_KEYS = 1_000;
+    static final int WRITER_QUEUE = 10_000;
+
+    private final FailureTally tally = new FailureTally(TALLY_KEYS);
+
+    /** Audit writes block (database), so they leave the event loop; a full queue refuses (counted) rather than grows. */
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(WRITER_QUEUE), r -> {
+                Thread t = new Thread(r, "strata-access-audit");
+                t.setDaemon(true);
+                return t;
+            }, (task, pool) -> {
+                throw new RejectedExecutionException("the access audit queue is full");
+            });
 
     void register(@Observes Filters filters) {
         // Above the security handlers, so the header hook is in place before they answer.
@@ -72,15 +90,25 @@ public class AccessAudit {
             String location = rc.response().headers().get("Location");
             String user = rc.request().getFormAttribute("j_username");
             boolean failed = location == null || location.contains("error") || status == 401;
-            write(new Caller(user == null || user.isBlank() ? "unknown" : user, Set.of(), source), "login",
-                    failed ? Outcome.DENIED : Outcome.SUCCESS, failed ? "form login failed" : "form login");
+            String name = user == null || user.isBlank() ? "unknown" : InputRules.printable(user);
+            if (failed) {
+                String why = rc.get(LoginCsrf.REFUSAL);
+                tally(new FailureTally.Key("login", why == null ? "form" : "form-csrf", name, source),
+                        "form login failed" + (why == null ? "" : ": " + why));
+            } else {
+                write(new Caller(name, Set.of(), source), "login", Outcome.SUCCESS, "form login");
+            }
             return;
         }
-        if (status == 401 && path.startsWith("/api")) {
+        if (status == 401) {
             String auth = rc.request().getHeader("Authorization");
+            String what = rc.request().method() + " " + InputRules.printable(path);
             if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
-                write(new Caller(basicUser(auth), Set.of(), source), "login", Outcome.DENIED,
-                        "HTTP Basic authentication failed for " + rc.request().method() + " " + path);
+                tally(new FailureTally.Key("login", "basic", basicUser(auth), source),
+                        "HTTP Basic authentication failed for " + what);
+            } else {
+                tally(new FailureTally.Key("access", "anonymous", "anonymous", source), "401: " + what
+                        + " without valid credentials" + (auth == null ? "" : " (unsupported Authorization scheme)"));
             }
             return;
         }
@@ -126,13 +154,31 @@ public class AccessAudit {
         return new Caller(user, roles, source);
     }
 
-    /** Writes what is still queued before the app stops (also used by tests to wait for the writer). */
+    private void tally(FailureTally.Key key, String details) {
+        tally.offer(key, details, Instant.now());
+    }
+
+    /** Writes each tallied failure as one event with its count, and what could not be recorded. */
+    @Scheduled(every = WINDOW, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void flushTally() {
+        FailureTally.Flush f = tally.flush();
+        for (FailureTally.Tally t : f.tallies()) {
+            write(new Caller(t.key().user(), Set.of(), t.key().address()), t.key().action(), Outcome.DENIED, t.details());
+        }
+        if (f.dropped() > 0) {
+            write(new Caller("strata", Set.of(), null), "audit.not-recorded", Outcome.FAILED,
+                    f.dropped() + " failures not recorded: the audit queue was full");
+        }
+    }
+
+    /** Writes what is tallied and queued (before the app stops; tests use it to wait for the writer). */
     public void drain() {
+        flushTally();
         try {
             writer.submit(() -> { }).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             LOG.error("access audit: the writer did not drain: " + e);
         }
     }
@@ -143,13 +189,17 @@ public class AccessAudit {
     }
 
     private void write(Caller who, String action, Outcome outcome, String details) {
-        writer.submit(() -> {
-            try {
-                QuarkusTransaction.requiringNew().run(() -> audit.record(who, action, null, null, outcome, details));
-            } catch (RuntimeException e) {
-                LOG.error("could not audit " + action + " of " + who.name(), e);
-            }
-        });
+        try {
+            writer.execute(() -> {
+                try {
+                    QuarkusTransaction.requiringNew().run(() -> audit.record(who, action, null, null, outcome, details));
+                } catch (RuntimeException e) {
+                    LOG.error("could not audit " + action + " of " + who.name(), e);
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            tally.notRecorded(1);
+        }
     }
 
     private static String basicUser(String header) {

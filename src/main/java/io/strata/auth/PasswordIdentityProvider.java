@@ -76,6 +76,11 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             return Uni.createFrom().item(hit.identity());
         }
         String address = http == null || http.request().remoteAddress() == null ? null : http.request().remoteAddress().hostAddress();
+        if (formLogin && !LoginCsrf.tokenMatches(http)) {
+            // Another site's form must not log the browser in (to an account of the attacker's).
+            http.put(LoginCsrf.REFUSAL, "CSRF token missing or wrong");
+            return Uni.createFrom().failure(new AuthenticationFailedException("login form without its CSRF token"));
+        }
         return context.runBlocking(() -> {
             Instant now = Instant.now();
             Duration locked = throttle.lockedFor(user, address, now);

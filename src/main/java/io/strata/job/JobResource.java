@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.strata.audit.Refusals;
 import io.strata.kernel.Caller;
 import io.strata.kernel.CurrentCaller;
 
@@ -36,6 +37,8 @@ public class JobResource {
     JobWaiters waiters;
     @Inject
     JobChanges changes;
+    @Inject
+    Refusals refusals;
 
     @GET
     @Operation(operationId = "listJobs",
@@ -54,9 +57,24 @@ public class JobResource {
             + " ended, or after N seconds with the job as it is then")
     public JobView get(@PathParam("id") long id, @QueryParam("wait") Integer waitSeconds) {
         boolean wait = waitSeconds != null && waitSeconds > 0;
+        Caller c = caller.get();
+        if (wait && !waiters.enter(c.name())) {
+            throw refusals.refuse(c, "job.wait", "job " + id, 429, "you already wait for " + JobWaiters.WAITS_PER_USER
+                    + " jobs at once; wait for one of them to answer, or ask without ?wait=");
+        }
+        try {
+            return read(c, id, wait, waitSeconds);
+        } finally {
+            if (wait) {
+                waiters.leave(c.name());
+            }
+        }
+    }
+
+    private JobView read(Caller c, long id, boolean wait, Integer waitSeconds) {
         // Registered before the first read, so an end between that read and the wait is not missed.
         var latch = wait ? waiters.register(id) : null;
-        Job j = queries.get(caller.get(), id, "job.read");
+        Job j = queries.get(c, id, "job.read");
         if (wait) {
             // Woken by the job's end (this node's or another's, via LISTEN/NOTIFY); re-read at
             // least every second anyway, in case a notification was lost.

@@ -13,7 +13,30 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class JobWaiters {
 
+    /** Waits one account may hold at once: each holds a request thread for up to a minute. */
+    public static final int WAITS_PER_USER = 8;
+
     private final ConcurrentHashMap<Long, CountDownLatch> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> waitsByUser = new ConcurrentHashMap<>();
+
+    /** Takes one of the user's wait slots; false (nothing taken) when all {@value #WAITS_PER_USER} are in use. */
+    boolean enter(String user) {
+        boolean[] taken = { false };
+        waitsByUser.compute(user, (u, n) -> {
+            int held = n == null ? 0 : n;
+            if (held >= WAITS_PER_USER) {
+                return held;
+            }
+            taken[0] = true;
+            return held + 1;
+        });
+        return taken[0];
+    }
+
+    /** Gives back a slot {@link #enter} took. */
+    void leave(String user) {
+        waitsByUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+    }
 
     /**
      * Registers interest in the job; the caller then reads the job and, if it has not ended,

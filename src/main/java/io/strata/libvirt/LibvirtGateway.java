@@ -109,6 +109,12 @@ public class LibvirtGateway {
         });
     }
 
+    /** Strata's metadata of the domain (its owner): one read of its XML, no disk or snapshot work. */
+    public StrataMetadata metadata(String host, String vm) {
+        return libvirt.readDomain(host, vm, "reading owner of " + vm,
+                dom -> StrataMetadata.fromDomainXml(Xml.parse(dom.getXMLDesc(0))));
+    }
+
     public DomainState state(String host, String vm) {
         return libvirt.readDomain(host, vm, "reading state of " + vm, dom -> DomainState.of(dom.getInfo().state));
     }

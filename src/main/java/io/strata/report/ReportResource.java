@@ -175,7 +175,14 @@ public class ReportResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "example", value = "{\"email\": \"alice@example.org\", \"enabled\": true}")))
     public Map<String, Object> saveMailSettings(JsonNode body) {
+        // Wrong types are refused, not read as something (found by the hostile requests test).
         JsonNode enabled = body == null ? null : body.get("enabled");
+        JsonNode email = body == null ? null : body.get("email");
+        if (body != null && !body.isNull() && !body.isObject() || enabled != null && !enabled.isNull() && !enabled.isBoolean()
+                || email != null && !email.isNull() && !email.isTextual()) {
+            throw refusals.refuse(caller.get(), "report.mail-settings", "user/" + caller.get().name(), 400,
+                    "the body must be {\"email\": text, \"enabled\": true|false}");
+        }
         reports.saveMailSettings(caller.get(), text(body, "email"), enabled == null || enabled.isNull() ? null : enabled.asBoolean());
         return reports.mailSettings(caller.get());
     }

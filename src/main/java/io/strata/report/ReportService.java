@@ -167,7 +167,7 @@ public class ReportService {
     public void saveMailSettings(Caller c, String email, Boolean enabled) {
         String target = "user/" + c.name();
         String e = email == null || email.isBlank() ? null : email.strip();
-        if (e != null && (e.length() > 254 || !e.matches("[^@\\s<>\"]+@[^@\\s<>\"]+"))) {
+        if (e != null && (e.length() > 254 || !e.matches("[^@\\s<>\"\\p{Cntrl}]+@[^@\\s<>\"\\p{Cntrl}]+"))) {
             throw refusals.refuse(c, "report.mail-settings", target, 400, "not a mail address: " + InputRules.printable(e));
         }
         boolean on = enabled == null || enabled;

@@ -43,6 +43,8 @@ public class SnapshotService {
     @Inject
     VmAccess access;
     @Inject
+    SnapshotCaps caps;
+    @Inject
     Refusals refusals;
     @Inject
     JobQueue jobs;
@@ -110,6 +112,7 @@ public class SnapshotService {
         if (existing.stream().anyMatch(s -> s.name().equals(name))) {
             throw refusals.refuse(c, action, target, 409, "VM " + vmName + " already has a snapshot named " + name);
         }
+        caps.check(c, action, target, vm, existing.size());
         boolean quiesce = Boolean.TRUE.equals(req.quiesce());
         if (k.equals("internal")) {
             if (quiesce) {
@@ -161,8 +164,12 @@ public class SnapshotService {
     public Job revert(Caller c, String host, String vmName, String snapshot, JsonNode body) {
         JobKind kind = JobKind.SNAPSHOT_REVERT;
         Existing e = existing(c, host, vmName, snapshot, kind);
+        if (body != null && !body.isNull() && !body.isMissingNode() && !body.isObject()) {
+            throw refusals.refuse(c, kind.action, e.target, 400, "the body must be a JSON object, not " + body.getNodeType());
+        }
         JsonNode b = body == null ? MissingNode.getInstance() : body;
-        boolean start = b.path("start").asBoolean(false);
+        // A start that is not true or false is refused, not read as false (found by the hostile requests test).
+        boolean start = power.flag(c, kind.action, e.target, "start", b.get("start"));
         boolean shutdown = power.flag(c, kind.action, e.target, "shutdown", b.get("shutdown"));
         boolean force = power.flag(c, kind.action, e.target, "force", b.get("force"));
         JsonNode t = b.get("timeoutSeconds");

@@ -10,6 +10,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.kernel.Caller;
 import io.strata.host.HostRegistry;
 import io.strata.libvirt.LibvirtFailure;
+import io.strata.libvirt.LibvirtGateway;
 import io.strata.audit.Refusals;
 import io.strata.kernel.InputRules;
 import io.strata.kernel.Roles;
@@ -29,6 +30,8 @@ public class VmAccess {
     Refusals refusals;
     @Inject
     HostVmViews hostViews;
+    @Inject
+    LibvirtGateway gateway;
 
     public boolean canSee(Caller c, Vm vm) {
         return c.seesAllVms() || (c.has(Roles.USER) && c.name().equals(vm.owner));
@@ -81,8 +84,13 @@ public class VmAccess {
         if (cached.isPresent()) {
             return cached.get();
         }
-        // Perhaps defined since the last sync: ask libvirt before saying no.
+        // Perhaps defined since the last sync: ask libvirt before saying no. A caller who sees only
+        // their own VMs first gets the domain's owner alone (one XML read): another user's VM or
+        // no VM costs them no disk chains, snapshot reads or inventory writes.
         if (InputRules.nameProblem("name", name) == null) {
+            if (!c.seesAllVms() && !ownedBy(c, host, name)) {
+                throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name));
+            }
             try {
                 Vm fresh = sync.syncVm(host, name);
                 if (fresh != null) {
@@ -95,6 +103,17 @@ public class VmAccess {
             }
         }
         throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name));
+    }
+
+    private boolean ownedBy(Caller c, String host, String name) {
+        try {
+            return c.has(Roles.USER) && c.name().equals(gateway.metadata(host, name).owner());
+        } catch (LibvirtFailure e) {
+            if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private static String notFound(String host, String name) {

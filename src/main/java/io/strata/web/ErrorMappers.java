@@ -1,6 +1,7 @@
 package io.strata.web;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -15,6 +16,7 @@ import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
 import io.strata.job.JobConflict;
 import io.strata.kernel.CurrentCaller;
+import io.strata.kernel.InputRules;
 import io.strata.libvirt.LibvirtFailure;
 import io.strata.kernel.Refused;
 
@@ -74,6 +76,13 @@ public class ErrorMappers {
         int status = e.getResponse().getStatus();
         if (status == 401 || status == 302 || status == 303) {
             return e.getResponse();
+        }
+        if (e instanceof NotFoundException && e.getCause() != null) {
+            // JAX-RS answers 404 for a path or query parameter it cannot convert (?limit=abc, /jobs/1e400):
+            // the endpoint exists, the request is bad. Said so, and audited (a read of nothing is not).
+            String why = "unreadable parameter: " + InputRules.printable(String.valueOf(e.getCause().getMessage()));
+            auditAlone("request", Outcome.REFUSED, 400, why);
+            return respond(400, why);
         }
         boolean readOfNothing = status == 404 && request.getCurrent() != null
                 && request.getCurrent().request().method().name().matches("GET|HEAD");

@@ -120,8 +120,7 @@ class AuditTamperTest {
         assertTrue(body.contains("\"intact\":false") && body.contains("CHANGED"), body);
         // The audit page: its quick check does not reach back before the anchor; its full check names the edit.
         io.restassured.filter.cookie.CookieFilter session = new io.restassured.filter.cookie.CookieFilter();
-        RestAssured.given().filter(session).redirects().follow(false).formParam("j_username", auditor)
-                .formParam("j_password", Api.passwordOf(auditor)).post("/j_security_check").then().statusCode(302);
+        Api.loginInto(session, auditor, Api.passwordOf(auditor));
         String quick = RestAssured.given().filter(session).get("/audit").then().statusCode(200).extract().asString();
         assertTrue(quick.contains("Hash chain") && quick.contains("Full check"), quick);
         String full = RestAssured.given().filter(session).get("/audit?verify=full").then().statusCode(200).extract().asString();

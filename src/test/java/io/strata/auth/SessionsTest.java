@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import jakarta.inject.Inject;
+
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.filter.cookie.CookieFilter;
 import io.restassured.response.Response;
 import io.strata.support.Api;
 import io.strata.support.TestDatabase;
@@ -22,9 +25,12 @@ import io.strata.support.TestDatabase;
 @QuarkusTest
 class SessionsTest {
 
+    @Inject
+    AccessAudit accessAudit;
+
+    /** A form login through the login page (with its CSRF token); the session's cookies. */
     static Map<String, String> login(String user, String password) {
-        Response r = given().redirects().follow(false).formParam("j_username", user).formParam("j_password", password)
-                .post("/j_security_check");
+        Response r = Api.postLoginForm(new CookieFilter(), user, password);
         assertEquals(302, r.statusCode());
         return r.getCookies();
     }
@@ -35,6 +41,40 @@ class SessionsTest {
 
     static int basic(String user, String password) {
         return given().auth().preemptive().basic(user, password).get("/api/hosts").statusCode();
+    }
+
+    @Test
+    void aLoginFormWithoutItsCsrfTokenLogsNobodyIn() {
+        String kim = Api.newUser("kim", "user");
+        // Another site's form: the right password, but no token (and no CSRF cookie of Strata's).
+        Response forged = given().redirects().follow(false).formParam("j_username", kim).formParam("j_password", Api.passwordOf(kim))
+                .post("/j_security_check");
+        assertEquals(302, forged.statusCode());
+        assertTrue(forged.getHeader("Location").contains("error"), "refused: " + forged.getHeader("Location"));
+        assertTrue(!forged.getCookies().containsKey("strata-session"), "no session cookie");
+        // A token of its own making with a cookie it cannot set: the browser's cookie does not match.
+        CookieFilter browser = new CookieFilter();
+        given().filter(browser).get("/login").then().statusCode(200);
+        Response wrong = given().filter(browser).redirects().follow(false).formParam("j_username", kim)
+                .formParam("j_password", Api.passwordOf(kim)).formParam("csrf-token", "made-up").post("/j_security_check");
+        assertTrue(wrong.getHeader("Location").contains("error"), "a wrong token is refused too");
+        accessAudit.drain();
+        assertEquals(2, TestDatabase.queryLong("SELECT coalesce(sum(CASE WHEN details ~ '^[0-9]+ times' "
+                + "THEN split_part(details, ' ', 1)::int ELSE 1 END), 0) FROM audit_event WHERE action = 'login' AND actor = ? "
+                + "AND outcome = 'DENIED' AND details LIKE '%CSRF token missing or wrong%'", kim), "both refusals audited with the reason");
+        // The login page's own form logs in.
+        assertTrue(sessionWorks(login(kim, Api.passwordOf(kim))));
+    }
+
+    @Test
+    void theLoginCookieKeyIsKeptInAFileAndNeverLogged() {
+        var key = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.auth.session.encryption-key", String.class);
+        assertTrue(key.isPresent() && key.get().length() >= 32, "Quarkus gets a session key without STRATA_SESSION_KEY");
+        if (System.getenv("STRATA_SESSION_KEY") == null) {
+            assertEquals(SessionKeyFile.readOrCreate(java.nio.file.Path.of(SessionKeyFile.DEFAULT_FILE)), key.get(),
+                    "the key of " + SessionKeyFile.DEFAULT_FILE);
+        }
     }
 
     @Test
@@ -93,8 +133,7 @@ class SessionsTest {
         Api.as(admin).body(Map.of("disabled", true)).put("/api/users/" + ida + "/disabled").then().statusCode(200);
         assertTrue(!sessionWorks(session), "disabling ends the session");
         assertEquals(401, basic(ida, Api.passwordOf(ida)), "and Basic");
-        Response r = given().redirects().follow(false).formParam("j_username", ida).formParam("j_password", Api.passwordOf(ida))
-                .post("/j_security_check");
+        Response r = Api.postLoginForm(new CookieFilter(), ida, Api.passwordOf(ida));
         assertTrue(r.getHeader("Location").contains("error"), "and form login");
         Api.as(admin).body(Map.of("disabled", false)).put("/api/users/" + ida + "/disabled").then().statusCode(200);
         assertEquals(200, basic(ida, Api.passwordOf(ida)));
@@ -108,7 +147,15 @@ class SessionsTest {
         }
         assertEquals(401, basic(jo, Api.passwordOf(jo)), "locked: the right password is not confirmed");
         assertEquals(401, basic("nobody-" + System.nanoTime(), "whatever"), "an unknown name fails the same way");
-        assertTrue(TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE action = 'login' AND actor = ? AND outcome = 'DENIED'",
-                jo) >= LoginThrottle.ACCOUNT_FREE, "failed logins audited");
+        accessAudit.drain();
+        // Six failures of one name from one address: tallied into one event with the count (two if
+        // the ten-second flush fell between them), not six.
+        long events = TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE action = 'login' AND actor = ? "
+                + "AND outcome = 'DENIED'", jo);
+        long failures = TestDatabase.queryLong("SELECT coalesce(sum(CASE WHEN details ~ '^[0-9]+ times' "
+                + "THEN split_part(details, ' ', 1)::int ELSE 1 END), 0) FROM audit_event WHERE action = 'login' AND actor = ? "
+                + "AND outcome = 'DENIED'", jo);
+        assertEquals(LoginThrottle.ACCOUNT_FREE + 1, failures, "every failed login counted");
+        assertTrue(events >= 1 && events <= 2, "coalesced into " + events + " event(s)");
     }
 }

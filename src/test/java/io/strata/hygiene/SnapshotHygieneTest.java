@@ -294,8 +294,7 @@ class SnapshotHygieneTest {
 
     static CookieFilter login(String user) {
         CookieFilter cookies = new CookieFilter();
-        given().filter(cookies).redirects().follow(false).formParam("j_username", user)
-                .formParam("j_password", Api.passwordOf(user)).post("/j_security_check").then().statusCode(302);
+        Api.loginInto(cookies, user, Api.passwordOf(user));
         return cookies;
     }
 

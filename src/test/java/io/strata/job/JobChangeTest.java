@@ -184,8 +184,7 @@ class JobChangeTest {
 
     static io.restassured.filter.cookie.CookieFilter login(String user) {
         var cookies = new io.restassured.filter.cookie.CookieFilter();
-        given().filter(cookies).redirects().follow(false).formParam("j_username", user)
-                .formParam("j_password", Api.passwordOf(user)).post("/j_security_check").then().statusCode(302);
+        Api.loginInto(cookies, user, Api.passwordOf(user));
         return cookies;
     }
 

@@ -99,6 +99,47 @@ class ProvisionInputTest {
     }
 
     @Test
+    void fiveParallelProvisionsRespectTheQuota() throws Exception {
+        String gil = Api.newUser("gil", "user");
+        as(admin).body(Map.of("maxVms", 2, "maxDiskGib", 100)).put("/api/users/" + gil + "/quota").then().statusCode(200);
+        String p = LibvirtHost.PREFIX + "race-";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(5);
+        List<java.util.concurrent.Future<io.restassured.response.Response>> answers = new java.util.ArrayList<>();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < 5; i++) {
+            String name = p + i;
+            answers.add(pool.submit(() -> {
+                go.await();
+                return as(gil).body(Map.of("name", name)).post("/api/templates/" + TEMPLATE + "/provision");
+            }));
+        }
+        go.countDown();
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var a : answers) {
+            statuses.add(a.get().statusCode());
+        }
+        pool.shutdown();
+        assertEquals(2, statuses.stream().filter(s -> s == 202).count(), "exactly the quota accepted: " + statuses);
+        assertEquals(3, statuses.stream().filter(s -> s == 403).count(), "the rest refused: " + statuses);
+        assertEquals(2, TestDatabase.queryLong("SELECT count(*) FROM job WHERE actor = ? AND kind = 'PROVISION_THIN'", gil));
+        assertEquals(3, TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE actor = ? AND outcome = 'DENIED' "
+                + "AND details LIKE '403: quota:%'", gil), "each refusal audited");
+        for (long id : jobIds(gil)) {
+            Api.awaitJob(gil, id);
+        }
+        assertEquals(2, vmsNamed(p), "two VMs made");
+    }
+
+    private static long[] jobIds(String actor) {
+        long n = TestDatabase.queryLong("SELECT count(*) FROM job WHERE actor = ?", actor);
+        long[] ids = new long[(int) n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = TestDatabase.queryLong("SELECT id FROM job WHERE actor = ? ORDER BY id OFFSET " + i + " LIMIT 1", actor);
+        }
+        return ids;
+    }
+
+    @Test
     void quotasAreEnforcedWithTheNumbers() {
         String frank = Api.newUser("frank", "user");
         as(admin).body(Map.of("maxVms", 1, "maxDiskGib", 100)).put("/api/users/" + frank + "/quota").then().statusCode(200)

@@ -210,8 +210,7 @@ class VmDeleteTest {
     void theVmPageClonesAndDeletes() {
         String vm = VmBuilder.defineVm("del-page", owner);
         CookieFilter session = new CookieFilter();
-        given().filter(session).redirects().follow(false).formParam("j_username", owner)
-                .formParam("j_password", Api.passwordOf(owner)).post("/j_security_check").then().statusCode(302);
+        Api.loginInto(session, owner, Api.passwordOf(owner));
         String page = given().filter(session).get("/vms/local/" + vm).then().statusCode(200).extract().asString();
         assertTrue(page.contains("/vms/local/" + vm + "/clone") && page.contains("and its disks"), "both forms shown");
         given().filter(session).redirects().follow(false).formParam("name", "x").post("/vms/local/" + vm + "/clone")

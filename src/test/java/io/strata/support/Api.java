@@ -42,6 +42,30 @@ public final class Api {
         return user;
     }
 
+    /**
+     * Logs in as a browser does: reads the login page (which sets the CSRF cookie and puts the
+     * token in the form), then posts the form with the token into the given cookie jar; asserts
+     * the redirect of a successful login.
+     */
+    public static void loginInto(io.restassured.filter.cookie.CookieFilter cookies, String user, String password) {
+        String location = postLoginForm(cookies, user, password).then().statusCode(302).extract().header("Location");
+        if (location == null || location.contains("error")) {
+            fail("login of " + user + " failed: " + location);
+        }
+    }
+
+    /** The login form's post with the token of the login page read into {@code cookies}; the raw response. */
+    public static io.restassured.response.Response postLoginForm(io.restassured.filter.cookie.CookieFilter cookies,
+            String user, String password) {
+        String page = given().filter(cookies).get("/login").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page);
+        if (!m.find()) {
+            fail("the login page has no CSRF token");
+        }
+        return given().filter(cookies).redirects().follow(false).formParam("j_username", user).formParam("j_password", password)
+                .formParam("csrf-token", m.group(1)).post("/j_security_check");
+    }
+
     public static RequestSpecification as(String user) {
         return given().auth().preemptive().basic(user, passwordOf(user)).contentType(ContentType.JSON)
                 .accept(ContentType.JSON);

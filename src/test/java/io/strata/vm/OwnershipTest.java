@@ -72,6 +72,24 @@ class OwnershipTest {
     }
 
     @Test
+    void anotherUsersUncachedVmCostsNoInventoryWork() {
+        // Defined behind Strata's back: not in the inventory yet.
+        String vm = VmBuilder.defineVm("uncached", alice);
+        String ghost = LibvirtHost.PREFIX + "no-such-vm";
+        as(bob).get(vmPath(vm)).then().statusCode(404);
+        as(bob).get(vmPath(vm) + "/snapshots").then().statusCode(404);
+        as(bob).get(vmPath(ghost)).then().statusCode(404);
+        // Before the owner check came first, bob's question read alice's disk chains and snapshots and
+        // stored her VM in the inventory.
+        assertEquals(0, io.strata.support.TestDatabase.queryLong("SELECT count(*) FROM vm WHERE name = ?", vm),
+                "bob's questions did no inventory work on alice's VM");
+        assertEquals(2, io.strata.support.TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE actor = ? "
+                + "AND outcome = 'DENIED' AND target = ?", bob, "local/" + vm), "both refusals audited");
+        as(alice).get(vmPath(vm)).then().statusCode(200).body("owner", is(alice));
+        assertEquals(1, io.strata.support.TestDatabase.queryLong("SELECT count(*) FROM vm WHERE name = ?", vm));
+    }
+
+    @Test
     void adminAssignsOwnerIntoDomainMetadata() {
         String vm = VmBuilder.defineVm("unowned", null);
         as(alice).get(vmPath(vm)).then().statusCode(404);
