@@ -58,8 +58,15 @@ class LiveStreamTest {
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(30)).build();
 
         Browser(String user) throws Exception {
+            // The login form's CSRF token (and its cookie) first, as a browser gets them.
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(base.resolve("/login")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"")
+                    .matcher(login.body());
+            assertTrue(token.find(), "the login page has a CSRF token");
             String form = "j_username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&j_password="
-                    + URLEncoder.encode(Api.passwordOf(user), StandardCharsets.UTF_8);
+                    + URLEncoder.encode(Api.passwordOf(user), StandardCharsets.UTF_8)
+                    + "&csrf-token=" + URLEncoder.encode(token.group(1), StandardCharsets.UTF_8);
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/j_security_check"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());

@@ -95,8 +95,7 @@ class OpenApiContractTest {
         String user = Api.newUser("contract", "user");
         Api.as(user).get("/api/hosts").then().statusCode(200);
         CookieFilter session = new CookieFilter();
-        given().filter(session).redirects().follow(false).formParam("j_username", user)
-                .formParam("j_password", Api.passwordOf(user)).post("/j_security_check").then().statusCode(302);
+        Api.loginInto(session, user, Api.passwordOf(user));
         given().filter(session).redirects().follow(false).get("/vms").then().statusCode(200);
         given().filter(session).redirects().follow(false).accept("application/json").get("/api/hosts").then().statusCode(401);
     }
