@@ -10,6 +10,7 @@ import jakarta.inject.Named;
 
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
 
 /** This request's language, for the layout ({@code inject:lang}) and every template's message bundles. */
 @Named("lang")
@@ -43,10 +44,13 @@ public class CurrentLanguage {
         return Language.CHINESE.equals(getTag());
     }
 
-    /** This page's path and query, URL-encoded, for the switch link to come back to. */
+    /**
+     * This page's path and query, URL-encoded, for the switch link to come back to; the home page
+     * when this page answered a form (a GET of that address would not show it again).
+     */
     public String getBack() {
         var rc = request.getCurrent();
-        String uri = rc == null ? "/" : rc.request().uri();
+        String uri = rc == null || !HttpMethod.GET.equals(rc.request().method()) ? "/" : rc.request().uri();
         return URLEncoder.encode(LanguageSwitch.localPath(uri), StandardCharsets.UTF_8);
     }
 }
