@@ -61,6 +61,11 @@ public class TemplateExtensions {
         return Phrases.age(age, Language.chinese(locale));
     }
 
+    /** A timeline's title (Timelines). */
+    static String titleText(String title, @TemplateAttribute("locale") Object locale) {
+        return Phrases.timelineTitle(title, Language.chinese(locale));
+    }
+
     /** A snapshot health reason (HealthAssessment). */
     static String reasonText(String reason, @TemplateAttribute("locale") Object locale) {
         return Phrases.reason(reason, Language.chinese(locale));

@@ -102,6 +102,8 @@ public interface JobMsg {
     String tl_title();
     @Message("{label}")
     String tl_back(String label);
+    @Message("Timeline: {title}")
+    String tl_heading(String title);
     @Message("newest first")
     String tl_newest();
     @Message("audit log")

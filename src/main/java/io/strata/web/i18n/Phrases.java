@@ -55,6 +55,14 @@ public final class Phrases {
         return chinese ? age(englishAge, true) + "前" : englishAge + " ago";
     }
 
+    /** A timeline's title (review.Timelines: "VM host/name", "User name"). */
+    public static String timelineTitle(String english, boolean chinese) {
+        if (chinese && english != null && english.startsWith("User ")) {
+            return "使用者 " + english.substring(5);
+        }
+        return english;
+    }
+
     /** A health reason in the reader's language; one no rule knows stays as it is. */
     public static String reason(String english, boolean chinese) {
         if (!chinese || english == null) {

@@ -80,6 +80,10 @@ class LanguagePagesTest {
             assertTrue(en.contains(page.getValue()[1]), page.getKey() + " in English shows " + page.getValue()[1]);
             assertTrue(!en.contains(page.getValue()[0]), page.getKey() + " in English shows no Chinese");
         }
+        given().filter(session).header("Accept-Language", "zh-TW").get("/users/" + admin + "/timeline").then()
+                .statusCode(200).body(containsString("<h1>時間軸：使用者 " + admin + "</h1>"));
+        given().filter(session).get("/users/" + admin + "/timeline").then()
+                .statusCode(200).body(containsString("<h1>Timeline: User " + admin + "</h1>"));
     }
 
     @Test
@@ -139,6 +143,8 @@ class LanguagePagesTest {
         assertTrue(html.matches("(?s).*\\d{4}年\\d{1,2}月\\d{1,2}日 [上下]午.*"), "dates in Taiwan's form");
         assertTrue(html.contains("秒") || html.contains("分鐘"), "ages in Chinese units");
         assertTrue(html.contains("before the upgrade"), "what people wrote stays as written");
+        given().filter(session).cookie("strata-lang", "zh-TW").get("/vms/local/" + vm + "/timeline").then()
+                .statusCode(200).body(containsString("← VM 頁面")).body(containsString(">成功</span>"));
 
         String jobs = given().filter(session).cookie("strata-lang", "zh-TW").get("/jobs?vm=" + vm)
                 .then().statusCode(200).extract().asString();

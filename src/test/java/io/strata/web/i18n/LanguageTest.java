@@ -55,5 +55,7 @@ class LanguageTest {
         assertEquals("VM 正在此 snapshot 上執行，已存在 40 天 0 小時 > 30 天",
                 Phrases.reason("the VM runs on this snapshot, 40 d 0 h old > 30 d", true));
         assertEquals("something new", Phrases.reason("something new", true));
+        assertEquals("使用者 bob", Phrases.timelineTitle("User bob", true));
+        assertEquals("User bob", Phrases.timelineTitle("User bob", false));
     }
 }
