@@ -9,13 +9,14 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.strata.kernel.ReaderLocale;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 
 /** This request's language, for the layout ({@code inject:lang}) and every template's message bundles. */
 @Named("lang")
 @RequestScoped
-public class CurrentLanguage {
+public class CurrentLanguage implements ReaderLocale {
 
     @Inject
     CurrentVertxRequest request;
@@ -36,6 +37,7 @@ public class CurrentLanguage {
         return tag;
     }
 
+    @Override
     public Locale getLocale() {
         return Language.locale(getTag());
     }
