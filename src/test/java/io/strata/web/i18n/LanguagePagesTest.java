@@ -32,7 +32,7 @@ class LanguagePagesTest {
             "/vms", new String[] { "虛擬機器（VM）", "Virtual machines" },
             "/vms/test/test", new String[] { "建立 snapshot", "New snapshot" },
             "/jobs", new String[] { "<h1>作業</h1>", "<h1>Jobs</h1>" },
-            "/templates", new String[] { "尚無 template。", "No templates yet." },
+            "/templates", new String[] { "<th>來源 VM</th>", "<th>Source VM</th>" }, // not the empty list: other classes record templates
             "/reports", new String[] { "清理報告", "Cleanup reports" },
             "/audit", new String[] { "雜湊鏈（以稽核金鑰封存）", "Hash chain (sealed with the audit key)" },
             "/admin", new String[] { "建立使用者", "Create user" },
