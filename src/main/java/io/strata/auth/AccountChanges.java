@@ -96,7 +96,7 @@ public class AccountChanges {
     private AppUser find(Caller c, String action, String username) {
         AppUser u = QuarkusTransaction.requiringNew().call(() -> AppUser.findByUsername(username).orElse(null));
         if (u == null) {
-            throw refusals.refuse(c, action, username, 404, "no user named " + username);
+            throw refusals.refuse(c, action, username, 404, "no user named " + username).withKey("user_not_found", username);
         }
         return u;
     }

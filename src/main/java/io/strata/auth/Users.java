@@ -54,7 +54,8 @@ public class Users {
     }
 
     private Refused taken(Caller c, String username) {
-        return refusals.refuse(c, "user.create", username, 409, "a user named " + username + " already exists");
+        return refusals.refuse(c, "user.create", username, 409, "a user named " + username + " already exists")
+                .withKey("user_exists", username);
     }
 
     @Transactional
@@ -82,7 +83,7 @@ public class Users {
             throw refusals.refuse(c, action, username, 400, "maxVms must be 0..100000 and maxDiskGib 0..10000000 (or null: no limit)");
         }
         if (!exists(username)) {
-            throw refusals.refuse(c, action, username, 404, "no user named " + username);
+            throw refusals.refuse(c, action, username, 404, "no user named " + username).withKey("user_not_found", username);
         }
         return storeQuota(c, username, maxVms, maxDiskGib);
     }

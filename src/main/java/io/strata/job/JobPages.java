@@ -2,6 +2,7 @@ package io.strata.job;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -27,6 +28,7 @@ import io.smallrye.mutiny.Multi;
 import io.strata.audit.Refusals;
 import io.strata.kernel.Caller;
 import io.strata.kernel.CurrentCaller;
+import io.strata.kernel.ReaderLocale;
 
 @Path("/jobs")
 @Produces(MediaType.TEXT_HTML)
@@ -69,6 +71,8 @@ public class JobPages {
     CurrentVertxRequest request;
     @Inject
     Refusals refusals;
+    @Inject
+    ReaderLocale reader;
     @ConfigProperty(name = "quarkus.rest-csrf.form-field-name")
     String csrfField;
 
@@ -99,9 +103,10 @@ public class JobPages {
         Caller c = caller.get();
         queries.get(c, id, "job.read");
         FormToken form = formToken();
+        Locale locale = reader.getLocale(); // the fragments are drawn off the request, in the page's language
         return streams.open(c, List.of(id), sse,
                 j -> Templates.job$live(j, queries.logOf(j.id), canCancel(c, j), form,
-                        j.state.isFinished() ? changes.find(j.id).orElse(null) : null).render());
+                        j.state.isFinished() ? changes.find(j.id).orElse(null) : null).setLocale(locale).render());
     }
 
     /**
@@ -119,7 +124,8 @@ public class JobPages {
             throw refusals.refuse(c, "job.read", null, 400, "name 1 to " + JobStreams.MAX_JOBS + " jobs (id=…)");
         }
         queries.requireVisible(c, wanted, "job.read");
-        return streams.open(c, wanted, sse, j -> Templates.job$inline(j).render());
+        Locale locale = reader.getLocale();
+        return streams.open(c, wanted, sse, j -> Templates.job$inline(j).setLocale(locale).render());
     }
 
     @POST

@@ -80,7 +80,7 @@ public class JobQueries {
     /** The job, or 404 (audited) when it does not exist or is not the caller's. */
     public Job get(Caller c, long id, String action) {
         return find(id).filter(j -> canSee(c, j))
-                .orElseThrow(() -> refusals.refuse(c, action, "job/" + id, 404, "no job " + id));
+                .orElseThrow(() -> refusals.refuse(c, action, "job/" + id, 404, "no job " + id).withKey("job_not_found", id));
     }
 
     /**

@@ -73,7 +73,7 @@ public class JobQueue {
                         + (active == null ? "" : " (job " + active + ")") + "; wait for it to finish or cancel it";
                 String target = req.host() + "/" + req.vm() + (req.target() == null ? "" : "/" + req.target());
                 audit.recordAlone(caller, req.kind().action, target, active, Outcome.REFUSED, msg);
-                throw new JobConflict(msg, active);
+                throw new JobConflict(msg, active, req.vm());
             }
             throw e;
         }
@@ -126,14 +126,17 @@ public class JobQueue {
     public Job cancel(Caller c, long id) {
         Job j = queries.get(c, id, "job.cancel");
         if (!c.actsOnAllVms() && !(c.mayChangeVms() && c.name().equals(j.actor))) {
-            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 403, "only the job's requester or an operator can cancel it");
+            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 403, "only the job's requester or an operator can cancel it")
+                    .withKey("job_cancel_forbidden");
         }
         if (j.state.isFinished()) {
-            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 409, "job " + id + " already ended: " + j.state);
+            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 409, "job " + id + " already ended: " + j.state)
+                    .withKey("job_ended", id, j.state);
         }
         Job after = transitions.cancel(c, j.id);
         if (after.state.isFinished() && after.state != JobState.CANCELLED) {
-            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 409, "job " + id + " already ended: " + after.state);
+            throw refusals.refuse(c, "job.cancel", j.auditTarget(), 409, "job " + id + " already ended: " + after.state)
+                    .withKey("job_ended", id, after.state);
         }
         return after;
     }

@@ -1,6 +1,7 @@
 package io.strata.provision;
 
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -19,6 +20,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.strata.kernel.Caller;
 import io.strata.kernel.CurrentCaller;
+import io.strata.kernel.ReaderLocale;
 import io.strata.job.Job;
 import io.strata.job.JobStreams;
 
@@ -41,6 +43,8 @@ public class BatchPages {
     CurrentCaller caller;
     @Inject
     JobStreams streams;
+    @Inject
+    ReaderLocale reader;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -57,6 +61,8 @@ public class BatchPages {
     public Multi<OutboundSseEvent> events(@PathParam("id") long id, @Context Sse sse) {
         Caller c = caller.get();
         List<Job> jobs = provisioning.batchJobs(c, id);
-        return streams.open(c, jobs.stream().map(j -> j.id).toList(), sse, j -> Templates.batch$row(j).render());
+        Locale locale = reader.getLocale(); // the rows are drawn off the request, in the page's language
+        return streams.open(c, jobs.stream().map(j -> j.id).toList(), sse,
+                j -> Templates.batch$row(j).setLocale(locale).render());
     }
 }

@@ -192,7 +192,8 @@ public class ProvisionService {
             throw refusals.refuse(c, action, target, 409, vmName + " is " + d.state().label() + "; shut it down to flatten it");
         }
         if (!domainSnapshots.snapshots(host, vmName).isEmpty()) {
-            throw refusals.refuse(c, action, target, 409, vmName + " has snapshots; merge or delete them before flattening");
+            throw refusals.refuse(c, action, target, 409, vmName + " has snapshots; merge or delete them before flattening")
+                    .withKey("flatten_has_snapshots", vmName);
         }
         if (d.disks().stream().noneMatch(x -> x.chain().size() > 1)) {
             throw refusals.refuse(c, action, target, 409, vmName + " has no disk with a backing file: nothing to flatten");

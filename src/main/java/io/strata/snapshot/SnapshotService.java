@@ -110,7 +110,8 @@ public class SnapshotService {
         DomainSummary d = gateway.describe(host, vmName);
         List<SnapshotInfo> existing = domainSnapshots.snapshots(host, vmName);
         if (existing.stream().anyMatch(s -> s.name().equals(name))) {
-            throw refusals.refuse(c, action, target, 409, "VM " + vmName + " already has a snapshot named " + name);
+            throw refusals.refuse(c, action, target, 409, "VM " + vmName + " already has a snapshot named " + name)
+                    .withKey("snapshot_exists", vmName, name);
         }
         caps.check(c, action, target, vm, existing.size());
         boolean quiesce = Boolean.TRUE.equals(req.quiesce());
@@ -237,7 +238,7 @@ public class SnapshotService {
         requireNotTemplate(c, vm, kind.action, target);
         SnapshotInfo info = domainSnapshots.snapshots(host, vmName).stream().filter(s -> s.name().equals(snapshot))
                 .findFirst().orElseThrow(() -> refusals.refuse(c, kind.action, target, 404,
-                        "VM " + vmName + " has no snapshot named " + snapshot));
+                        "VM " + vmName + " has no snapshot named " + snapshot).withKey("snapshot_not_found", vmName, snapshot));
         return new Existing(vm, target, info);
     }
 
@@ -256,7 +257,8 @@ public class SnapshotService {
 
     private void requireNotTemplate(Caller c, Vm vm, String action, String target) {
         if (vm.template) {
-            throw refusals.refuse(c, action, target, 409, vm.name + " is a sealed template; its snapshots cannot change");
+            throw refusals.refuse(c, action, target, 409, vm.name + " is a sealed template; its snapshots cannot change")
+                    .withKey("template_sealed", vm.name);
         }
     }
 }

@@ -53,7 +53,7 @@ public class VmAccess {
     public Vm forReading(Caller c, String host, String name, String action) {
         Vm vm = lookup(c, host, name, action);
         if (!canSee(c, vm)) {
-            throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name));
+            throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name)).withKey("vm_not_found", name, host);
         }
         return vm;
     }
@@ -62,11 +62,12 @@ public class VmAccess {
     public Vm forChange(Caller c, String host, String name, String action) {
         Vm vm = lookup(c, host, name, action);
         if (!canSee(c, vm)) {
-            throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name));
+            throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name)).withKey("vm_not_found", name, host);
         }
         if (!canChange(c, vm)) {
             throw refusals.refuse(c, action, host + "/" + name, 403,
-                    "your roles (" + c.rolesText() + ") allow reading VM " + name + " but not changing it");
+                    "your roles (" + c.rolesText() + ") allow reading VM " + name + " but not changing it")
+                    .withKey("vm_read_only", c.rolesText(), name);
         }
         return vm;
     }
@@ -74,7 +75,7 @@ public class VmAccess {
     /** 404 (audited) unless the host is one Strata manages. */
     public void requireHost(Caller c, String host, String action, String target) {
         if (hosts.find(host).isEmpty()) {
-            throw refusals.refuse(c, action, target, 404, "no host named " + host);
+            throw refusals.refuse(c, action, target, 404, "no host named " + host).withKey("host_not_found", host);
         }
     }
 
@@ -102,7 +103,7 @@ public class VmAccess {
                 }
             }
         }
-        throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name));
+        throw refusals.refuse(c, action, host + "/" + name, 404, notFound(host, name)).withKey("vm_not_found", name, host);
     }
 
     private boolean ownedBy(Caller c, String host, String name) {

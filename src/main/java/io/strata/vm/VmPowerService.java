@@ -63,7 +63,8 @@ public class VmPowerService {
         access.forChange(c, host, vmName, action);
         DomainState s = gateway.state(host, vmName);
         if (s == DomainState.SHUT_OFF) {
-            throw refusals.refuse(c, action, target, 409, vmName + " is shut off already; there is nothing to force off");
+            throw refusals.refuse(c, action, target, 409, vmName + " is shut off already; there is nothing to force off")
+                    .withKey("vm_already_off", vmName);
         }
         return jobs.enqueue(c, new JobRequest(JobKind.VM_DESTROY, host, vmName, null, new JobPayload.None(),
                 "force off (was " + s.label() + ")"));
@@ -105,7 +106,8 @@ public class VmPowerService {
         }
         String needs = fits[0] == DomainState.PAUSED ? "only a paused VM can be " + verb
                 : "only a running VM can be " + verb;
-        throw refusals.refuse(c, action, target, 409, vm + " is " + s.label() + "; " + needs);
+        throw refusals.refuse(c, action, target, 409, vm + " is " + s.label() + "; " + needs)
+                .withKey(fits[0] == DomainState.PAUSED ? "vm_needs_paused" : "vm_needs_running", vm, s.label(), verb);
     }
 
     /** A request's {@code timeoutSeconds} (absent: the default), or an audited 400; other jobs that shut a VM down use it too. */

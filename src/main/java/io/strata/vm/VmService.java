@@ -61,7 +61,8 @@ public class VmService {
         }
         DomainState state = gateway.state(host, vmName);
         if (state != DomainState.SHUT_OFF) {
-            throw refusals.refuse(c, action, target, 409, vmName + " is " + state.label() + ", not shut off");
+            throw refusals.refuse(c, action, target, 409, vmName + " is " + state.label() + ", not shut off")
+                    .withKey("vm_not_shut_off", vmName, state.label());
         }
         return jobs.enqueue(c, new JobRequest(JobKind.VM_START, host, vmName, null, new JobPayload.None(), null));
     }

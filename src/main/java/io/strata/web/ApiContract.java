@@ -72,7 +72,11 @@ public class ApiContract implements OASFilter {
                         .examples(List.of(409)))
                 .addProperty("error", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)).examples(List.of("Conflict")))
                 .addProperty("message", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
-                        .examples(List.of("web-1 already has a job: job 41 (SNAPSHOT_CREATE) is RUNNING"))));
+                        .examples(List.of("web-1 already has a job: job 41 (SNAPSHOT_CREATE) is RUNNING")))
+                .addProperty("key", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
+                        .description("A common refusal's message key, for a client that words it in its own language;"
+                                + " absent when the refusal has none")
+                        .examples(List.of("vm_busy"))));
         Set<String> used = new TreeSet<>();
         api.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, op) -> {
             inPathOrder(path, op);

@@ -1,5 +1,7 @@
 package io.strata.web;
 
+import java.util.List;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -19,11 +21,15 @@ import io.strata.kernel.CurrentCaller;
 import io.strata.kernel.InputRules;
 import io.strata.libvirt.LibvirtFailure;
 import io.strata.kernel.Refused;
+import io.strata.web.i18n.CurrentLanguage;
+import io.strata.web.i18n.RefusalTexts;
 
 /**
  * Every error leaves as JSON {status, error, message} for /api and as a page for browsers. Errors
  * no resource audited (libvirt failures, refusals of the REST layer) are audited here; the request
- * is marked so the access auditor does not record an already audited refusal twice.
+ * is marked so the access auditor does not record an already audited refusal twice. A refusal with a
+ * key carries it in the JSON ({@code key}) and is shown in the reader's language on the page, with
+ * the English original beneath.
  */
 public class ErrorMappers {
 
@@ -35,13 +41,18 @@ public class ErrorMappers {
     CurrentCaller caller;
 
     @Inject
+    CurrentLanguage language;
+    @Inject
+    RefusalTexts texts;
+
+    @Inject
     @Location("error.html")
     Template errorPage;
 
     @ServerExceptionMapper
     public Response refused(Refused e) {
         markAudited();
-        return respond(e.status, e.getMessage());
+        return respond(e.status, e.getMessage(), e.key(), e.args());
     }
 
     /**
@@ -56,7 +67,11 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response jobConflict(JobConflict e) {
         markAudited();
-        return respond(409, e.getMessage());
+        if (e.vm == null) {
+            return respond(409, e.getMessage(), "batch_busy", List.of());
+        }
+        return respond(409, e.getMessage(), "vm_busy",
+                List.of(e.vm, e.activeJobId == null ? "" : e.activeJobId.toString()));
     }
 
     @ServerExceptionMapper
@@ -112,15 +127,30 @@ public class ErrorMappers {
     }
 
     private Response respond(int status, String message) {
+        return respond(status, message, null, List.of());
+    }
+
+    private Response respond(int status, String message, String key, List<String> args) {
         String path = request.getCurrent() == null ? "/api" : request.getCurrent().normalizedPath();
         String reason = Response.Status.fromStatusCode(status) == null ? "Error"
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
         if (path.startsWith("/api")) {
             return Response.status(status).type(MediaType.APPLICATION_JSON)
-                    .entity(new ApiError(status, reason, message)).build();
+                    .entity(new ApiError(status, reason, message, key)).build();
+        }
+        String shown = message;
+        String original = null;
+        if (language.isChinese()) {
+            reason = texts.chineseReason(status);
+            String translated = texts.chinese(key, args);
+            if (translated != null) {
+                shown = translated;
+                original = message;
+            }
         }
         return Response.status(status).type(MediaType.TEXT_HTML)
-                .entity(errorPage.data("status", status).data("reason", reason).data("message", message).render())
+                .entity(errorPage.data("status", status).data("reason", reason).data("message", shown)
+                        .data("original", original).render())
                 .build();
     }
 }

@@ -82,8 +82,14 @@ class LiveStreamTest {
 
         /** Opens a stream; the status says whether it was accepted. */
         Sse open(String path) throws Exception {
+            return open(path, "en");
+        }
+
+        /** Opens a stream as a browser that reads the given language first. */
+        Sse open(String path, String acceptLanguage) throws Exception {
             HttpResponse<Stream<String>> r = http.send(HttpRequest.newBuilder(base.resolve(path))
-                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+                    .header("Accept", "text/event-stream").header("Accept-Language", acceptLanguage).build(),
+                    HttpResponse.BodyHandlers.ofLines());
             return new Sse(r);
         }
     }
@@ -277,6 +283,17 @@ class LiveStreamTest {
             TestDatabase.queryLong("SELECT count(*) FROM (SELECT pg_notify('" + JobNotices.CHANGED + "', ?)) n", String.valueOf(job));
             Event e = stream.until(60, x -> x.data().contains("written by another node"), seen);
             assertTrue(e.data().contains("value=\"42\""), e.data());
+            // A Chinese reader's streams are drawn in Chinese, though off the request that opened them.
+            try (Sse zh = browser.open("/jobs/" + job + "/events", "zh-TW,zh;q=0.9,en;q=0.8");
+                    Sse zhInline = browser.open("/jobs/events?id=" + job, "zh-TW")) {
+                Event card = zh.next(60);
+                assertTrue(card.data().contains("狀態：") && card.data().contains(">排隊中<")
+                        && card.data().contains(">取消作業</button>"), card.data());
+                assertFalse(card.data().contains("State:"), card.data());
+                Event bar = zhInline.next(60);
+                assertTrue(bar.data().contains(">作業 " + job + "</a>"), bar.data());
+            }
+            assertTrue(e.data().contains("State:") && e.data().contains(">QUEUED<"), "the English stream stays English: " + e.data());
             // Its end, on this node: the cancel's notification ends the stream.
             as(owner).post("/api/jobs/" + job + "/cancel").then().statusCode(200);
             stream.until(60, x -> x.data().contains(">CANCELLED<"), seen);

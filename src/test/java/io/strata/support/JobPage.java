@@ -64,8 +64,20 @@ public final class JobPage {
         return new Watch(id, first, seen, last);
     }
 
-    /** The job state the page shows now (upper case), from the element with id job-state. */
+    /**
+     * The job state the page shows now (upper case), from the element with id job-state. The page's
+     * stream may replace the element between finding and reading it (its first event comes as the
+     * page loads): then it is found again.
+     */
     public static String state(Browser b) {
-        return b.driver.findElement(By.id("job-state")).getText().strip().toUpperCase();
+        for (int attempt = 1;; attempt++) {
+            try {
+                return b.driver.findElement(By.id("job-state")).getText().strip().toUpperCase();
+            } catch (StaleElementReferenceException replaced) {
+                if (attempt == 5) {
+                    throw replaced;
+                }
+            }
+        }
     }
 }
