@@ -106,12 +106,13 @@ final class Disks {
     /** The files a snapshot's saved domain says its data is in (one per disk). */
     static List<String> snapshotImages(String vm, String snapshot) {
         String xml = LibvirtHost.virsh("snapshot-dumpxml", vm, snapshot);
-        int dom = xml.indexOf("<domain");
+        // The saved <domain>, not <domainsnapshot>'s <disks> (whose overlays a later revert may discard by design).
+        Matcher d = Pattern.compile("<domain[ >]").matcher(xml);
         List<String> files = new ArrayList<>();
-        if (dom < 0) {
+        if (!d.find()) {
             return files;
         }
-        Matcher m = Pattern.compile("<source file='([^']+)'").matcher(xml.substring(dom));
+        Matcher m = Pattern.compile("<source file='([^']+)'").matcher(xml.substring(d.start()));
         while (m.find()) {
             files.add(m.group(1));
         }
