@@ -20,8 +20,8 @@ import io.strata.support.Processes;
  * The fault suite: for each kind and run, a VM is prepared, the job requested, the app killed
  * (SIGKILL) at a random moment of the job (seeded, printed), restarted, and left to reconcile;
  * then {@link Invariants} are checked. One shared database and one app port for the whole suite;
- * domains are named {@code st-<run>-f-<kind>-<n>} and their files kept in the run's directory,
- * which is also the app's only storage directory (so the orphan scan sees exactly the suite's files).
+ * domains are named {@code st-<run>-f-<kind>-<n>} and their files kept in the run's directory;
+ * the orphan scan's findings are filtered to the run's VM.
  */
 final class FaultSuite implements AutoCloseable {
 
@@ -81,7 +81,9 @@ final class FaultSuite implements AutoCloseable {
     private static final int SMALL_MIB = 40;
 
     private AppProcess newApp() {
-        return new AppProcess(db, PORT, "faults-" + (starts++), "-Dstrata.storage.dirs=" + LibvirtHost.DIR
+        // The machine's image directory (the default), not only the run's: a VM delete refuses while
+        // any domain's chain cannot be read, and chains outside the storage directories are not read.
+        return new AppProcess(db, PORT, "faults-" + (starts++), "-Dstrata.storage.dirs=/var/lib/libvirt/images"
                 + (diskDir.equals(LibvirtHost.DIR) ? "" : "," + diskDir));
     }
 
@@ -185,6 +187,8 @@ final class FaultSuite implements AutoCloseable {
         // From the fault to the job's final state: for a kill, the app's boot and the reaper's wait included.
         String state = awaitFinal(jobId, 300);
         double reconcile = (System.currentTimeMillis() - faultAt) / 1000.0;
+        System.out.printf("fault job %d %s: %s%n", jobId, state, db.queryString(
+                "SELECT coalesce(error, result) FROM job WHERE id = ?", jobId));
         if (fault == Fault.ENOSPC) {
             unfill(); // an operator frees space; the checks then need some themselves
         }

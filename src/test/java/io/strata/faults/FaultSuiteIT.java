@@ -85,7 +85,7 @@ class FaultSuiteIT {
             if (rs.isEmpty()) {
                 continue;
             }
-            long mid = rs.stream().filter(r -> !r.endedBeforeKill()).count();
+            long mid = rs.stream().filter(r -> !r.endedBeforeKill() && !r.jobState().equals("ERROR")).count();
             long interrupted = rs.stream().filter(r -> r.jobState().equals("INTERRUPTED")).count();
             long succeeded = rs.stream().filter(r -> r.jobState().equals("SUCCEEDED")).count();
             long v = rs.stream().mapToLong(r -> r.violations().size()).sum();
