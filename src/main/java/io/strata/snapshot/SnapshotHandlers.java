@@ -1,5 +1,7 @@
 package io.strata.snapshot;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -156,6 +158,8 @@ public final class SnapshotHandlers {
         LibvirtSnapshots domainSnapshots;
         @Inject
         ExternalDelete external;
+        @Inject
+        ChainFiles chainFiles;
 
         @Override
         public JobKind kind() {
@@ -189,6 +193,15 @@ public final class SnapshotHandlers {
                 }
                 return "snapshot " + ctx.target() + " still exists: it was not deleted"
                         + (external ? " (marked partly merged: delete it again to finish)" : "; delete it again if wanted");
+            }
+            if (external) {
+                // The worker may have died between the metadata and the merged overlay's removal.
+                List<String> removed = chainFiles.removeLeftOverlays(ctx.host(), ctx.vm(), ctx.target());
+                if (!removed.isEmpty()) {
+                    removed.forEach(f -> ctx.log("removed " + f + " (merged; nothing references it)"));
+                    return "snapshot " + ctx.target() + " is gone: the delete completed; removed its merged overlay "
+                            + String.join(", ", removed);
+                }
             }
             return "snapshot " + ctx.target() + " is gone: the delete completed";
         }
