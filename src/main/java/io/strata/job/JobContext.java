@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 /** What a handler sees of its job, and how it reports back. */
 public final class JobContext {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobContext.class);
+
     private final Job job;
     private final Supplier<JobPayload> payload;
     private final JobTransitions transitions;
@@ -49,12 +51,45 @@ public final class JobContext {
         return type.cast(p);
     }
 
+    /**
+     * A line of the job's log. While the database is away (restarting), the line goes to the app's
+     * log instead: the work on the host must not stop for want of a log row.
+     */
     public void log(String line) {
-        log.append(job.id, line);
+        try {
+            log.append(job.id, line);
+        } catch (RuntimeException e) {
+            if (!databaseUnavailable(e)) {
+                throw e;
+            }
+            LOG.warnf("job %d: %s (not in the job log: the database does not answer)", job.id, line);
+        }
     }
 
+    /** Progress (and the heartbeat): skipped while the database is away; the next one catches up. */
     public void progress(int percent, String text) {
-        transitions.progress(job.id, percent, text);
+        try {
+            transitions.progress(job.id, percent, text);
+        } catch (RuntimeException e) {
+            if (!databaseUnavailable(e)) {
+                throw e;
+            }
+            LOG.debugf("job %d: progress not recorded, the database does not answer", job.id);
+        }
+    }
+
+    /**
+     * Whether the failure is the database being unreachable (connection refused or cut, or the
+     * server shutting down: SQLSTATE class 08 and 57P), not a fault of the statement.
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -97,14 +132,24 @@ public final class JobContext {
         }
     }
 
-    /** Whether someone asked to cancel the job, for handlers that must stop in their own way. */
+    /**
+     * Whether someone asked to cancel the job, for handlers that must stop in their own way. While
+     * the database is away nobody can have asked (a cancel is a database write): false.
+     */
     public boolean cancelRequested() {
-        return transitions.isCancelRequested(job.id);
+        try {
+            return transitions.isCancelRequested(job.id);
+        } catch (RuntimeException e) {
+            if (!databaseUnavailable(e)) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     /** A check point: stops the job here when someone asked to cancel it. */
     public void checkCancelled() {
-        if (transitions.isCancelRequested(job.id)) {
+        if (cancelRequested()) {
             throw new JobCancelled();
         }
     }

@@ -12,6 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
+import io.strata.libvirt.BlockJobs;
+import io.strata.libvirt.LibvirtFailure;
 
 /**
  * Finds RUNNING jobs whose heartbeat went stale (their worker vanished), takes them over, has their
@@ -37,6 +39,8 @@ public class JobReaper {
     JobLog log;
     @Inject
     JobMetrics metrics;
+    @Inject
+    BlockJobs blockJobs;
 
     @Scheduled(every = "${strata.jobs.reaper-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reap() {
@@ -51,7 +55,10 @@ public class JobReaper {
             workers.holding(j.id, () -> {
                 String finding;
                 try {
-                    finding = handlers.of(j.kind).reconcile(new JobContext(j, () -> handlers.read(j), transitions, log));
+                    // A block job the dead worker started goes on in QEMU: it is stopped before
+                    // anything is read, or the findings would describe a chain still changing.
+                    String aborted = abortBlockJobs(j);
+                    finding = aborted + handlers.of(j.kind).reconcile(new JobContext(j, () -> handlers.read(j), transitions, log));
                 } catch (Exception e) {
                     finding = "reconciliation failed: " + e.getMessage() + "; inspect the host by hand";
                 }
@@ -60,6 +67,25 @@ public class JobReaper {
                     metrics.ended(j.kind, JobState.INTERRUPTED);
                 }
             });
+        }
+    }
+
+    /** Aborts, without pivot, any block job left on the job's VM: the VM keeps the chain it had. */
+    private String abortBlockJobs(Job j) {
+        if (j.host == null || j.vm == null || !j.kind.changesDomains()) {
+            return "";
+        }
+        try {
+            StringBuilder out = new StringBuilder();
+            for (String target : blockJobs.abortAll(j.host, j.vm)) {
+                out.append(target).append(": its block job was aborted (no pivot); ");
+            }
+            return out.toString();
+        } catch (LibvirtFailure e) {
+            if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
+                return ""; // no such domain (any more): no block job either
+            }
+            throw e;
         }
     }
 }

@@ -31,6 +31,24 @@ final class DomainXml {
         return out;
     }
 
+    /** The image files of one disk as a running domain's XML lists them: its source, then each backing store's. */
+    static List<String> chain(Document xml, String target) {
+        List<String> out = new ArrayList<>();
+        for (Element disk : Xml.elements(xml, "/domain/devices/disk")) {
+            if (target.equals(Xml.string(disk, "target/@dev"))) {
+                // Only the nested <backingStore> elements: a <mirror> has a <source> of its own.
+                for (Element layer = disk; layer != null;
+                        layer = Xml.elements(layer, "backingStore").stream().findFirst().orElse(null)) {
+                    String file = Xml.string(layer, "source/@file");
+                    if (file != null && !file.isEmpty()) {
+                        out.add(file);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /**
      * The definition with disks (target → file, format) pointed at other files and their
      * {@code <backingStore>} dropped (libvirt reads the new chain itself).

@@ -1,5 +1,6 @@
 package io.strata.libvirt;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,6 +9,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -18,6 +20,8 @@ import org.libvirt.LibvirtException;
  * One shared libvirt connection per host (libvirt connections are thread-safe), reopened when
  * libvirtd went away. Reads are retried once on a fresh connection, changes never (libvirt may
  * have acted before the connection broke). Every libvirt error leaves as a {@link LibvirtFailure}.
+ * A job that watches work QEMU does on its own (a block job) reads through {@link #readWaiting},
+ * which rides out a libvirtd restart: QEMU and its block jobs keep running while libvirtd is away.
  */
 @ApplicationScoped
 public class LibvirtConnections {
@@ -35,6 +39,13 @@ public class LibvirtConnections {
 
     @Inject
     LibvirtMetrics metrics;
+
+    /** How long a waiting read waits for a host's libvirtd to answer again (a restart takes seconds). */
+    @ConfigProperty(name = "strata.libvirt.reconnect-wait", defaultValue = "PT60S")
+    Duration reconnectWait = Duration.ofSeconds(60);
+
+    /** Pause between attempts to reach a libvirtd that does not answer. */
+    private static final long RECONNECT_PAUSE_MS = 500;
 
     private final Map<String, String> uris = new ConcurrentHashMap<>();
     private final Map<String, Connect> connections = new ConcurrentHashMap<>();
@@ -82,6 +93,46 @@ public class LibvirtConnections {
         } finally {
             timed(host, t0, failed);
             LOG.debugf("%s: %.1f ms", what, (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
+    /**
+     * A read that, when the host does not answer, reconnects until it does or {@code
+     * strata.libvirt.reconnect-wait} has passed: for jobs watching what QEMU keeps doing while
+     * libvirtd restarts. Not for pages, which should answer at once.
+     */
+    <T> T readWaiting(String host, String what, LibvirtCall<T> call) {
+        long deadline = System.nanoTime() + reconnectWait.toNanos();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                T result = read(host, what, call);
+                if (attempt > 0) {
+                    LOG.infof("%s: host %s answers again", what, host);
+                }
+                return result;
+            } catch (LibvirtFailure e) {
+                if (e.kind() != LibvirtFailure.Kind.HOST_UNAVAILABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (attempt == 0) {
+                    LOG.warnf("%s: host %s does not answer, trying again for up to %s: %s", what, host, reconnectWait,
+                            e.getMessage());
+                }
+                pause();
+            }
+        }
+    }
+
+    <T> T readDomainWaiting(String host, String vm, String what, DomainCall<T> call) {
+        return readWaiting(host, what, conn -> withDomain(conn, vm, call));
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RECONNECT_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LibvirtFailure(LibvirtFailure.Kind.FAILED, "interrupted while waiting for libvirtd");
         }
     }
 
@@ -202,7 +253,7 @@ public class LibvirtConnections {
     static LibvirtFailure translate(String host, String what, LibvirtException e) {
         ErrorNumber code = e.getError().getCode();
         String msg = e.getError().getMessage();
-        LibvirtFailure.Kind kind = switch (code) {
+        LibvirtFailure.Kind kind = isConnectionError(e) ? LibvirtFailure.Kind.HOST_UNAVAILABLE : switch (code) {
             case VIR_ERR_NO_DOMAIN, VIR_ERR_NO_DOMAIN_SNAPSHOT -> LibvirtFailure.Kind.NOT_FOUND;
             case VIR_ERR_OPERATION_INVALID, VIR_ERR_DOM_EXIST, VIR_ERR_RESOURCE_BUSY,
                     VIR_ERR_BLOCK_COPY_ACTIVE, VIR_ERR_SNAPSHOT_REVERT_RISKY -> LibvirtFailure.Kind.CONFLICT;

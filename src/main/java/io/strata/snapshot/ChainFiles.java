@@ -51,4 +51,21 @@ public class ChainFiles {
         }
         return removed;
     }
+
+    /**
+     * What a delete whose worker died after removing the snapshot's metadata, but before removing
+     * its merged overlays, left: files at the overlay names Strata gives that snapshot (beside each
+     * file of the VM's chains, as {@code ExternalCreate} names them) that nothing on the host
+     * references. Removed on the same fresh reading as {@link #removeUnreferenced}.
+     */
+    List<String> removeLeftOverlays(String host, String vm, String snapshot) {
+        ChainLayout l = layout(host, vm);
+        Set<String> candidates = new java.util.LinkedHashSet<>();
+        for (String target : l.tops().keySet()) {
+            for (String f : l.chain(target)) {
+                candidates.add(ImageFiles.sibling(f, snapshot));
+            }
+        }
+        return removeUnreferenced(host, vm, candidates);
+    }
 }

@@ -168,10 +168,10 @@ public class ExternalDelete {
                         + (m.live() ? (m.active() ? " (live, active commit)" : " (live block commit)") : " (qemu-img commit)"));
                 if (m.live()) {
                     blockJobs.commit(host, vm, m.target(), m.image(), m.active() ? null : m.overlay(), bandwidth);
-                    blockJobs.await(host, vm, List.of(m.target()), m.active(), disk.percent("block commit"),
+                    blockJobs.await(host, vm, Map.of(m.target(), m.overlay()), m.active(), disk.percent("block commit"),
                             ctx::cancelRequested);
                     if (m.active()) {
-                        blockJobs.pivot(host, vm, m.target());
+                        blockJobs.pivot(host, vm, m.target(), m.overlay());
                     }
                     switched = true;
                     blockJobs.awaitGone(host, vm, m.target());

@@ -97,12 +97,14 @@ public class ExternalMergeAll {
         JobContext.Band merging = ctx.band(5, 85);
         if (l.running()) {
             List<String> targets = plan.stream().map(ChainMerge::target).toList();
+            Map<String, String> leaving = new LinkedHashMap<>();
+            plan.forEach(m -> leaving.put(m.target(), m.top()));
             try {
                 for (ChainMerge m : plan) {
                     ctx.log(m.target() + ": active commit of " + String.join(" ← ", m.above()) + " into " + m.base());
                     blockJobs.commit(host, vm, m.target(), m.base(), null, bandwidth);
                 }
-                blockJobs.await(host, vm, targets, true, merging.percent("block commit"), ctx::cancelRequested);
+                blockJobs.await(host, vm, leaving, true, merging.percent("block commit"), ctx::cancelRequested);
             } catch (Cancelled | JobCancelled e) {
                 throw cancelled(ctx, rootImages);
             } catch (RuntimeException e) {
@@ -113,8 +115,7 @@ public class ExternalMergeAll {
                 throw e;
             }
             for (ChainMerge m : plan) {
-                blockJobs.pivot(host, vm, m.target());
-                blockJobs.awaitGone(host, vm, m.target());
+                blockJobs.pivot(host, vm, m.target(), m.top());
                 ctx.log(m.target() + ": pivoted to " + m.base());
             }
         } else {

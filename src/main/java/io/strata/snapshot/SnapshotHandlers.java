@@ -1,5 +1,7 @@
 package io.strata.snapshot;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -7,8 +9,6 @@ import io.strata.job.JobContext;
 import io.strata.job.JobFailure;
 import io.strata.job.JobHandler;
 import io.strata.job.JobKind;
-import io.strata.libvirt.BlockJobs;
-import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainState;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.LibvirtSnapshots;
@@ -155,13 +155,11 @@ public final class SnapshotHandlers {
     @ApplicationScoped
     public static class Delete implements JobHandler {
         @Inject
-        LibvirtGateway gateway;
-        @Inject
         LibvirtSnapshots domainSnapshots;
         @Inject
-        BlockJobs blockJobs;
-        @Inject
         ExternalDelete external;
+        @Inject
+        ChainFiles chainFiles;
 
         @Override
         public JobKind kind() {
@@ -188,27 +186,31 @@ public final class SnapshotHandlers {
         @Override
         public String reconcile(JobContext ctx) {
             boolean external = external(ctx.payload(SnapshotPayloads.Delete.class).kind());
-            String aborted = abortBlockJobs(gateway, blockJobs, ctx);
             if (domainSnapshots.hasSnapshot(ctx.host(), ctx.vm(), ctx.target())) {
                 if (external) {
                     SnapshotMark.mark(ctx.host(), ctx.vm(), ctx.target(), ctx.jobId(),
                             "job " + ctx.jobId() + " was interrupted during its merge");
                 }
-                return aborted + "snapshot " + ctx.target() + " still exists: it was not deleted"
+                return "snapshot " + ctx.target() + " still exists: it was not deleted"
                         + (external ? " (marked partly merged: delete it again to finish)" : "; delete it again if wanted");
             }
-            return aborted + "snapshot " + ctx.target() + " is gone: the delete completed";
+            if (external) {
+                // The worker may have died between the metadata and the merged overlay's removal.
+                List<String> removed = chainFiles.removeLeftOverlays(ctx.host(), ctx.vm(), ctx.target());
+                if (!removed.isEmpty()) {
+                    removed.forEach(f -> ctx.log("removed " + f + " (merged; nothing references it)"));
+                    return "snapshot " + ctx.target() + " is gone: the delete completed; removed its merged overlay "
+                            + String.join(", ", removed);
+                }
+            }
+            return "snapshot " + ctx.target() + " is gone: the delete completed";
         }
     }
 
     @ApplicationScoped
     public static class MergeAll implements JobHandler {
         @Inject
-        LibvirtGateway gateway;
-        @Inject
         LibvirtSnapshots domainSnapshots;
-        @Inject
-        BlockJobs blockJobs;
         @Inject
         ExternalMergeAll external;
 
@@ -229,27 +231,9 @@ public final class SnapshotHandlers {
 
         @Override
         public String reconcile(JobContext ctx) {
-            String aborted = abortBlockJobs(gateway, blockJobs, ctx);
             int left = domainSnapshots.snapshots(ctx.host(), ctx.vm()).size();
-            return aborted + (left == 0 ? "the snapshot list is empty: the merge completed"
+            return (left == 0 ? "the snapshot list is empty: the merge completed"
                     : left + " snapshot(s) remain: the merge did not complete; run it again");
         }
-    }
-
-    /**
-     * A block job left by a vanished worker is aborted without pivot, so the VM keeps the chain it
-     * had; the caller then says what it found.
-     */
-    static String abortBlockJobs(LibvirtGateway gateway, BlockJobs blockJobs, JobContext ctx) {
-        StringBuilder out = new StringBuilder();
-        if (!gateway.state(ctx.host(), ctx.vm()).isActive()) {
-            return "";
-        }
-        for (DiskInfo d : gateway.describe(ctx.host(), ctx.vm()).disks()) {
-            if (blockJobs.abortIfAny(ctx.host(), ctx.vm(), d.target())) {
-                out.append(d.target()).append(": its block job was aborted (no pivot); ");
-            }
-        }
-        return out.toString();
     }
 }

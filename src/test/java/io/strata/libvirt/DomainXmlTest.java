@@ -125,4 +125,29 @@ class DomainXmlTest {
         assertEquals("<vm owner=\"a&quot;b\" template=\"false\"/>", new StrataMetadata("a\"b", false).toElementXml());
         assertEquals("<vm template=\"true\"/>", new StrataMetadata(null, true).toElementXml());
     }
+
+    /** A block job's watcher tells a finished commit from a failed one by the live chain. */
+    @Test
+    void liveChainListsEachDisksFilesTopFirst() {
+        Document running = sample("domain-external-running.xml");
+        assertEquals(List.of(DIR + "ext-vda.ext-3", DIR + "ext-vda.ext-2", DIR + "ext-vda.ext-1", DIR + "ext-vda.qcow2"),
+                DomainXml.chain(running, "vda"));
+        assertEquals(List.of(DIR + "ext-vdb.ext-2", DIR + "ext-vdb.ext-1", DIR + "ext-vdb.qcow2"),
+                DomainXml.chain(running, "vdb"));
+        assertEquals(List.of(), DomainXml.chain(running, "sdc"), "an empty drive has no files");
+        assertEquals(List.of(), DomainXml.chain(running, "vdz"), "no such disk");
+    }
+
+    /** During an active commit the disk has a {@code <mirror>} with a source of its own: not part of the chain. */
+    @Test
+    void liveChainIgnoresABlockJobsMirror() {
+        Document xml = Xml.parse("""
+                <domain><devices><disk type='file' device='disk'>
+                  <source file='/i/top' index='2'/>
+                  <backingStore type='file' index='1'><source file='/i/base'/><backingStore/></backingStore>
+                  <mirror type='file' job='active-commit' ready='yes'><source file='/i/base' index='1'/></mirror>
+                  <target dev='vda' bus='virtio'/>
+                </disk></devices></domain>""");
+        assertEquals(List.of("/i/top", "/i/base"), DomainXml.chain(xml, "vda"));
+    }
 }

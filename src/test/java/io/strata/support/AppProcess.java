@@ -142,8 +142,8 @@ public final class AppProcess {
         String auth = Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Basic " + auth)
                 .timeout(Duration.ofSeconds(60));
-        if (json != null) {
-            b.header("Content-Type", "application/json");
+        if (json != null || !method.equals("GET")) {
+            b.header("Content-Type", "application/json"); // the API refuses other changes (CrossSiteRequests)
         }
         b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
