@@ -179,7 +179,7 @@ class LiveStreamTest {
     void aJobPageIsPushedEachChangeAndItsStreamEndsAtTheFinalState() throws Exception {
         String owner = Api.newUser("live-owner", "user");
         String other = Api.newUser("live-other", "user");
-        String vm = VmBuilder.defineVm("live", owner);
+        String vm = VmBuilder.defineVm("livestream", owner);
         LibvirtHost.virsh("start", vm);
         try {
             // No guest OS answers ACPI: the job waits, with progress each second, until cancelled.
