@@ -18,10 +18,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import javax.sql.DataSource;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
-
-import org.hibernate.Session;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,6 +58,8 @@ public class AuditLog {
     MeterRegistry registry;
     @Inject
     TransactionSynchronizationRegistry tx;
+    @Inject
+    DataSource dataSource;
 
     /**
      * Records an event inside the caller's transaction: it commits (or not) with the action. The
@@ -103,9 +105,13 @@ public class AuditLog {
             List<AuditEvent> written = new ArrayList<>();
             tx.putResource(PENDING, list);
             tx.putResource(WRITTEN, written);
-            // Join this transaction's session now: it cannot join during beforeCompletion, and
-            // joining first also makes Hibernate flush before the seal below runs.
-            em.joinTransaction();
+            // Enlist this transaction's database connection now: nothing may enlist during
+            // beforeCompletion. The seal then borrows that same connection and gives it back.
+            try (Connection c = dataSource.getConnection()) {
+                c.getAutoCommit();
+            } catch (SQLException e) {
+                throw new IllegalStateException("the database does not answer: " + e.getMessage(), e);
+            }
             tx.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
@@ -136,15 +142,12 @@ public class AuditLog {
             return;
         }
         byte[] key = keys.signingKey();
-        Session session = em.unwrap(Session.class);
-        // The rows the events name go first (and fail first), before the chain's lock is taken.
-        session.flush();
         List<AuditEvent> batch = List.copyOf(events);
         events.clear();
         @SuppressWarnings("unchecked")
         List<AuditEvent> written = (List<AuditEvent>) tx.getResource(WRITTEN);
         written.addAll(batch);
-        session.doWork(conn -> {
+        try (Connection conn = dataSource.getConnection()) {
             String head = (String) tx.getResource(CHAIN_HEAD);
             if (head == null) {
                 // The lock first, then the head in a statement of its own: a statement's snapshot is
@@ -180,7 +183,9 @@ public class AuditLog {
             }
             insert(conn, batch);
             tx.putResource(CHAIN_HEAD, head);
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException("audit events could not be written: " + e.getMessage(), e);
+        }
     }
 
     private static void insert(Connection conn, List<AuditEvent> batch) throws SQLException {

@@ -1,11 +1,13 @@
 package io.strata.auth;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.quarkus.csrf.reactive.runtime.CsrfTokenUtils;
+import io.strata.kernel.Origins;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
 
@@ -33,6 +35,12 @@ final class LoginCsrf {
      * else (Strata's setting) the token itself.
      */
     static boolean tokenMatches(RoutingContext rc) {
+        // A sibling site can set the cookie too (cookie tossing): the login must also come from this site.
+        String origin = rc.request().getHeader("Origin");
+        if (!Origins.siteAllowed(rc.request().getHeader("Sec-Fetch-Site"))
+                || (origin != null && !Origins.sameOrigin(origin, URI.create(rc.request().absoluteURI())))) {
+            return false;
+        }
         String form = rc.request().getFormAttribute(FIELD);
         Cookie cookie = rc.request().getCookie(COOKIE);
         if (form == null || form.isEmpty() || cookie == null || cookie.getValue() == null || cookie.getValue().isEmpty()) {

@@ -3,11 +3,16 @@ package io.strata.auth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Map;
 import java.util.Set;
 
+import com.sun.security.auth.module.UnixSystem;
+
 import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.jboss.logging.Logger;
 
 import io.strata.kernel.SecretFiles;
 
@@ -22,6 +27,8 @@ import io.strata.kernel.SecretFiles;
  * key is a random one of this process (sessions then end at a restart), and it is never logged.
  */
 public class SessionKeyFile implements ConfigSource {
+
+    private static final Logger LOG = Logger.getLogger(SessionKeyFile.class);
 
     static final String PROPERTY = "quarkus.http.auth.session.encryption-key";
     static final String DEFAULT_FILE = "/var/lib/strata/session.key";
@@ -74,11 +81,29 @@ public class SessionKeyFile implements ConfigSource {
             if (!Files.exists(file)) {
                 SecretFiles.createKey(file, 32);
             }
+            if (!ownedAndPrivate(file)) {
+                return null;
+            }
             String k = Files.readString(file, StandardCharsets.US_ASCII).strip();
             return k.length() >= 32 ? k : null;
         } catch (IOException | SecurityException | UnsupportedOperationException e) {
             return null;
         }
+    }
+
+    /**
+     * Only a key file that is what Strata made is trusted: a regular file (not a link someone
+     * pointed at a world-readable file), of this process's user, readable by nobody else.
+     */
+    static boolean ownedAndPrivate(Path file) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Object uid = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        boolean ok = a.isRegularFile() && uid instanceof Integer u && u == new UnixSystem().getUid()
+                && a.permissions().stream().noneMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"));
+        if (!ok) {
+            LOG.errorf("session key file %s is not a regular file of this user readable by it alone; not used", file);
+        }
+        return ok;
     }
 
     @Override

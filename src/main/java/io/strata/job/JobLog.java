@@ -44,8 +44,18 @@ public class JobLog {
         l.persist();
     }
 
+    /** The most lines a page, a live update or the API shows of one job (its newest). */
+    static final int SHOWN_LINES = 1000;
+
+    /**
+     * The job's newest {@value #SHOWN_LINES} lines, oldest first: a live page draws them at every
+     * change, so a job that logs without end must not cost more with each line.
+     */
     @Transactional
     public List<JobLogLine> of(long jobId) {
-        return JobLogLine.<JobLogLine>find("jobId = ?1 order by id", jobId).list();
+        List<JobLogLine> newest = new java.util.ArrayList<>(JobLogLine.<JobLogLine>find("jobId = ?1 order by id desc", jobId)
+                .page(0, SHOWN_LINES).list());
+        java.util.Collections.reverse(newest);
+        return newest;
     }
 }

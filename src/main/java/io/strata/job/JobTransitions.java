@@ -159,8 +159,16 @@ public class JobTransitions {
         return j;
     }
 
-    /** How a worker saw its job end, and the log line that says so (written with the state). */
-    record Ending(long jobId, JobState state, String result, String error, String logLine, String changeDigest) {
+    /**
+     * How a worker saw its job end, and the log line that says so (written with the state). With
+     * the worker named, the outcome is written only while the job is still that worker's: a job
+     * another node took over (its heartbeat stopped, e.g. while the database was away) is being
+     * reconciled there, and its verdict wins.
+     */
+    record Ending(long jobId, JobState state, String result, String error, String logLine, String changeDigest, String worker) {
+        Ending(long jobId, JobState state, String result, String error, String logLine, String changeDigest) {
+            this(jobId, state, result, error, logLine, changeDigest, null);
+        }
     }
 
     /**
@@ -197,6 +205,7 @@ public class JobTransitions {
                 r.put("result", o.result());
                 r.put("error", o.error());
                 r.put("line", o.logLine() == null ? null : JobLog.clip(o.logLine()));
+                r.put("worker", o.worker());
                 rows.add(r);
             }
         }
@@ -211,8 +220,9 @@ public class JobTransitions {
         }
         @SuppressWarnings("unchecked")
         List<Job> done = em.createNativeQuery("WITH v AS (SELECT * FROM jsonb_to_recordset(CAST(?1 AS jsonb))"
-                + "   AS v(id bigint, state text, result text, error text, line text)),"
-                + " k AS (SELECT id FROM job WHERE id IN (SELECT id FROM v) AND state = 'RUNNING' ORDER BY id FOR UPDATE),"
+                + "   AS v(id bigint, state text, result text, error text, line text, worker text)),"
+                + " k AS (SELECT job.id FROM job JOIN v ON v.id = job.id WHERE job.state = 'RUNNING'"
+                + "   AND (v.worker IS NULL OR job.worker = v.worker) ORDER BY job.id FOR UPDATE OF job),"
                 + " u AS (UPDATE job j SET state = v.state, finished_at = ?2, result = v.result, error = v.error,"
                 + "   progress = CASE WHEN v.state = 'SUCCEEDED' THEN 100 ELSE j.progress END"
                 + "   FROM v WHERE j.id = v.id AND j.id IN (SELECT id FROM k) RETURNING j.*),"
@@ -235,13 +245,15 @@ public class JobTransitions {
             List<Job> done = em.createNativeQuery("WITH u AS (UPDATE job SET state = ?2, finished_at = ?3,"
                     + " result = CAST(?4 AS text), error = CAST(?5 AS text),"
                     + " progress = CASE WHEN CAST(?2 AS text) = 'SUCCEEDED' THEN 100 ELSE progress END"
-                    + " WHERE id = ?1 AND " + from(to) + " AND state = 'RUNNING' RETURNING *),"
+                    + " WHERE id = ?1 AND " + from(to) + " AND state = 'RUNNING'"
+                    + "   AND (CAST(?7 AS text) IS NULL OR worker = CAST(?7 AS text)) RETURNING *),"
                     + " l AS (INSERT INTO job_log (job_id, at, line) SELECT id, clock_timestamp(), CAST(?6 AS text) FROM u"
                     + "   WHERE CAST(?6 AS text) IS NOT NULL)"
                     + " SELECT * FROM u", Job.class)
                     .setParameter(1, jobId).setParameter(2, to.name()).setParameter(3, Instant.now())
                     .setParameter(4, o.result()).setParameter(5, o.error())
-                    .setParameter(6, o.logLine() == null ? null : JobLog.clip(o.logLine())).getResultList();
+                    .setParameter(6, o.logLine() == null ? null : JobLog.clip(o.logLine()))
+                    .setParameter(7, o.worker()).getResultList();
             if (!done.isEmpty()) {
                 Job j = done.get(0);
                 recordOutcome(j, o);
@@ -252,6 +264,12 @@ public class JobTransitions {
             log.appendInCurrentTransaction(jobId, o.logLine());
         }
         Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (o.worker() != null && j.state == JobState.RUNNING && !o.worker().equals(j.worker)) {
+            log.appendInCurrentTransaction(jobId, "worker " + o.worker() + " finished after " + j.worker
+                    + " took the job over to reconcile it: " + to
+                    + (o.error() != null ? " (" + o.error() + ")" : o.result() != null ? " (" + o.result() + ")" : ""));
+            return j;
+        }
         if (!j.state.canBecome(to) || to == JobState.INTERRUPTED) {
             log.appendInCurrentTransaction(jobId, "worker finished after the job was marked " + j.state + ": " + to
                     + (o.error() != null ? " (" + o.error() + ")" : o.result() != null ? " (" + o.result() + ")" : ""));

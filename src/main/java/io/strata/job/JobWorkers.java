@@ -188,7 +188,7 @@ public class JobWorkers {
         if (!job.kind.benchmarkOnly()) {
             fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
         }
-        finish(new JobTransitions.Ending(jobId, state, result, error, last, change));
+        finish(new JobTransitions.Ending(jobId, state, result, error, last, change, nodeId));
         metrics.ran(job.kind, state, Duration.ofNanos(System.nanoTime() - started));
     }
 

@@ -1,5 +1,7 @@
 package io.strata.snapshot;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -9,7 +11,9 @@ import jakarta.inject.Inject;
 
 import io.strata.imagetool.BackingChains;
 import io.strata.imagetool.ImageFiles;
+import io.strata.imagetool.ImageInfo;
 import io.strata.imagetool.ImageToolException;
+import io.strata.imagetool.QemuImg;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.LibvirtSnapshots;
 
@@ -25,6 +29,8 @@ public class ChainFiles {
     BackingChains chains;
     @Inject
     ImageFiles files;
+    @Inject
+    QemuImg qemuImg;
 
     /** The VM's layout, read fresh from the host. */
     ChainLayout layout(String host, String vm) {
@@ -56,16 +62,32 @@ public class ChainFiles {
      * What a delete whose worker died after removing the snapshot's metadata, but before removing
      * its merged overlays, left: files at the overlay names Strata gives that snapshot (beside each
      * file of the VM's chains, as {@code ExternalCreate} names them) that nothing on the host
-     * references. Removed on the same fresh reading as {@link #removeUnreferenced}.
+     * references. A name is only a guess (a snapshot named {@code 2024.qcow2} beside a template's
+     * base names another file of that directory), so a candidate is removed only when its own
+     * header says it is an overlay of the chain file it was named after; then on the same fresh
+     * reading as {@link #removeUnreferenced}.
      */
     List<String> removeLeftOverlays(String host, String vm, String snapshot) {
         ChainLayout l = layout(host, vm);
         Set<String> candidates = new java.util.LinkedHashSet<>();
         for (String target : l.tops().keySet()) {
             for (String f : l.chain(target)) {
-                candidates.add(ImageFiles.sibling(f, snapshot));
+                String overlay = ImageFiles.sibling(f, snapshot);
+                if (files.exists(overlay) && isOverlayOf(overlay, f)) {
+                    candidates.add(overlay);
+                }
             }
         }
         return removeUnreferenced(host, vm, candidates);
+    }
+
+    private boolean isOverlayOf(String overlay, String backing) {
+        try {
+            ImageInfo info = qemuImg.probe(overlay);
+            return "qcow2".equals(info.format()) && info.backingFile() != null
+                    && Path.of(info.backingFile()).toRealPath().equals(Path.of(backing).toRealPath());
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable or gone: left in place (an orphan is harmless, a lost image is not)
+        }
     }
 }

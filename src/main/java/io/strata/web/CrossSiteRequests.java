@@ -1,6 +1,5 @@
 package io.strata.web;
 
-import java.net.URI;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +16,7 @@ import io.strata.audit.Refusals;
 import io.strata.kernel.Caller;
 import io.strata.kernel.CurrentCaller;
 import io.strata.kernel.InputRules;
+import io.strata.kernel.Origins;
 
 /**
  * A change must not be triggered by another site. Browsers keep HTTP Basic credentials and send
@@ -53,9 +53,9 @@ public class CrossSiteRequests {
         String action = "request.cross-site";
         String problem = null;
         int status = 403;
-        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+        if (!Origins.siteAllowed(site)) {
             problem = "a change cannot come from another site (Sec-Fetch-Site: " + InputRules.printable(site) + ")";
-        } else if (origin != null && !sameOrigin(origin, request.getUriInfo().getRequestUri())) {
+        } else if (origin != null && !Origins.sameOrigin(origin, request.getUriInfo().getRequestUri())) {
             problem = "a change cannot come from another site (Origin: " + InputRules.printable(origin) + ")";
         } else if (path.equals("/api") || path.startsWith("/api/")) {
             String raw = request.getHeaderString("Content-Type");
@@ -76,20 +76,5 @@ public class CrossSiteRequests {
         int code = status;
         return Uni.createFrom().<Response>emitter(e -> e.fail(refusals.refuse(who, what, path, code, why)))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-    }
-
-    /** Scheme, host and port of the Origin header against those the request reached. */
-    static boolean sameOrigin(String origin, URI request) {
-        try {
-            URI o = URI.create(origin);
-            return o.getScheme() != null && o.getHost() != null && o.getScheme().equalsIgnoreCase(request.getScheme())
-                    && o.getHost().equalsIgnoreCase(request.getHost()) && port(o) == port(request);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static int port(URI u) {
-        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 }

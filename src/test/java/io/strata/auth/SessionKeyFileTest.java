@@ -36,6 +36,18 @@ class SessionKeyFileTest {
     }
 
     @Test
+    void aKeyFileThatIsALinkOrReadableByOthersIsNotTrusted() throws Exception {
+        Path readable = dir.resolve("machine-id");
+        Files.writeString(readable, "0123456789abcdef0123456789abcdef\n");
+        Files.setPosixFilePermissions(readable, PosixFilePermissions.fromString("rw-r--r--"));
+        assertNull(SessionKeyFile.readOrCreate(readable), "a key others can read is no key");
+        Files.setPosixFilePermissions(readable, PosixFilePermissions.fromString("rw-------"));
+        Path link = Files.createSymbolicLink(dir.resolve("session.key"), readable);
+        assertNull(SessionKeyFile.readOrCreate(link), "a link is not followed, even to a private file");
+        assertEquals("0123456789abcdef0123456789abcdef", SessionKeyFile.readOrCreate(readable), "the private file itself is");
+    }
+
+    @Test
     void theConfigSourceGivesOnlyTheSessionKey() {
         SessionKeyFile source = new SessionKeyFile();
         assertNull(source.getValue("quarkus.datasource.password"));
