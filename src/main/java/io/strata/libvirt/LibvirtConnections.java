@@ -220,8 +220,10 @@ public class LibvirtConnections {
             try {
                 conn = new Connect(uri);
             } catch (LibvirtException e) {
-                throw new LibvirtFailure(LibvirtFailure.Kind.HOST_UNAVAILABLE,
-                        "host " + host + " (" + uri + ") does not answer: " + e.getError().getMessage(), e);
+                // The URI (it may name an account or a key file) and libvirt's own words go to the
+                // log only: the message reaches whoever asked about a VM on this host.
+                LOG.warnf("host %s (%s) does not answer: %s", host, uri, e.getError().getMessage());
+                throw new LibvirtFailure(LibvirtFailure.Kind.HOST_UNAVAILABLE, "host " + host + " does not answer", e);
             } catch (UnsatisfiedLinkError e) {
                 throw new LibvirtFailure(LibvirtFailure.Kind.HOST_UNAVAILABLE,
                         "the libvirt client library is not installed on this machine (libvirt0)", null);
