@@ -47,8 +47,7 @@ class LanguagePagesTest {
 
     static CookieFilter login(String user, String password) {
         CookieFilter cookies = new CookieFilter();
-        given().filter(cookies).redirects().follow(false).formParam("j_username", user).formParam("j_password", password)
-                .post("/j_security_check").then().statusCode(302);
+        Api.loginInto(cookies, user, password);
         return cookies;
     }
 
