@@ -167,8 +167,11 @@ public class VmStateCapture {
     private static boolean writtenSince(String file, Instant start) {
         try {
             // Java 17 reads no birth time on Linux: a file written since the job began counts as
-            // made by it (with a second's slack for coarse timestamps).
-            return !Files.getLastModifiedTime(Path.of(file)).toInstant().isBefore(start.minusSeconds(1));
+            // made by it. A second's slack only for a file system with whole-second timestamps: with
+            // it everywhere, a template sealed less than a second before a provision counted as
+            // made by the provision.
+            Instant written = Files.getLastModifiedTime(Path.of(file)).toInstant();
+            return !written.isBefore(written.getNano() == 0 ? start.minusSeconds(1) : start);
         } catch (IOException | InvalidPathException e) {
             return false;
         }
