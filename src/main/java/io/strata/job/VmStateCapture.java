@@ -169,9 +169,9 @@ public class VmStateCapture {
             // Java 17 reads no birth time on Linux: a file written since the job began counts as
             // made by it. A second's slack only for a file system with whole-second timestamps: with
             // it everywhere, a template sealed less than a second before a provision counted as
-            // made by the provision.
+            // made by the provision; otherwise 50 ms, as the kernel stamps files with a coarse clock.
             Instant written = Files.getLastModifiedTime(Path.of(file)).toInstant();
-            return !written.isBefore(written.getNano() == 0 ? start.minusSeconds(1) : start);
+            return !written.isBefore(written.getNano() == 0 ? start.minusSeconds(1) : start.minusMillis(50));
         } catch (IOException | InvalidPathException e) {
             return false;
         }
