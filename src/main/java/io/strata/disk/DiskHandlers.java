@@ -20,6 +20,7 @@ import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.LibvirtSnapshots;
+import io.strata.snapshot.ChainFiles;
 
 /** Disk job handlers. */
 public final class DiskHandlers {
@@ -87,6 +88,8 @@ public final class DiskHandlers {
         QemuImg qemuImg;
         @Inject
         ImageFiles files;
+        @Inject
+        ChainFiles chainFiles;
 
         @Override
         public JobKind kind() {
@@ -143,6 +146,35 @@ public final class DiskHandlers {
             files.remove(disk.file());
             ctx.log("removed " + disk.file());
             return ctx.target() + ": " + disk.format() + " → " + format + ", now " + to;
+        }
+
+        /**
+         * An interrupted convert leaves, beside the disk the domain uses now, either the new image
+         * (written after the job started, the domain not yet repointed) or the old one (repointed,
+         * not yet removed: then its content equals the disk's). Such a file is removed when nothing
+         * on the host references it; any other file there is kept.
+         */
+        @Override
+        public String reconcile(JobContext ctx) {
+            DomainSummary d = gateway.describe(ctx.host(), ctx.vm());
+            DiskInfo disk = d.disks().stream().filter(x -> ctx.target().equals(x.target())).findFirst().orElse(null);
+            if (disk == null || disk.file() == null) {
+                return "the VM has no disk " + ctx.target() + " now; nothing to reconcile";
+            }
+            String otherFormat = disk.format().equals("raw") ? "qcow2" : "raw";
+            String other = ImageFiles.sibling(disk.file(), otherFormat.equals("raw") ? "img" : "qcow2");
+            if (other.equals(disk.file()) || !files.exists(other)) {
+                return ctx.target() + " uses " + disk.file() + " (" + disk.format() + "); nothing left beside it";
+            }
+            boolean madeByJob = ctx.startedAt() != null && files.writtenSince(other, ctx.startedAt());
+            boolean sameData = !madeByJob && qemuImg.sameContent(disk.file(), disk.format(), other, otherFormat);
+            if (!madeByJob && !sameData) {
+                return ctx.target() + " uses " + disk.file() + "; " + other + " differs from it and was kept";
+            }
+            List<String> removed = chainFiles.removeUnreferenced(ctx.host(), ctx.vm(), java.util.Set.of(other));
+            return ctx.target() + " uses " + disk.file() + " (" + disk.format() + "); " + (removed.isEmpty()
+                    ? other + " is in use and was kept"
+                    : "removed " + other + (madeByJob ? ", which the interrupted job was writing" : ", the old image it had replaced"));
         }
     }
 }

@@ -73,6 +73,15 @@ public class ImageFiles {
         return p.resolveSibling(stem + "." + suffix).toString();
     }
 
+    /** Whether the file was written at or after {@code start} (50 ms of slack for the kernel's coarse file clock). */
+    public boolean writtenSince(String file, java.time.Instant start) {
+        try {
+            return !Files.getLastModifiedTime(Path.of(file)).toInstant().isBefore(start.minusMillis(50));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     public boolean exists(String file) {
         return Files.exists(Path.of(file));
     }

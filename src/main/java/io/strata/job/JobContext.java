@@ -41,6 +41,11 @@ public final class JobContext {
         return job.actor;
     }
 
+    /** When a worker first started the job (what it made on the host is newer). */
+    public java.time.Instant startedAt() {
+        return job.startedAt;
+    }
+
     /** The job's typed data, as its handler declared it ({@link JobHandler#payloadType()}). */
     public <P extends JobPayload> P payload(Class<P> type) {
         JobPayload p = payload.get();

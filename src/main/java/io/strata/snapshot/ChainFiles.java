@@ -41,7 +41,7 @@ public class ChainFiles {
      * Removes those candidates nothing references any more, judged on a fresh reading of the host
      * (the domain's chains, the remaining snapshots, every other domain). Returns what it removed.
      */
-    List<String> removeUnreferenced(String host, String vm, Set<String> candidates) {
+    public List<String> removeUnreferenced(String host, String vm, Set<String> candidates) {
         ChainLayout now = layout(host, vm);
         Set<String> needed = now.referenced(now.tops(), now.externalSnapshots());
         List<String> removed = new ArrayList<>();
