@@ -15,6 +15,7 @@ import io.strata.support.AppProcess;
 import io.strata.support.PrivatePostgres;
 import io.strata.support.LibvirtHost;
 import io.strata.support.Processes;
+import io.strata.support.VmBuilder;
 
 /**
  * The fault suite: for each kind and run, a VM is prepared, the job requested, the app killed
@@ -107,16 +108,7 @@ final class FaultSuite implements AutoCloseable {
         Path disk = diskDir.resolve(vm + ".qcow2");
         Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M");
         Path xml = LibvirtHost.DIR.resolve(vm + ".xml");
-        Files.writeString(xml, """
-                <domain type='qemu'>
-                  <name>%s</name>
-                  <metadata><strata:vm xmlns:strata="https://strata.io/xmlns/libvirt/domain/1" owner="admin" template="false"/></metadata>
-                  <memory unit='MiB'>128</memory><vcpu>1</vcpu>
-                  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-                  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-                    <source file='%s'/><target dev='vda' bus='virtio'/></disk></devices>
-                </domain>
-                """.formatted(vm, disk));
+        Files.writeString(xml, VmBuilder.domainXml(vm, "admin", disk, "qcow2"));
         LibvirtHost.virsh("define", xml.toString());
         Files.delete(xml); // not an image, but keep the directory to the files Strata judges
         // The app learns of a domain defined behind its back through a sync of it.

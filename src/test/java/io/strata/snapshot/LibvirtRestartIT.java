@@ -17,6 +17,7 @@ import io.strata.support.DiskProbes;
 import io.strata.support.LibvirtHost;
 import io.strata.support.PrivateLibvirtd;
 import io.strata.support.Processes;
+import io.strata.support.VmBuilder;
 
 /**
  * libvirtd is killed (SIGKILL) and restarted in the middle of a live delete with merge (an active
@@ -45,16 +46,7 @@ class LibvirtRestartIT {
             Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", base.toString(), "64M");
             DiskProbes.writePattern(base, 0x11, "0", "8M"); // the data of before the snapshot
             Path xml = LibvirtHost.DIR.resolve(vm + ".xml");
-            Files.writeString(xml, """
-                    <domain type='qemu'>
-                      <name>%s</name>
-                      <metadata><strata:vm xmlns:strata="https://strata.io/xmlns/libvirt/domain/1" owner="admin" template="false"/></metadata>
-                      <memory unit='MiB'>128</memory><vcpu>1</vcpu>
-                      <os><type arch='x86_64' machine='pc'>hvm</type></os>
-                      <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-                        <source file='%s'/><target dev='vda' bus='virtio'/></disk></devices>
-                    </domain>
-                    """.formatted(vm, base));
+            Files.writeString(xml, VmBuilder.domainXml(vm, "admin", base, "qcow2"));
             libvirtd.virsh("define", xml.toString());
             libvirtd.virsh("start", vm);
 

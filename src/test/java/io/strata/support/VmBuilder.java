@@ -53,12 +53,18 @@ public final class VmBuilder {
 
     /** A domain of the given full name over an existing disk file (vda) declared with the given format. */
     public static String defineVm(String name, String owner, Path disk, String format) {
+        LibvirtHost.virsh("define", write(name + ".xml", domainXml(name, owner, disk, format)).toString());
+        return name;
+    }
+
+    /** The definition of a shut-off TCG domain over one disk (vda), owned by {@code owner} (none when null). */
+    public static String domainXml(String name, String owner, Path disk, String format) {
         String metadata = owner == null ? "" : """
                   <metadata>
                     <strata:vm xmlns:strata="https://strata.io/xmlns/libvirt/domain/1" owner="%s" template="false"/>
                   </metadata>
                 """.formatted(owner);
-        String xml = """
+        return """
                 <domain type='qemu'>
                   <name>%s</name>
                 %s  <memory unit='MiB'>128</memory>
@@ -73,8 +79,6 @@ public final class VmBuilder {
                   </devices>
                 </domain>
                 """.formatted(name, metadata, format, disk);
-        LibvirtHost.virsh("define", write(name + ".xml", xml).toString());
-        return name;
     }
 
     /** The blank disk {@link #defineVm(String, String)} made for the domain (its vda before any snapshot). */
