@@ -166,7 +166,7 @@ public final class DiskHandlers {
             if (other.equals(disk.file()) || !files.exists(other)) {
                 return ctx.target() + " uses " + disk.file() + " (" + disk.format() + "); nothing left beside it";
             }
-            boolean madeByJob = ctx.startedAt() != null && files.writtenSince(other, ctx.startedAt());
+            boolean madeByJob = ctx.startedAt() != null && ImageFiles.writtenSince(other, ctx.startedAt());
             boolean sameData = !madeByJob && qemuImg.sameContent(disk.file(), disk.format(), other, otherFormat);
             if (!madeByJob && !sameData) {
                 return ctx.target() + " uses " + disk.file() + "; " + other + " differs from it and was kept";

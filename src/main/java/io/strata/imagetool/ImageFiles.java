@@ -73,11 +73,16 @@ public class ImageFiles {
         return p.resolveSibling(stem + "." + suffix).toString();
     }
 
-    /** Whether the file was written at or after {@code start} (50 ms of slack for the kernel's coarse file clock). */
-    public boolean writtenSince(String file, java.time.Instant start) {
+    /**
+     * Whether the file was written at or after {@code start}: Java 17 reads no birth time on Linux,
+     * so this is how a job tells the files it made. The kernel stamps files with a coarse clock
+     * (50 ms of slack); a file system with whole-second stamps gets a second.
+     */
+    public static boolean writtenSince(String file, java.time.Instant start) {
         try {
-            return !Files.getLastModifiedTime(Path.of(file)).toInstant().isBefore(start.minusMillis(50));
-        } catch (java.io.IOException e) {
+            java.time.Instant written = Files.getLastModifiedTime(Path.of(file)).toInstant();
+            return !written.isBefore(written.getNano() == 0 ? start.minusSeconds(1) : start.minusMillis(50));
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
             return false;
         }
     }

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.strata.imagetool.ImageFiles;
 import io.strata.imagetool.ImageInfo;
 import io.strata.kernel.Digests;
 import io.strata.libvirt.DiskInfo;
@@ -126,7 +127,7 @@ public class VmStateCapture {
         before.state().files().forEach(f -> was.put(f.file(), f.bytes()));
         List<FileSize> created = new ArrayList<>();
         for (FileSize f : after.state().files()) {
-            if (!was.containsKey(f.file()) && f.bytes() >= 0 && writtenSince(f.file(), before.at())) {
+            if (!was.containsKey(f.file()) && f.bytes() >= 0 && ImageFiles.writtenSince(f.file(), before.at())) {
                 created.add(f);
             }
         }
@@ -160,19 +161,6 @@ public class VmStateCapture {
         try {
             return Files.exists(Path.of(file));
         } catch (InvalidPathException e) {
-            return false;
-        }
-    }
-
-    private static boolean writtenSince(String file, Instant start) {
-        try {
-            // Java 17 reads no birth time on Linux: a file written since the job began counts as
-            // made by it. A second's slack only for a file system with whole-second timestamps: with
-            // it everywhere, a template sealed less than a second before a provision counted as
-            // made by the provision; otherwise 50 ms, as the kernel stamps files with a coarse clock.
-            Instant written = Files.getLastModifiedTime(Path.of(file)).toInstant();
-            return !written.isBefore(written.getNano() == 0 ? start.minusSeconds(1) : start.minusMillis(50));
-        } catch (IOException | InvalidPathException e) {
             return false;
         }
     }
