@@ -92,6 +92,11 @@ public class ErrorMappers {
         if (status == 401 || status == 302 || status == 303) {
             return e.getResponse();
         }
+        if (e.getCause() instanceof NulFreeJson.NulInJson nul) {
+            String why = nul.getOriginalMessage() + fieldOf(nul) + ": PostgreSQL text cannot hold it";
+            auditAlone("request", Outcome.REFUSED, 400, why);
+            return respond(400, why);
+        }
         if (e instanceof NotFoundException && e.getCause() != null) {
             // JAX-RS answers 404 for a path or query parameter it cannot convert (?limit=abc, /jobs/1e400):
             // the endpoint exists, the request is bad. Said so, and audited (a read of nothing is not).
@@ -106,6 +111,17 @@ public class ErrorMappers {
                     : Outcome.REFUSED, status, e.getMessage());
         }
         return respond(status, e.getMessage());
+    }
+
+    /** " (field x)" for the innermost named field of a JSON read that failed, or nothing. */
+    private static String fieldOf(com.fasterxml.jackson.databind.JsonMappingException e) {
+        var path = e.getPath();
+        for (int i = path.size() - 1; i >= 0; i--) {
+            if (path.get(i).getFieldName() != null) {
+                return " (field " + InputRules.printable(path.get(i).getFieldName()) + ")";
+            }
+        }
+        return "";
     }
 
     /** Audits an error answered here, in a transaction of its own (the request's rolls back). */
