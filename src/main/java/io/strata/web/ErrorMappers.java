@@ -10,8 +10,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import io.quarkus.qute.Location;
-import io.quarkus.qute.Template;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.strata.audit.AuditLog;
@@ -21,8 +19,6 @@ import io.strata.kernel.CurrentCaller;
 import io.strata.kernel.InputRules;
 import io.strata.libvirt.LibvirtFailure;
 import io.strata.kernel.Refused;
-import io.strata.web.i18n.CurrentLanguage;
-import io.strata.web.i18n.RefusalTexts;
 
 /**
  * Every error leaves as JSON {status, error, message} for /api and as a page for browsers. Errors
@@ -41,13 +37,7 @@ public class ErrorMappers {
     CurrentCaller caller;
 
     @Inject
-    CurrentLanguage language;
-    @Inject
-    RefusalTexts texts;
-
-    @Inject
-    @Location("error.html")
-    Template errorPage;
+    ErrorPages pages;
 
     @ServerExceptionMapper
     public Response refused(Refused e) {
@@ -148,25 +138,10 @@ public class ErrorMappers {
 
     private Response respond(int status, String message, String key, List<String> args) {
         String path = request.getCurrent() == null ? "/api" : request.getCurrent().normalizedPath();
-        String reason = Response.Status.fromStatusCode(status) == null ? "Error"
-                : Response.Status.fromStatusCode(status).getReasonPhrase();
         if (path.startsWith("/api")) {
             return Response.status(status).type(MediaType.APPLICATION_JSON)
-                    .entity(new ApiError(status, reason, message, key)).build();
+                    .entity(new ApiError(status, ErrorPages.reason(status), message, key)).build();
         }
-        String shown = message;
-        String original = null;
-        if (language.isChinese()) {
-            reason = texts.chineseReason(status);
-            String translated = texts.chinese(key, args);
-            if (translated != null) {
-                shown = translated;
-                original = message;
-            }
-        }
-        return Response.status(status).type(MediaType.TEXT_HTML)
-                .entity(errorPage.data("status", status).data("reason", reason).data("message", shown)
-                        .data("original", original).render())
-                .build();
+        return Response.status(status).type(MediaType.TEXT_HTML).entity(pages.render(status, message, key, args)).build();
     }
 }

@@ -36,6 +36,35 @@ class RefusalsAuditedTest {
         assertEquals(1, events(user, "request", "REFUSED", "400: POST /vms/test/test/snapshots%CSRF%"));
     }
 
+    /**
+     * The CSRF filter's refusal (token missing, or forged) is Strata's error page with the reason,
+     * in the reader's language, not a bare 400 ("HTTP ERROR 400" in Chromium); still audited, nothing queued.
+     */
+    @Test
+    void aCsrfRefusalIsStrataErrorPageWithTheReason() {
+        String user = Api.newUser("csrf-page", "admin");
+        CookieFilter session = PagesTest.login(user, Api.passwordOf(user));
+        long jobsBefore = TestDatabase.queryLong("SELECT count(*) FROM job WHERE actor = ?", user);
+        var missing = given().filter(session).redirects().follow(false).formParam("name", "nocsrf")
+                .post("/vms/test/test/snapshots");
+        assertEquals(400, missing.statusCode());
+        assertTrue(missing.contentType().startsWith("text/html"), missing.contentType());
+        String page = missing.asString();
+        assertTrue(page.contains("<h1>400 Bad Request</h1>"), page);
+        assertTrue(page.contains("security token (CSRF) is missing"), page);
+        assertTrue(page.contains("nothing was changed"), page);
+        assertTrue(page.contains("href=\"/vms\""), "the page leads back: " + page);
+
+        var forged = given().filter(session).redirects().follow(false).header("Accept-Language", "zh-TW")
+                .formParam("csrf-token", "Zm9yZ2VkLXRva2VuLXZhbHVlLXRoYXQtaXMtd3Jvbmc").formParam("name", "forged")
+                .post("/vms/test/test/snapshots");
+        assertEquals(400, forged.statusCode());
+        assertTrue(forged.asString().contains("安全權杖（CSRF）"), forged.asString());
+
+        assertEquals(jobsBefore, TestDatabase.queryLong("SELECT count(*) FROM job WHERE actor = ?", user), "nothing queued");
+        assertEquals(2, events(user, "request", "REFUSED", "400: POST /vms/test/test/snapshots%CSRF%"));
+    }
+
     @Test
     void anUnreadableBodyIsAudited() {
         String user = Api.newUser("body-probe", "admin");

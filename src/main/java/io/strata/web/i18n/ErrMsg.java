@@ -47,4 +47,6 @@ public interface ErrMsg {
     String user_not_found(String user);
     @Message("a user named {user} already exists")
     String user_exists(String user);
+    @Message("this form's security token (CSRF) is missing or does not match this browser's: nothing was changed. Go back, reload the page and send the form again.")
+    String csrf_refused();
 }

@@ -57,6 +57,7 @@ public class RefusalTexts {
                 case "job_ended" -> chinese.job_ended(a.get(0), a.get(1));
                 case "user_not_found" -> chinese.user_not_found(a.get(0));
                 case "user_exists" -> chinese.user_exists(a.get(0));
+                case "csrf_refused" -> chinese.csrf_refused();
                 default -> null;
             };
         } catch (IndexOutOfBoundsException e) {
