@@ -37,7 +37,8 @@ import io.strata.kernel.InputRules;
  * thread of their own (the event loop must not block) and drained when the app stops.
  * <p>
  * What anyone can cause without an account (failed logins, API requests without credentials) is
- * not written one by one: {@link FailureTally} counts it per name and address, and every
+ * not written one by one: {@link FailureTally} counts it per name and address (names that are no
+ * account in a bounded pool of their own, folded per address), and every
  * {@value #WINDOW} each key's failures become one event with their count. The writer's queue is
  * bounded too; what does not fit is counted and written as "n failures not recorded".
  */
@@ -53,6 +54,8 @@ public class AccessAudit {
     static final String WINDOW = "10s";
     static final int TALLY_KEYS = 1_000;
     static final int WRITER_QUEUE = 10_000;
+    /** Set on a request by the password check when the name tried is an account's (see {@link FailureTally}). */
+    static final String ACCOUNT_NAME = "strata.login.account-name";
 
     private final FailureTally tally = new FailureTally(TALLY_KEYS);
 
@@ -93,8 +96,8 @@ public class AccessAudit {
             String name = user == null || user.isBlank() ? "unknown" : InputRules.printable(user);
             if (failed) {
                 String why = rc.get(LoginCsrf.REFUSAL);
-                tally(new FailureTally.Key("login", why == null ? "form" : "form-csrf", name, source),
-                        "form login failed" + (why == null ? "" : ": " + why));
+                tally.offer(new FailureTally.Key("login", why == null ? "form" : "form-csrf", name, source), isAccount(rc),
+                        "form login failed" + (why == null ? "" : ": " + why), Instant.now());
             } else {
                 write(new Caller(name, Set.of(), source), "login", Outcome.SUCCESS, "form login");
             }
@@ -104,11 +107,11 @@ public class AccessAudit {
             String auth = rc.request().getHeader("Authorization");
             String what = rc.request().method() + " " + InputRules.printable(path);
             if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
-                tally(new FailureTally.Key("login", "basic", basicUser(auth), source),
-                        "HTTP Basic authentication failed for " + what);
+                tally.offer(new FailureTally.Key("login", "basic", basicUser(auth), source), isAccount(rc),
+                        "HTTP Basic authentication failed for " + what, Instant.now());
             } else {
-                tally(new FailureTally.Key("access", "anonymous", "anonymous", source), "401: " + what
-                        + " without valid credentials" + (auth == null ? "" : " (unsupported Authorization scheme)"));
+                tally.offerAnonymous(new FailureTally.Key("access", "anonymous", "anonymous", source), "401: " + what
+                        + " without valid credentials" + (auth == null ? "" : " (unsupported Authorization scheme)"), Instant.now());
             }
             return;
         }
@@ -154,8 +157,9 @@ public class AccessAudit {
         return new Caller(user, roles, source);
     }
 
-    private void tally(FailureTally.Key key, String details) {
-        tally.offer(key, details, Instant.now());
+    /** Whether the password check found the name to be an account (it marks the request so). */
+    private static boolean isAccount(RoutingContext rc) {
+        return Boolean.TRUE.equals(rc.get(ACCOUNT_NAME));
     }
 
     /** Writes each tallied failure as one event with its count, and what could not be recorded. */
@@ -167,7 +171,7 @@ public class AccessAudit {
         }
         if (f.dropped() > 0) {
             write(new Caller("strata", Set.of(), null), "audit.not-recorded", Outcome.FAILED,
-                    f.dropped() + " failures not recorded: the audit queue was full");
+                    f.dropped() + " failures not recorded: the failure tally or the audit queue was full");
         }
     }
 

@@ -16,7 +16,9 @@ import jakarta.enterprise.context.ApplicationScoped;
  * accounts it tried.</li>
  * </ul>
  * While locked, a login is refused without checking the password (so a right guess is not
- * confirmed either). Several nodes each keep their own counts: the limits multiply by the node count.
+ * confirmed either). Names that are no account lock the same way (a lock must not tell which names
+ * exist), but in a map of their own: a flood of made-up names may empty that map, never the locks of
+ * real accounts. Several nodes each keep their own counts: the limits multiply by the node count.
  */
 @ApplicationScoped
 public class LoginThrottle {
@@ -34,18 +36,21 @@ public class LoginThrottle {
     }
 
     private final Map<String, Failures> accounts = new ConcurrentHashMap<>();
+    private final Map<String, Failures> noAccounts = new ConcurrentHashMap<>();
     private final Map<String, Failures> addresses = new ConcurrentHashMap<>();
 
     /** How long logins of this account from this address stay refused; zero when they may try. */
     public Duration lockedFor(String account, String address, Instant now) {
-        Duration a = remaining(accounts.get(account), now);
+        Failures byName = accounts.get(account);
+        Duration a = remaining(byName != null ? byName : noAccounts.get(account), now);
         Duration b = address == null ? Duration.ZERO : remaining(addresses.get(address), now);
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    public void failed(String account, String address, Instant now) {
+    /** A failed login of {@code account}, which {@code exists} or is a name that is no account. */
+    public void failed(String account, boolean exists, String address, Instant now) {
         bound();
-        accounts.compute(account, (k, f) -> {
+        (exists ? accounts : noAccounts).compute(account, (k, f) -> {
             int count = f == null ? 1 : f.count() + 1;
             Instant until = null;
             if (count >= ACCOUNT_FREE) {
@@ -66,6 +71,7 @@ public class LoginThrottle {
 
     public void succeeded(String account) {
         accounts.remove(account);
+        noAccounts.remove(account); // (made since the name failed)
     }
 
     private static Duration remaining(Failures f, Instant now) {
@@ -75,10 +81,13 @@ public class LoginThrottle {
         return Duration.between(now, f.lockedUntil());
     }
 
-    /** A flood of made-up names must not grow the maps without end. */
+    /**
+     * A flood of made-up names or addresses must not grow the maps without end. The accounts' map
+     * holds real accounts only, which the users table bounds: it is never emptied.
+     */
     private void bound() {
-        if (accounts.size() > MAX_TRACKED) {
-            accounts.clear();
+        if (noAccounts.size() > MAX_TRACKED) {
+            noAccounts.clear();
         }
         if (addresses.size() > MAX_TRACKED) {
             addresses.clear();

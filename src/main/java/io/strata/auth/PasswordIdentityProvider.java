@@ -76,22 +76,28 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             return Uni.createFrom().item(hit.identity());
         }
         String address = http == null || http.request().remoteAddress() == null ? null : http.request().remoteAddress().hostAddress();
-        if (formLogin && !LoginCsrf.tokenMatches(http)) {
-            // Another site's form must not log the browser in (to an account of the attacker's).
-            http.put(LoginCsrf.REFUSAL, "CSRF token missing or wrong");
-            return Uni.createFrom().failure(new AuthenticationFailedException("login form without its CSRF token"));
-        }
+        // The CSRF token is checked before any password, but after the name is looked up (on a
+        // worker): the access audit then knows whether a refused name is an account's.
+        boolean tokenOk = !formLogin || LoginCsrf.tokenMatches(http);
         return context.runBlocking(() -> {
             Instant now = Instant.now();
+            AppUser u = QuarkusTransaction.requiringNew().call(() -> AppUser.findByUsername(user).orElse(null));
+            if (u != null && http != null) {
+                http.put(AccessAudit.ACCOUNT_NAME, Boolean.TRUE);
+            }
+            if (!tokenOk) {
+                // Another site's form must not log the browser in (to an account of the attacker's).
+                http.put(LoginCsrf.REFUSAL, "CSRF token missing or wrong");
+                throw new AuthenticationFailedException("login form without its CSRF token");
+            }
             Duration locked = throttle.lockedFor(user, address, now);
             if (!locked.isZero()) {
                 loginFailed("throttled");
                 throw new AuthenticationFailedException("too many failed logins: try again in " + (locked.toSeconds() + 1) + " s");
             }
-            AppUser u = QuarkusTransaction.requiringNew().call(() -> AppUser.findByUsername(user).orElse(null));
             boolean right = BcryptUtil.matches(password, u == null ? DUMMY_HASH : u.passwordHash);
             if (u == null || !right) {
-                throttle.failed(user, address, now);
+                throttle.failed(user, u != null, address, now);
                 loginFailed(u == null ? "unknown_user" : "wrong_password");
                 throw new AuthenticationFailedException("wrong user name or password");
             }

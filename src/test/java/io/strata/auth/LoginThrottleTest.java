@@ -15,15 +15,15 @@ class LoginThrottleTest {
     void anAccountIsLockedAfterFiveFailuresInARowAndTheLockDoubles() {
         LoginThrottle t = new LoginThrottle();
         for (int i = 0; i < 4; i++) {
-            t.failed("alice", "10.0.0." + i, T0);
+            t.failed("alice", true, "10.0.0." + i, T0);
         }
         assertEquals(Duration.ZERO, t.lockedFor("alice", "10.0.0.9", T0), "four failures: still free");
-        t.failed("alice", "10.0.0.5", T0);
+        t.failed("alice", true, "10.0.0.5", T0);
         assertEquals(Duration.ofSeconds(30), t.lockedFor("alice", "10.0.0.9", T0), "from any address");
-        t.failed("alice", "10.0.0.5", T0);
+        t.failed("alice", true, "10.0.0.5", T0);
         assertEquals(Duration.ofSeconds(60), t.lockedFor("alice", null, T0));
         for (int i = 0; i < 20; i++) {
-            t.failed("alice", null, T0);
+            t.failed("alice", true, null, T0);
         }
         assertEquals(Duration.ofMinutes(15), t.lockedFor("alice", null, T0), "capped");
         assertEquals(Duration.ZERO, t.lockedFor("alice", null, T0.plus(Duration.ofMinutes(16))));
@@ -36,17 +36,35 @@ class LoginThrottleTest {
     void anAddressSprayingManyAccountsIsLocked() {
         LoginThrottle t = new LoginThrottle();
         for (int i = 0; i < 19; i++) {
-            t.failed("user" + i, "192.0.2.7", T0.plusSeconds(i));
+            t.failed("user" + i, true, "192.0.2.7", T0.plusSeconds(i));
         }
         assertEquals(Duration.ZERO, t.lockedFor("someone", "192.0.2.7", T0.plusSeconds(20)));
-        t.failed("user19", "192.0.2.7", T0.plusSeconds(20));
+        t.failed("user19", true, "192.0.2.7", T0.plusSeconds(20));
         assertEquals(Duration.ofMinutes(5), t.lockedFor("someone", "192.0.2.7", T0.plusSeconds(20)));
         assertEquals(Duration.ZERO, t.lockedFor("someone", "192.0.2.8", T0.plusSeconds(20)), "other addresses are not");
         // Failures spread wider than the window start over.
         LoginThrottle slow = new LoginThrottle();
         for (int i = 0; i < 40; i++) {
-            slow.failed("u" + i, "192.0.2.9", T0.plus(Duration.ofMinutes(11L * i)));
+            slow.failed("u" + i, true, "192.0.2.9", T0.plus(Duration.ofMinutes(11L * i)));
         }
         assertEquals(Duration.ZERO, slow.lockedFor("x", "192.0.2.9", T0.plus(Duration.ofMinutes(11L * 40))));
+    }
+
+    /** A flood of made-up names empties only their own map: a real account stays locked. */
+    @Test
+    void aFloodOfMadeUpNamesDoesNotUnlockARealAccount() {
+        LoginThrottle t = new LoginThrottle();
+        for (int i = 0; i < LoginThrottle.ACCOUNT_FREE; i++) {
+            t.failed("alice", true, null, T0);
+        }
+        assertEquals(Duration.ofSeconds(30), t.lockedFor("alice", null, T0));
+        for (int i = 0; i < 100_002; i++) {
+            t.failed("junk-" + i, false, null, T0);
+        }
+        assertEquals(Duration.ofSeconds(30), t.lockedFor("alice", null, T0), "still locked after the flood");
+        for (int i = 0; i < LoginThrottle.ACCOUNT_FREE; i++) {
+            t.failed("nobody", false, null, T0);
+        }
+        assertEquals(Duration.ofSeconds(30), t.lockedFor("nobody", null, T0), "a name that is no account locks alike");
     }
 }
