@@ -132,6 +132,8 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     }
 
     static SecurityIdentity identityOf(AppUser u) {
-        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(u.username)).addRoles(u.roleSet()).build();
+        // The epoch goes with the identity: a live page opened by it ends when the epoch moves on (job.JobStreams).
+        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(u.username)).addRoles(u.roleSet())
+                .addAttribute(SessionEpochs.ATTRIBUTE, u.sessionEpoch).build();
     }
 }

@@ -4,13 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -25,6 +29,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SessionEpochs {
 
     public static final String COOKIE = "strata-session-epoch";
+    /** The identity attribute (an Integer) with the account's epoch when the identity was made. */
+    public static final String ATTRIBUTE = "strata.session-epoch";
 
     private final byte[] key;
 
@@ -49,6 +55,22 @@ public class SessionEpochs {
         }
         byte[] expected = value(user, epoch).getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(expected, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The current epochs of the accounts named that may still log in (a disabled or removed account
+     * has none): what open live pages compare theirs with (job.JobStreams).
+     */
+    @Transactional
+    public Map<String, Integer> currentEpochs(Collection<String> users) {
+        Map<String, Integer> out = new HashMap<>();
+        if (users.isEmpty()) {
+            return out;
+        }
+        for (AppUser u : AppUser.<AppUser>list("username in ?1 and disabled = false", users)) {
+            out.put(u.username, u.sessionEpoch);
+        }
+        return out;
     }
 
     private String mac(String user, int epoch) {

@@ -25,9 +25,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.strata.audit.Refusals;
+import io.strata.auth.SessionEpochs;
 import io.strata.kernel.Caller;
 
 /**
@@ -42,6 +44,11 @@ import io.strata.kernel.Caller;
  * <p>Bounded: at most {@code strata.live.streams-per-user} open streams per user on this node
  * (more is refused with 429 and audited), and each stream ends after
  * {@code strata.live.max-lifetime}; the browser then reconnects and is authorised again.
+ *
+ * <p>A stream also ends within {@code strata.live.session-check} once its account's session epoch
+ * moves on (logout, password or role change) or the account is disabled or removed, on whichever
+ * node that happened: one query per node per check reads the epochs of the accounts with open
+ * streams. The browser's reconnect is then refused like any request of an ended session.
  */
 @ApplicationScoped
 public class JobStreams {
@@ -58,14 +65,23 @@ public class JobStreams {
     Duration maxLifetime;
     @ConfigProperty(name = "strata.live.reread-interval", defaultValue = "PT15S")
     Duration reread;
+    @ConfigProperty(name = "strata.live.session-check", defaultValue = "PT2S")
+    Duration sessionCheck;
 
     @Inject
     JobQueries queries;
     @Inject
     Refusals refusals;
+    @Inject
+    SecurityIdentity identity;
+    @Inject
+    SessionEpochs sessions;
 
     private final ConcurrentHashMap<Long, Set<Stream>> watching = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> openPerUser = new ConcurrentHashMap<>();
+    /** Every open stream of this node, for the session check. */
+    private final Set<Stream> allOpen = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean checking = new AtomicBoolean();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "strata-live");
         t.setDaemon(true);
@@ -103,9 +119,15 @@ public class JobStreams {
             throw refusals.refuse(caller, "job.stream", jobIds.isEmpty() ? null : "job/" + jobIds.get(0), 429, "at most " + perUser
                     + " live pages at once per user; close one, or reload this page later");
         }
+        // The session this request was authenticated in (read here, on the request: the stream runs off it).
+        Integer epoch = identity.isAnonymous() ? null : identity.getAttribute(SessionEpochs.ATTRIBUTE);
+        if (checking.compareAndSet(false, true)) {
+            long every = sessionCheck.toMillis();
+            timer.scheduleWithFixedDelay(this::checkSessions, every, every, TimeUnit.MILLISECONDS);
+        }
         AtomicBoolean counted = new AtomicBoolean(true);
         return Multi.createFrom().<OutboundSseEvent>emitter(em -> {
-            Stream s = new Stream(List.copyOf(jobIds), sse, render, em);
+            Stream s = new Stream(List.copyOf(jobIds), sse, render, em, caller.name(), epoch);
             em.onTermination(() -> {
                 s.close();
                 if (counted.getAndSet(false)) {
@@ -116,12 +138,41 @@ public class JobStreams {
         });
     }
 
+    /**
+     * Ends the streams whose account's session epoch moved on, or whose account is disabled or gone.
+     * A stream without an epoch (an identity not made by Strata's password check) is left to its lifetime.
+     */
+    void checkSessions() {
+        try {
+            Set<String> users = new java.util.HashSet<>();
+            for (Stream s : allOpen) {
+                if (s.epoch != null) {
+                    users.add(s.user);
+                }
+            }
+            if (users.isEmpty()) {
+                return;
+            }
+            Map<String, Integer> current = sessions.currentEpochs(users);
+            for (Stream s : allOpen) {
+                if (s.epoch != null && !s.epoch.equals(current.get(s.user))) {
+                    LOG.debugf("live stream of %s ends: its session ended", s.user);
+                    s.em.complete(); // without "end": the browser's reconnect meets the login
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("live streams' session check: %s; trying again", e.getMessage());
+        }
+    }
+
     /** One open stream: its jobs, the fragments last sent, its timers. */
     private final class Stream {
         private final List<Long> ids;
         private final Sse sse;
         private final Function<Job, String> render;
         private final MultiEmitter<? super OutboundSseEvent> em;
+        private final String user;
+        private final Integer epoch;
         private final Map<Long, String> sent = new HashMap<>();
         private final AtomicBoolean readPending = new AtomicBoolean();
         private volatile boolean first = true;
@@ -129,7 +180,10 @@ public class JobStreams {
         private volatile ScheduledFuture<?> safety;
         private volatile ScheduledFuture<?> lifetime;
 
-        Stream(List<Long> ids, Sse sse, Function<Job, String> render, MultiEmitter<? super OutboundSseEvent> em) {
+        Stream(List<Long> ids, Sse sse, Function<Job, String> render, MultiEmitter<? super OutboundSseEvent> em,
+                String user, Integer epoch) {
+            this.user = user;
+            this.epoch = epoch;
             this.ids = ids;
             this.sse = sse;
             this.render = render;
@@ -137,6 +191,7 @@ public class JobStreams {
         }
 
         void start() {
+            allOpen.add(this);
             // Watch before the first read, so a change between the two is not missed.
             for (long id : ids) {
                 watching.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(this);
@@ -198,6 +253,7 @@ public class JobStreams {
         }
 
         void close() {
+            allOpen.remove(this);
             for (long id : ids) {
                 watching.computeIfPresent(id, (k, set) -> {
                     set.remove(this);

@@ -302,6 +302,58 @@ class LiveStreamTest {
         }
     }
 
+    /**
+     * A live page does not outlive its session: a logout (from another tab or browser), a password
+     * change, and disabling the account each end the account's open streams within a few seconds
+     * (strata.live.session-check), without "end" (the browser's reconnect then meets the login),
+     * while the job itself goes on. (Before, they ran on up to strata.live.max-lifetime, 15 min.)
+     */
+    @Test
+    void aStreamEndsWhenItsSessionEnds() throws Exception {
+        String admin = Api.newUser("live-admin-s", "admin");
+        for (String change : List.of("logout", "password", "disable")) {
+            String user = Api.newUser("live-sess", "user");
+            long job = TestDatabase.queryLong("INSERT INTO job(kind, state, host, actor, cancel_requested) "
+                    + "VALUES ('INVENTORY_SYNC', 'QUEUED', 'test', ?, true) RETURNING id", user);
+            Browser browser = new Browser(user);
+            try (Sse page = browser.open("/jobs/" + job + "/events"); Sse inline = browser.open("/jobs/events?id=" + job)) {
+                assertEquals(200, page.status());
+                assertEquals(200, inline.status());
+                assertTrue(page.next(60).data().contains(">QUEUED<"));
+                assertTrue(inline.next(60).name().equals("job-" + job));
+                switch (change) {
+                    case "logout" -> {
+                        Browser other = new Browser(user);
+                        java.util.regex.Matcher m = Pattern.compile("action=\"/logout\"><input type=\"hidden\" name=\"csrf-token\" value=\"([^\"]+)\"")
+                                .matcher(other.page("/vms"));
+                        assertTrue(m.find(), "the header's logout form");
+                        HttpResponse<String> out = other.http.send(HttpRequest.newBuilder(base.resolve("/logout"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString("csrf-token=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8)))
+                                .build(), HttpResponse.BodyHandlers.ofString());
+                        assertTrue(out.statusCode() == 302 || out.statusCode() == 303, "logged out: " + out.statusCode());
+                    }
+                    case "password" -> as(admin).body(Map.of("password", "a brand new passphrase"))
+                            .put("/api/users/" + user + "/password").then().statusCode(204);
+                    default -> as(admin).body(Map.of("disabled", true)).put("/api/users/" + user + "/disabled")
+                            .then().statusCode(200);
+                }
+                for (Sse s : List.of(page, inline)) {
+                    List<Event> seen = new ArrayList<>();
+                    Event e;
+                    do {
+                        e = s.events.poll(30, TimeUnit.SECONDS);
+                        assertNotNull(e, change + ": the stream still runs 30 s later; saw " + seen);
+                        seen.add(e);
+                    } while (e != EOF);
+                    assertFalse(seen.stream().anyMatch(x -> x.name().equals("end")), change + ": no end event: " + seen);
+                }
+            }
+            assertEquals(1, TestDatabase.queryLong("SELECT count(*) FROM job WHERE id = ? AND state = 'QUEUED'", job), "the job goes on");
+            as(admin).post("/api/jobs/" + job + "/cancel").then().statusCode(200);
+        }
+    }
+
     /** Retries while the cap still counts a stream that was closed a moment ago. */
     private static boolean acceptedWithin(Browser browser, String path, int seconds) throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
