@@ -25,6 +25,8 @@ import io.strata.libvirt.LibvirtFailure;
 public class JobReaper {
 
     private static final Logger LOG = Logger.getLogger(JobReaper.class);
+    private static final int RECORD_ATTEMPTS = 30;
+    private static final long RECORD_RETRY_MILLIS = 1000;
 
     @ConfigProperty(name = "strata.jobs.stale-after", defaultValue = "PT30S")
     Duration staleAfter;
@@ -51,22 +53,57 @@ public class JobReaper {
                 Set.copyOf(workers.liveHere()));
         for (Job j : stale) {
             LOG.warnf("job %d (%s on %s) taken over: %s", j.id, j.kind, j.auditTarget(), j.error);
-            // Reconciled while the job still holds its VM: nothing new starts on it meanwhile.
-            workers.holding(j.id, () -> {
-                String finding;
+            try {
+                reconcile(j);
+            } catch (RuntimeException e) {
+                // One job's trouble must not leave the others unreconciled: this one is stale again
+                // in a while (nobody heartbeats it) and is taken over anew.
+                LOG.errorf(e, "job %d: reconciliation stopped", j.id);
+            }
+        }
+    }
+
+    private void reconcile(Job j) {
+        // Reconciled while the job still holds its VM: nothing new starts on it meanwhile.
+        workers.holding(j.id, () -> {
+            String finding;
+            try {
+                // A block job the dead worker started goes on in QEMU: it is stopped before
+                // anything is read, or the findings would describe a chain still changing.
+                String aborted = abortBlockJobs(j);
+                finding = aborted + handlers.of(j.kind).reconcile(new JobContext(j, () -> handlers.read(j), transitions, log));
+            } catch (Exception e) {
+                finding = "reconciliation failed: " + e.getMessage() + "; inspect the host by hand";
+            }
+            workers.fireFinished(new JobFinished(j.id, j.kind, JobState.INTERRUPTED, j.host, j.vm));
+            if (recordFinding(j, finding)) {
+                metrics.ended(j.kind, JobState.INTERRUPTED);
+            }
+        });
+    }
+
+    /**
+     * Writes the finding (the job INTERRUPTED with it, or a log line when a late worker or another
+     * node came first), retrying while the database is away: a reconcile aborts block jobs and reads
+     * the host, and doing it again later could find something else. Still held meanwhile.
+     */
+    private boolean recordFinding(Job j, String finding) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transitions.interrupt(j.id, workers.nodeId(), finding);
+            } catch (RuntimeException e) {
+                if (attempt >= RECORD_ATTEMPTS || !workers.isRunning()) {
+                    LOG.errorf("job %d: its reconciliation's finding could not be recorded (%s); it will be reaped"
+                            + " again. The finding was: %s", j.id, e.getMessage(), finding);
+                    return false;
+                }
                 try {
-                    // A block job the dead worker started goes on in QEMU: it is stopped before
-                    // anything is read, or the findings would describe a chain still changing.
-                    String aborted = abortBlockJobs(j);
-                    finding = aborted + handlers.of(j.kind).reconcile(new JobContext(j, () -> handlers.read(j), transitions, log));
-                } catch (Exception e) {
-                    finding = "reconciliation failed: " + e.getMessage() + "; inspect the host by hand";
+                    Thread.sleep(RECORD_RETRY_MILLIS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
                 }
-                workers.fireFinished(new JobFinished(j.id, j.kind, JobState.INTERRUPTED, j.host, j.vm));
-                if (transitions.interrupt(j.id, workers.nodeId(), finding)) {
-                    metrics.ended(j.kind, JobState.INTERRUPTED);
-                }
-            });
+            }
         }
     }
 

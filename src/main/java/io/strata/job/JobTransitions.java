@@ -341,12 +341,23 @@ public class JobTransitions {
 
     /**
      * RUNNING → INTERRUPTED, for a job this node took over and reconciled: the handler's finding
-     * becomes the job's result, in the same transaction as the state change.
+     * becomes the job's result, in the same transaction as the state change. The row lock orders it
+     * against a late worker's {@link #finishAll} and another node's take-over: whoever commits first
+     * decides the state, and the other's account is kept. A worker that finishes after the take-over
+     * leaves its outcome in the log; when this reconciliation comes second (the job ended, or another
+     * node took it over in turn), its finding goes into the log, never lost: false then.
      */
     @Transactional
     public boolean interrupt(long jobId, String ownNode, String finding) {
         Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (j == null) {
+            return false; // removed with its VM's history meanwhile
+        }
         if (j.state != JobState.RUNNING || !ownNode.equals(j.worker)) {
+            log.appendInCurrentTransaction(jobId, "reconciled by " + ownNode + " after "
+                    + (j.state == JobState.RUNNING ? j.worker + " took the job over in turn" : "the job ended " + j.state)
+                    + "; that verdict stands. This reconciliation found: " + finding);
+            notices.changedInCurrentTransaction(jobId);
             return false;
         }
         j.state = JobState.INTERRUPTED;
