@@ -173,6 +173,11 @@ enum FaultKind {
         return this == SNAPSHOT_DELETE_EXTERNAL || this == SNAPSHOT_DELETE_LIVE || this == SNAPSHOT_MERGE_ALL;
     }
 
+    /** How long its job may take: virt-sysprep boots a TCG appliance, minutes on a loaded machine. */
+    int patienceSeconds() {
+        return this == TEMPLATE_SEAL ? TemplateKinds.SEAL_SECONDS : 300;
+    }
+
     /** Whether the kind makes, uses or copies a template (TemplateKinds). */
     boolean template() {
         return this == TEMPLATE_SEAL || this == PROVISION_THIN || this == PROVISION_CLONE || this == VM_FLATTEN;

@@ -188,7 +188,7 @@ final class FaultSuite implements AutoCloseable {
             case ENOSPC -> { }
         }
         // From the fault to the job's final state: for a kill, the app's boot and the reaper's wait included.
-        String state = awaitFinal(jobId, 300);
+        String state = awaitFinal(jobId, kind.patienceSeconds());
         double reconcile = (System.currentTimeMillis() - faultAt) / 1000.0;
         System.out.printf("fault job %d %s: %s%n", jobId, state, db.queryString(
                 "SELECT coalesce(error, result) FROM job WHERE id = ?", jobId));
@@ -213,11 +213,21 @@ final class FaultSuite implements AutoCloseable {
 
     /** The template the provision and flatten kinds start from, sealed through the app on first use. */
     TemplateKinds.Sealed template() throws Exception {
+        if (templateFailure != null) {
+            throw new IllegalStateException("the suite's template could not be sealed", templateFailure);
+        }
         if (template == null) {
-            template = TemplateKinds.sealSuiteTemplate(this);
+            try {
+                template = TemplateKinds.sealSuiteTemplate(this);
+            } catch (Exception | AssertionError e) {
+                templateFailure = e; // once: its VM and files are still in use
+                throw e;
+            }
         }
         return template;
     }
+
+    private Throwable templateFailure;
 
     private final Map<FaultKind, Long> windows = new java.util.EnumMap<>(FaultKind.class);
 
@@ -233,7 +243,7 @@ final class FaultSuite implements AutoCloseable {
             kind.setup(this, vm);
             long t0 = System.currentTimeMillis();
             long id = kind.request(this, vm);
-            String state = awaitFinal(id, 300);
+            String state = awaitFinal(id, kind.patienceSeconds());
             w = System.currentTimeMillis() - t0;
             System.out.printf("fault calibration %s: %s in %d ms%n", kind.id, state, w);
             windows.put(kind, w);

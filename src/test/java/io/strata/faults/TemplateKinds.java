@@ -24,6 +24,8 @@ final class TemplateKinds {
     static final int C = 0x33;
     static final String C_OFF = "112M";
     static final String C_LEN = "4M";
+    /** How long a seal may take (a loaded 2-core machine took over 5 minutes). */
+    static final int SEAL_SECONDS = 1800;
     private static final String SEAL = "{\"operations\":[\"defaults\"]}";
 
     /** A template: its name, its image, and the image's checksum once sealed (null: nothing to compare with). */
@@ -44,7 +46,12 @@ final class TemplateKinds {
     static Sealed sealSuiteTemplate(FaultSuite s) throws Exception {
         String vm = LibvirtHost.PREFIX + "f-tpl";
         String disk = guestVm(s, vm);
-        s.succeed("POST", s.vmPath(vm) + "/template", SEAL);
+        long id = s.job("POST", s.vmPath(vm) + "/template", SEAL);
+        String state = s.awaitFinal(id, SEAL_SECONDS);
+        if (!"SUCCEEDED".equals(state)) {
+            throw new AssertionError("sealing the suite's template: job " + id + " " + state + ": "
+                    + s.db.queryString("SELECT error FROM job WHERE id = ?", id));
+        }
         String file = sealedFile(disk, vm);
         return new Sealed("template-" + vm, file, DiskProbes.sha256(Path.of(file)));
     }
