@@ -91,6 +91,15 @@ public class ImageFiles {
         return Files.exists(Path.of(file));
     }
 
+    /** Whether two names are links of one file (a rename by link + unlink cut short leaves both). */
+    public boolean sameFile(String a, String b) {
+        try {
+            return Files.isSameFile(Path.of(a), Path.of(b));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * The file's length, or -1 when it is not there. A qcow2 overlay grows cluster by cluster as
      * data lands in it, so its length is what it holds (qemu-img's allocated size costs a process).

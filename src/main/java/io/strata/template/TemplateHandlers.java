@@ -203,7 +203,40 @@ public final class TemplateHandlers {
             if (recorded) {
                 return "template " + ctx.target() + " is sealed";
             }
-            return "no template was recorded; virt-sysprep may have changed " + ctx.vm() + "'s disks, which is left defined";
+            return "no template was recorded; virt-sysprep may have changed " + ctx.vm() + "'s disks, which is left defined"
+                    + (defined ? undoRenames(ctx) : "");
+        }
+
+        /**
+         * A worker that died between renaming the disks and recording the template left the VM
+         * naming files that are gone (or that have a second, template- name) and images no template
+         * records: each is renamed back, so the VM reads its own disks again; an unfinished copy of
+         * a Windows seal goes.
+         */
+        private String undoRenames(JobContext ctx) {
+            List<DiskInfo> disks = gateway.describe(ctx.host(), ctx.vm()).disks().stream()
+                    .filter(x -> "disk".equals(x.device()) && x.file() != null).toList();
+            List<String> done = new ArrayList<>();
+            for (int i = 0; i < disks.size(); i++) {
+                DiskInfo x = disks.get(i);
+                String sealed = sealedPath(x.file(), ctx.target(), x.target(), i == 0, x.format());
+                if (!files.exists(sealed)) {
+                    continue;
+                }
+                if (!files.exists(x.file())) {
+                    files.makeWritable(sealed);
+                    files.move(sealed, x.file());
+                    done.add("renamed " + sealed + " back to " + x.file());
+                } else if (files.sameFile(sealed, x.file())) {
+                    files.makeWritable(x.file());
+                    files.remove(sealed);
+                    done.add("removed " + sealed + ", a second name of " + x.file());
+                } else if (ctx.startedAt() != null && ImageFiles.writtenSince(sealed, ctx.startedAt())) {
+                    files.remove(sealed);
+                    done.add("removed the unfinished copy " + sealed);
+                }
+            }
+            return done.isEmpty() ? "" : "; " + String.join(", ", done);
         }
     }
 

@@ -24,7 +24,15 @@ enum FaultKind {
     SNAPSHOT_MERGE_ALL("snapshot-merge-all", "external"),
     DISK_CONVERT("disk-convert", "external"),
     VM_CLONE("vm-clone", "external"),
-    VM_DELETE("vm-delete", "external");
+    VM_DELETE("vm-delete", "external"),
+    /** virt-sysprep on a tiny guest, the image renamed template-…, read-only, the domain undefined (TemplateKinds). */
+    TEMPLATE_SEAL("template-seal", "external"),
+    /** From the suite's template (sealed once): a qcow2 overlay on its image. */
+    PROVISION_THIN("provision-thin", "external"),
+    /** From the suite's template: a full copy (qemu-img convert). */
+    PROVISION_CLONE("provision-clone", "external"),
+    /** A thin VM of the suite's template made standalone (qemu-img rebase -b ""). */
+    VM_FLATTEN("vm-flatten", "external");
 
     static final int A = 0x11;
     static final int B = 0x22;
@@ -61,6 +69,10 @@ enum FaultKind {
 
     /** Prepares {@code vm} (defined, with A; what else the kind needs), through the app where Strata would. */
     void setup(FaultSuite s, String vm) throws Exception {
+        if (template()) {
+            TemplateKinds.setup(this, s, vm);
+            return;
+        }
         String disk = s.defineVm(vm);
         Disks.write(disk, A, A_OFF, A_LEN);
         switch (this) {
@@ -105,6 +117,7 @@ enum FaultKind {
             case DISK_CONVERT -> s.job("POST", p + "/disks/vda/convert", "{\"format\":\"raw\"}");
             case VM_CLONE -> s.job("POST", p + "/clone", "{\"name\":\"" + vm + "-c\"}");
             case VM_DELETE -> s.job("DELETE", p + "?disks=true", null);
+            case TEMPLATE_SEAL, PROVISION_THIN, PROVISION_CLONE, VM_FLATTEN -> TemplateKinds.request(this, s, vm);
         };
     }
 
@@ -112,8 +125,11 @@ enum FaultKind {
      * What the VM's disks read: "before", "after", "same" (the job does not change what the VM
      * reads, and it reads that), or a violation that says what mix it found.
      */
-    String data(String vm, List<String> filesBefore) {
+    String data(FaultSuite s, String vm, List<String> filesBefore) throws Exception {
         switch (this) {
+            case TEMPLATE_SEAL, PROVISION_THIN, PROVISION_CLONE, VM_FLATTEN -> {
+                return TemplateKinds.data(this, s, vm, filesBefore);
+            }
             case VM_DELETE -> {
                 if (!Disks.domainExists(vm)) {
                     List<String> left = filesBefore.stream().filter(f -> java.nio.file.Files.exists(java.nio.file.Path.of(f)))
@@ -155,6 +171,21 @@ enum FaultKind {
     /** Whether the kind merges a snapshot's data (so a stop leaves it marked partly merged, to finish by asking again). */
     boolean merges() {
         return this == SNAPSHOT_DELETE_EXTERNAL || this == SNAPSHOT_DELETE_LIVE || this == SNAPSHOT_MERGE_ALL;
+    }
+
+    /** How long its job may take: virt-sysprep boots a TCG appliance, minutes on a loaded machine. */
+    int patienceSeconds() {
+        return this == TEMPLATE_SEAL ? TemplateKinds.SEAL_SECONDS : 300;
+    }
+
+    /** Whether the kind makes, uses or copies a template (TemplateKinds). */
+    boolean template() {
+        return this == TEMPLATE_SEAL || this == PROVISION_THIN || this == PROVISION_CLONE || this == VM_FLATTEN;
+    }
+
+    /** The VM's files before the job (a provision's: the disk it will have). */
+    List<String> files(FaultSuite s, String vm) throws Exception {
+        return template() ? TemplateKinds.files(this, s, vm) : Disks.chain(Disks.top(vm));
     }
 
     /** The domains of the run whose invariants are checked (a clone's too). */

@@ -105,8 +105,18 @@ final class FaultSuite implements AutoCloseable {
 
     /** Defines a shut-off TCG domain with one blank 64 MiB qcow2 disk, owned by admin; returns the disk. */
     String defineVm(String vm) throws Exception {
+        return defineVm(vm, null, "64M");
+    }
+
+    /** The same with a qcow2 copy of {@code from} (null: blank) grown to {@code size}. */
+    String defineVm(String vm, Path from, String size) throws Exception {
         Path disk = diskDir.resolve(vm + ".qcow2");
-        Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M");
+        if (from == null) {
+            Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), size);
+        } else {
+            Processes.ok("qemu-img", "convert", "-O", "qcow2", from.toString(), disk.toString());
+            Processes.ok("qemu-img", "resize", "-q", disk.toString(), size);
+        }
         Path xml = LibvirtHost.DIR.resolve(vm + ".xml");
         Files.writeString(xml, VmBuilder.domainXml(vm, "admin", disk, "qcow2"));
         LibvirtHost.virsh("define", xml.toString());
@@ -122,7 +132,8 @@ final class FaultSuite implements AutoCloseable {
         if (r.statusCode() != 202) {
             throw new AssertionError(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
         }
-        Matcher m = Pattern.compile("\"jobId\":(\\d+)").matcher(r.body());
+        // {"jobId":n}, or a provision's batch {"jobIds":[n]}
+        Matcher m = Pattern.compile("\"jobIds?\":\\[?(\\d+)").matcher(r.body());
         if (!m.find()) {
             throw new AssertionError(r.body());
         }
@@ -157,7 +168,7 @@ final class FaultSuite implements AutoCloseable {
         Random random = new Random(seed);
         String vm = LibvirtHost.PREFIX + "f-" + kind.id.replace("snapshot-", "s-") + "-" + n;
         kind.setup(this, vm);
-        List<String> filesBefore = new ArrayList<>(Disks.chain(Disks.top(vm)));
+        List<String> filesBefore = new ArrayList<>(kind.files(this, vm));
         long killAfter = fault == Fault.ENOSPC ? 0 : (long) (random.nextDouble() * window(kind));
         if (fault == Fault.ENOSPC) {
             fill();
@@ -177,7 +188,7 @@ final class FaultSuite implements AutoCloseable {
             case ENOSPC -> { }
         }
         // From the fault to the job's final state: for a kill, the app's boot and the reaper's wait included.
-        String state = awaitFinal(jobId, 300);
+        String state = awaitFinal(jobId, kind.patienceSeconds());
         double reconcile = (System.currentTimeMillis() - faultAt) / 1000.0;
         System.out.printf("fault job %d %s: %s%n", jobId, state, db.queryString(
                 "SELECT coalesce(error, result) FROM job WHERE id = ?", jobId));
@@ -191,10 +202,32 @@ final class FaultSuite implements AutoCloseable {
                 LibvirtHost.tryVirsh("destroy", d);
                 LibvirtHost.tryVirsh("undefine", d, "--snapshots-metadata");
             }
-            Processes.ok("find", diskDir.toString(), "-mindepth", "1", "-delete");
+            // (but the suite's template, sealed once, stays)
+            Processes.ok("find", diskDir.toString(), "-mindepth", "1", "-not", "-name",
+                    template == null ? "-" : Path.of(template.file()).getFileName().toString(), "-delete");
         }
         return new Run(kind, n, seed, killAfter, state, endedBefore, reconcile, violations);
     }
+
+    private TemplateKinds.Sealed template;
+
+    /** The template the provision and flatten kinds start from, sealed through the app on first use. */
+    TemplateKinds.Sealed template() throws Exception {
+        if (templateFailure != null) {
+            throw new IllegalStateException("the suite's template could not be sealed", templateFailure);
+        }
+        if (template == null) {
+            try {
+                template = TemplateKinds.sealSuiteTemplate(this);
+            } catch (Exception | AssertionError e) {
+                templateFailure = e; // once: its VM and files are still in use
+                throw e;
+            }
+        }
+        return template;
+    }
+
+    private Throwable templateFailure;
 
     private final Map<FaultKind, Long> windows = new java.util.EnumMap<>(FaultKind.class);
 
@@ -210,7 +243,7 @@ final class FaultSuite implements AutoCloseable {
             kind.setup(this, vm);
             long t0 = System.currentTimeMillis();
             long id = kind.request(this, vm);
-            String state = awaitFinal(id, 300);
+            String state = awaitFinal(id, kind.patienceSeconds());
             w = System.currentTimeMillis() - t0;
             System.out.printf("fault calibration %s: %s in %d ms%n", kind.id, state, w);
             windows.put(kind, w);

@@ -3,11 +3,13 @@ package io.strata.faults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.strata.support.DiskProbes;
 import io.strata.support.LibvirtHost;
 
 /**
@@ -38,7 +40,7 @@ final class Invariants {
 
     List<String> check() throws Exception {
         jobEndedAndAudited();
-        String data = kind.data(vm, filesBefore);
+        String data = kind.data(suite, vm, filesBefore);
         if (data.startsWith("VIOLATION")) {
             violations.add("data: " + data.substring("VIOLATION: ".length()));
         }
@@ -55,6 +57,9 @@ final class Invariants {
                 usableAgain(d);
                 break; // the source VM (the clone's usability is the source's, by construction)
             }
+        }
+        if (kind.template()) {
+            templateIntactAndUsable();
         }
         return violations;
     }
@@ -152,6 +157,43 @@ final class Invariants {
         }
     }
 
+    /**
+     * The template the run used is unchanged (checksum), still read-only and clean; a template the
+     * run made is read-only and clean. Either way a thin VM provisioned from it reads its data, and
+     * deleting that VM with its disks leaves the template image.
+     */
+    private void templateIntactAndUsable() {
+        try {
+            TemplateKinds.Sealed t = TemplateKinds.templateOf(kind, suite, vm, filesBefore);
+            if (t == null) {
+                return; // no template was made: the VM's own checks apply
+            }
+            Path image = Path.of(t.file());
+            if (t.sha256() != null && !t.sha256().equals(DiskProbes.sha256(image))) {
+                violations.add("the template image " + image + " changed (sha256)");
+            }
+            String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(image));
+            if (!mode.equals("r--r--r--")) {
+                violations.add("the template image " + image + " is " + mode + ", not read-only");
+            }
+            String problem = Disks.checkProblems(image.toString());
+            if (problem != null) {
+                violations.add(problem);
+            }
+            String u = vm + "-u";
+            suite.succeed("POST", "/api/templates/" + t.name() + "/provision", TemplateKinds.provisionBody(u, "thin"));
+            if (!TemplateKinds.readsAB(Disks.top(u))) {
+                violations.add(u + ", provisioned from " + t.name() + " after the run, does not read A+B");
+            }
+            suite.succeed("DELETE", suite.vmPath(u) + "?disks=true", null);
+            if (!Files.exists(image)) {
+                violations.add("deleting " + u + " with its disks removed the template image " + image);
+            }
+        } catch (Exception | AssertionError e) {
+            violations.add("the template is not usable: " + e.getMessage());
+        }
+    }
+
     /** A new snapshot, a revert to it, and a start, through the app: the VM is usable again. */
     private void usableAgain(String d) {
         try {
@@ -166,7 +208,7 @@ final class Invariants {
                 if (!Disks.snapshotNames(d).isEmpty()) {
                     violations.add(d + ": the merge asked again left snapshots " + Disks.snapshotNames(d));
                 }
-                String data = kind.data(d, filesBefore);
+                String data = kind.data(suite, d, filesBefore);
                 if (data.startsWith("VIOLATION")) {
                     violations.add("data after the merge was finished: " + data);
                 }

@@ -1,0 +1,72 @@
+package io.strata.template;
+
+import static io.strata.support.Api.as;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.strata.support.Api;
+import io.strata.support.DiskProbes;
+import io.strata.support.LibvirtHost;
+import io.strata.support.TestDatabase;
+import io.strata.support.VmBuilder;
+
+/**
+ * A seal whose worker died after renaming the disks (link + unlink) and before recording the
+ * template left the VM defined on files that were gone, and the template- images recorded by
+ * nothing (the fault suite's template-seal kind checks for that). The host is put in that state by
+ * hand: vda renamed and made read-only, vdb cut between the link and the unlink (two names). The
+ * reconcile of the stale job renames them back, so the VM reads its own disks again.
+ */
+@QuarkusTest
+class SealReconcileTest {
+
+    @Test
+    void anInterruptedSealRenamesTheDisksBack() throws Exception {
+        String admin = Api.newUser("admin", "admin");
+        String vm = VmBuilder.defineVmWithTwoDisks("sealrec", admin);
+        String template = "template-" + vm;
+        Path vda = VmBuilder.diskOf(vm);
+        Path vdb = LibvirtHost.DIR.resolve(vm + "-data.qcow2");
+        DiskProbes.writePattern(vda, 0x11, "0", "1M");
+        DiskProbes.writePattern(vdb, 0x22, "0", "1M");
+        Path sealedVda = LibvirtHost.DIR.resolve(template + ".qcow2");
+        Path sealedVdb = LibvirtHost.DIR.resolve(template + "-vdb.qcow2");
+
+        // What the dead worker had done: vda renamed (ImageFiles.move) and made read-only; vdb linked only.
+        Files.createLink(sealedVda, vda);
+        Files.delete(vda);
+        Files.setPosixFilePermissions(sealedVda, PosixFilePermissions.fromString("r--r--r--"));
+        Files.createLink(sealedVdb, vdb);
+
+        long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) "
+                + "VALUES ('TEMPLATE_CREATE', 'QUEUED', 'local', ?, ?, ?, true,"
+                + " '{\"operations\":\"defaults\",\"sshKeys\":[],\"hostname\":\"localhost\"}') RETURNING id", vm, template, admin);
+        TestDatabase.queryLong("UPDATE job SET state = 'RUNNING', cancel_requested = false, worker = 'node-dead', "
+                + "heartbeat_at = now() - interval '1 hour', started_at = now() - interval '1 hour', attempts = 1 "
+                + "WHERE id = ? RETURNING id", jobId);
+        JsonPath job = Api.awaitJob(admin, jobId);
+        assertEquals("INTERRUPTED", job.getString("state"));
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (job.getString("result") == null && System.currentTimeMillis() < deadline) {
+            Api.sleep(200);
+            job = as(admin).get("/api/jobs/" + jobId).then().extract().jsonPath();
+        }
+        assertTrue(String.valueOf(job.getString("result")).contains("renamed " + sealedVda + " back"), job.prettify());
+        assertFalse(Files.exists(sealedVda), "no template- image is left");
+        assertFalse(Files.exists(sealedVdb), "no second name is left");
+        assertEquals(vda, DiskProbes.topOf(vm, "vda"));
+        assertTrue(DiskProbes.hasPattern(vda, 0x11, "0", "1M"), "vda reads its data");
+        assertTrue(DiskProbes.hasPattern(vdb, 0x22, "0", "1M"), "vdb reads its data");
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(vda)), "writable again");
+        assertTrue(DiskProbes.checkClean(vda) && DiskProbes.checkClean(vdb));
+    }
+}
