@@ -23,18 +23,18 @@ public class JobFinisher {
     static final int MAX_BATCH = 64;
 
     @Inject
-    JobTransitions transitions;
+    JobOutcomes outcomes;
     @Inject
     JobWaiters waiters;
 
     private final ReentrantLock committer = new ReentrantLock();
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
 
-    private record Pending(JobTransitions.Ending ending, CompletableFuture<Void> done) {
+    private record Pending(JobOutcomes.Ending ending, CompletableFuture<Void> done) {
     }
 
     /** Records the outcome (committed when this returns) or throws what the database said. */
-    void finish(JobTransitions.Ending ending) {
+    void finish(JobOutcomes.Ending ending) {
         Pending mine = new Pending(ending, new CompletableFuture<>());
         pending.add(mine);
         committer.lock();
@@ -67,7 +67,7 @@ public class JobFinisher {
             return;
         }
         try {
-            transitions.finishAll(batch.stream().map(Pending::ending).toList());
+            outcomes.finishAll(batch.stream().map(Pending::ending).toList());
             done(batch);
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
@@ -77,7 +77,7 @@ public class JobFinisher {
             // One bad outcome must not sink the others: each alone.
             for (Pending p : batch) {
                 try {
-                    transitions.finishAll(List.of(p.ending()));
+                    outcomes.finishAll(List.of(p.ending()));
                     done(List.of(p));
                 } catch (RuntimeException alone) {
                     p.done().completeExceptionally(alone);

@@ -188,7 +188,7 @@ public class JobWorkers {
         if (!job.kind.benchmarkOnly()) {
             fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
         }
-        finish(new JobTransitions.Ending(jobId, state, result, error, last, change, nodeId));
+        finish(new JobOutcomes.Ending(jobId, state, result, error, last, change, nodeId));
         metrics.ran(job.kind, state, Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -196,7 +196,7 @@ public class JobWorkers {
      * Records the outcome, retrying for a while when the database is away: the work is done and
      * its truth should not be lost to a reconnect. Given up after that, the job is reaped.
      */
-    private void finish(JobTransitions.Ending ending) {
+    private void finish(JobOutcomes.Ending ending) {
         for (int attempt = 1; ; attempt++) {
             try {
                 finisher.finish(ending);
