@@ -1,7 +1,9 @@
 package io.strata.job;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,7 +22,7 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class JobFinisher {
 
-    static final int MAX_BATCH = 64;
+    static final int MAX_BATCH = 128;
 
     @Inject
     JobOutcomes outcomes;
@@ -33,24 +35,31 @@ public class JobFinisher {
     private record Pending(JobOutcomes.Ending ending, CompletableFuture<Void> done) {
     }
 
-    /** Records the outcome (committed when this returns) or throws what the database said. */
-    void finish(JobOutcomes.Ending ending) {
-        Pending mine = new Pending(ending, new CompletableFuture<>());
-        pending.add(mine);
+    /**
+     * Records the outcomes (committed when this returns); answers those the database refused, with
+     * what it said (empty when all were recorded).
+     */
+    Map<JobOutcomes.Ending, RuntimeException> finish(List<JobOutcomes.Ending> endings) {
+        List<Pending> mine = endings.stream().map(e -> new Pending(e, new CompletableFuture<Void>())).toList();
+        pending.addAll(mine);
         committer.lock();
         try {
-            // Whoever held the lock before may have committed this outcome with theirs.
-            while (!mine.done().isDone()) {
+            // Whoever held the lock before may have committed these outcomes with theirs.
+            while (!mine.stream().allMatch(p -> p.done().isDone())) {
                 commit(drain());
             }
         } finally {
             committer.unlock();
         }
-        try {
-            mine.done().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+        Map<JobOutcomes.Ending, RuntimeException> failed = new LinkedHashMap<>();
+        for (Pending p : mine) {
+            try {
+                p.done().join();
+            } catch (CompletionException e) {
+                failed.put(p.ending(), e.getCause() instanceof RuntimeException r ? r : e);
+            }
         }
+        return failed;
     }
 
     private List<Pending> drain() {

@@ -104,12 +104,6 @@ public class JobOutcomes {
         if (rows.isEmpty()) {
             return Map.of();
         }
-        String json;
-        try {
-            json = JSON.writeValueAsString(rows);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
         @SuppressWarnings("unchecked")
         List<Job> done = em.createNativeQuery("WITH v AS (SELECT * FROM jsonb_to_recordset(CAST(?1 AS jsonb))"
                 + "   AS v(id bigint, state text, result text, error text, line text, worker text)),"
@@ -121,10 +115,19 @@ public class JobOutcomes {
                 + " l AS (INSERT INTO job_log (job_id, at, line) SELECT v.id, clock_timestamp(), v.line FROM v"
                 + "   JOIN u ON u.id = v.id WHERE v.line IS NOT NULL)"
                 + " SELECT * FROM u", Job.class)
-                .setParameter(1, json).setParameter(2, Instant.now()).getResultList();
+                .setParameter(1, json(rows)).setParameter(2, Instant.now()).getResultList();
         Map<Long, Job> byId = new HashMap<>();
         done.forEach(j -> byId.put(j.id, j));
         return byId;
+    }
+
+    /** Rows for {@code jsonb_to_recordset}: a whole batch as one statement parameter. */
+    static String json(List<Map<String, Object>> rows) {
+        try {
+            return JSON.writeValueAsString(rows);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Job finishInCurrentTransaction(Ending o) {

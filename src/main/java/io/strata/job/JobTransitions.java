@@ -3,8 +3,9 @@ package io.strata.job;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -45,39 +46,73 @@ public class JobTransitions {
         return "state IN (" + from.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(",")) + ")";
     }
 
-    /** → QUEUED: writes new rows in the caller's transaction (which also writes their audit events). */
-    void queue(Job j) {
-        j.state = JobState.QUEUED;
-        j.createdAt = Instant.now();
-        j.persist();
+    /**
+     * → QUEUED: new rows in one statement, in the caller's transaction (which also writes their
+     * audit events); answered in the order given. One round trip for a whole batch: the ids come
+     * from the identity column in the order of the SELECT, so sorting the rows by id restores it.
+     */
+    List<Job> queue(List<Job> js) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Job j : js) {
+            Map<String, Object> r = new HashMap<>();
+            r.put("kind", j.kind.name());
+            r.put("host", j.host);
+            r.put("vm", j.vm);
+            r.put("target", j.target);
+            r.put("payload", j.payload);
+            r.put("payload_version", j.payloadVersion);
+            r.put("actor", j.actor);
+            r.put("actor_roles", j.actorRoles);
+            r.put("source_address", j.sourceAddress);
+            r.put("batch_id", j.batchId);
+            rows.add(r);
+        }
+        @SuppressWarnings("unchecked")
+        List<Job> queued = em.createNativeQuery("WITH v AS (SELECT * FROM ROWS FROM (jsonb_to_recordset(CAST(?1 AS jsonb))"
+                + "   AS (kind text, host text, vm text, target text, payload text, payload_version int, actor text,"
+                + "   actor_roles text, source_address text, batch_id bigint)) WITH ORDINALITY"
+                + "   AS v(kind, host, vm, target, payload, payload_version, actor, actor_roles, source_address, batch_id, n)),"
+                + " i AS (INSERT INTO job (kind, state, host, vm, target, payload, payload_version, actor, actor_roles,"
+                + "   source_address, batch_id, created_at)"
+                + "   SELECT kind, 'QUEUED', host, vm, target, CAST(payload AS jsonb), payload_version, actor, actor_roles,"
+                + "   source_address, batch_id, ?2 FROM v ORDER BY n RETURNING *)"
+                + " SELECT * FROM i ORDER BY id", Job.class)
+                .setParameter(1, JobOutcomes.json(rows)).setParameter(2, Instant.now()).getResultList();
+        return queued;
     }
 
     /**
-     * QUEUED → RUNNING: the oldest queued job whose host is under its limit. SKIP LOCKED lets any
-     * number of workers on any number of nodes race without taking a job twice.
+     * QUEUED → RUNNING: the oldest queued job whose host is under its limit, and when it is of an
+     * {@linkplain JobKind#instant() instant} kind, up to {@code max} in all of the instant jobs
+     * queued right after it (one round trip for many jobs that each take no time). SKIP LOCKED lets
+     * any number of workers on any number of nodes race without taking a job twice. Instant kinds do
+     * no work on a host, so they neither count towards nor wait for the per-host limit.
      */
     @Transactional
-    public Optional<Job> claim(String worker, int perHostLimit) {
-        // One statement: the claim, its "started on" log line, and the row as claimed...
+    public List<Job> claim(String worker, int perHostLimit, int max) {
+        String instant = JobKind.instantKinds();
+        // One statement: the claim, its "started on" log lines, and the rows as claimed...
         @SuppressWarnings("unchecked")
-        List<Job> claimed = em.createNativeQuery("WITH c AS (UPDATE job SET state = 'RUNNING', worker = ?1,"
+        List<Job> claimed = em.createNativeQuery("WITH n AS (SELECT j.id, j.kind FROM job j"
+                + "   WHERE j.state = 'QUEUED' AND NOT j.cancel_requested AND (j.kind IN (" + instant + ")"
+                + "     OR (SELECT count(*) FROM job r WHERE r.state = 'RUNNING' AND r.host = j.host"
+                + "       AND r.kind NOT IN (" + instant + ")) < ?2)"
+                + "   ORDER BY j.id LIMIT ?3 FOR UPDATE SKIP LOCKED),"
+                // ...of the locked candidates, the first, and the unbroken run of instant ones from it...
+                + " p AS (SELECT id FROM n WHERE id = (SELECT min(id) FROM n) OR (kind IN (" + instant + ")"
+                + "   AND NOT EXISTS (SELECT 1 FROM n o WHERE o.id < n.id AND o.kind NOT IN (" + instant + ")))),"
+                + " c AS (UPDATE job SET state = 'RUNNING', worker = ?1,"
                 + " heartbeat_at = now(), started_at = coalesce(started_at, now()), attempts = attempts + 1"
-                + " WHERE " + from(JobState.RUNNING) + " AND id = (SELECT j.id FROM job j"
-                + "   WHERE j.state = 'QUEUED' AND NOT j.cancel_requested"
-                + "     AND (SELECT count(*) FROM job r WHERE r.state = 'RUNNING' AND r.host = j.host) < ?2"
-                + "   ORDER BY j.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                + " RETURNING *),"
+                + " WHERE " + from(JobState.RUNNING) + " AND id IN (SELECT id FROM p) RETURNING *),"
                 + " l AS (INSERT INTO job_log (job_id, at, line)"
                 + "   SELECT id, clock_timestamp(), 'started on ' || ?1 || ' (attempt ' || attempts || ')' FROM c)"
-                // ...and the notice that wakes the job's live page (pg_notify is volatile: once per row).
-                + " SELECT c.* FROM c CROSS JOIN LATERAL (SELECT pg_notify('" + JobNotices.CHANGED + "', CAST(c.id AS text))) n",
-                Job.class).setParameter(1, worker).setParameter(2, perHostLimit).getResultList();
-        if (claimed.isEmpty()) {
-            return Optional.empty();
-        }
-        Job j = claimed.get(0);
-        em.detach(j);
-        return Optional.of(j);
+                // ...and the notice that wakes each job's live page (pg_notify is volatile: once per row).
+                + " SELECT c.* FROM c CROSS JOIN LATERAL (SELECT pg_notify('" + JobNotices.CHANGED + "', CAST(c.id AS text))) n"
+                + " ORDER BY c.id",
+                Job.class).setParameter(1, worker).setParameter(2, perHostLimit).setParameter(3, Math.max(1, max))
+                .getResultList();
+        claimed.forEach(em::detach);
+        return claimed;
     }
 
     /** RUNNING stays RUNNING: the jobs this node is running (or reconciling) are alive. */
