@@ -1,7 +1,9 @@
 package io.strata.job;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,37 +22,44 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class JobFinisher {
 
-    static final int MAX_BATCH = 64;
+    static final int MAX_BATCH = 128;
 
     @Inject
-    JobTransitions transitions;
+    JobOutcomes outcomes;
     @Inject
     JobWaiters waiters;
 
     private final ReentrantLock committer = new ReentrantLock();
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
 
-    private record Pending(JobTransitions.Ending ending, CompletableFuture<Void> done) {
+    private record Pending(JobOutcomes.Ending ending, CompletableFuture<Void> done) {
     }
 
-    /** Records the outcome (committed when this returns) or throws what the database said. */
-    void finish(JobTransitions.Ending ending) {
-        Pending mine = new Pending(ending, new CompletableFuture<>());
-        pending.add(mine);
+    /**
+     * Records the outcomes (committed when this returns); answers those the database refused, with
+     * what it said (empty when all were recorded).
+     */
+    Map<JobOutcomes.Ending, RuntimeException> finish(List<JobOutcomes.Ending> endings) {
+        List<Pending> mine = endings.stream().map(e -> new Pending(e, new CompletableFuture<Void>())).toList();
+        pending.addAll(mine);
         committer.lock();
         try {
-            // Whoever held the lock before may have committed this outcome with theirs.
-            while (!mine.done().isDone()) {
+            // Whoever held the lock before may have committed these outcomes with theirs.
+            while (!mine.stream().allMatch(p -> p.done().isDone())) {
                 commit(drain());
             }
         } finally {
             committer.unlock();
         }
-        try {
-            mine.done().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+        Map<JobOutcomes.Ending, RuntimeException> failed = new LinkedHashMap<>();
+        for (Pending p : mine) {
+            try {
+                p.done().join();
+            } catch (CompletionException e) {
+                failed.put(p.ending(), e.getCause() instanceof RuntimeException r ? r : e);
+            }
         }
+        return failed;
     }
 
     private List<Pending> drain() {
@@ -67,7 +76,7 @@ public class JobFinisher {
             return;
         }
         try {
-            transitions.finishAll(batch.stream().map(Pending::ending).toList());
+            outcomes.finishAll(batch.stream().map(Pending::ending).toList());
             done(batch);
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
@@ -77,7 +86,7 @@ public class JobFinisher {
             // One bad outcome must not sink the others: each alone.
             for (Pending p : batch) {
                 try {
-                    transitions.finishAll(List.of(p.ending()));
+                    outcomes.finishAll(List.of(p.ending()));
                     done(List.of(p));
                 } catch (RuntimeException alone) {
                     p.done().completeExceptionally(alone);

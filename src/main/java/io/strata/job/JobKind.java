@@ -55,6 +55,22 @@ public enum JobKind {
         };
     }
 
+    /**
+     * Whether a job of this kind takes no time (no host work, no waiting): a worker claims a run of
+     * them in one statement and records their outcomes together. A slow kind must not be, since the
+     * jobs claimed with it would wait for it while showing RUNNING.
+     */
+    public boolean instant() {
+        return this == BENCH_NOOP;
+    }
+
+    /** The instant kinds as an SQL list ({@code 'A','B'}); never empty ({@code ''} matches no kind), so {@code IN (…)} stays valid. */
+    static String instantKinds() {
+        String kinds = java.util.Arrays.stream(values()).filter(JobKind::instant).map(k -> "'" + k.name() + "'")
+                .collect(java.util.stream.Collectors.joining(","));
+        return kinds.isEmpty() ? "''" : kinds;
+    }
+
     /** A kind for benchmarks only: no handler outside the bench build, so it cannot be queued in production. */
     public boolean benchmarkOnly() {
         return this == BENCH_NOOP;

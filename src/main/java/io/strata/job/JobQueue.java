@@ -1,6 +1,5 @@
 package io.strata.job;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,9 +56,8 @@ public class JobQueue {
         try {
             Job job = QuarkusTransaction.requiringNew().call(() -> {
                 guard(caller, guard);
-                Job j = newJob(caller, req);
-                transitions.queue(j);
-                em.flush(); // hit the one-active-job-per-VM index now, before the audit lock
+                // The row is written now: the one-active-job-per-VM index refuses it here.
+                Job j = transitions.queue(List.of(newJob(caller, req))).get(0);
                 notices.queuedInCurrentTransaction();
                 audit.record(caller, req.kind().action, j.auditTarget(), j.id, Outcome.ACCEPTED, req.auditDetails());
                 return j;
@@ -92,13 +90,7 @@ public class JobQueue {
         try {
             List<Job> out = QuarkusTransaction.requiringNew().call(() -> {
                 guard(caller, guard);
-                List<Job> js = new ArrayList<>();
-                for (JobRequest req : requests) {
-                    Job j = newJob(caller, req);
-                    transitions.queue(j);
-                    js.add(j);
-                }
-                em.flush();
+                List<Job> js = transitions.queue(requests.stream().map(req -> newJob(caller, req)).toList());
                 notices.queuedInCurrentTransaction();
                 for (int i = 0; i < js.size(); i++) {
                     audit.record(caller, requests.get(i).kind().action, js.get(i).auditTarget(), js.get(i).id,

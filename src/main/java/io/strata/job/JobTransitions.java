@@ -3,11 +3,9 @@ package io.strata.job;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -17,23 +15,18 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.strata.audit.AuditLog;
 import io.strata.audit.Outcome;
 import io.strata.kernel.Caller;
 
 /**
  * Every statement that changes a job's state, and nothing else: queue, claim, heartbeat, progress,
- * finish, cancel, take over a stale job, interrupt it once reconciled. Each UPDATE names the states it may start from, taken from
- * {@link JobState}'s table, so a transition outside it matches no row (and the database's trigger
+ * cancel, take over a stale job, interrupt it once reconciled ({@link JobOutcomes} writes a
+ * worker's outcome). Each UPDATE names the states it may start from, taken from {@link JobState}'s table, so a transition outside it matches no row (and the database's trigger
  * refuses it anyway). Each method is one short transaction, or joins the caller's where it says so.
  */
 @ApplicationScoped
 public class JobTransitions {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     JobMetrics metrics;
@@ -46,20 +39,6 @@ public class JobTransitions {
     @Inject
     JobNotices notices;
 
-    private static String abbreviated(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max) + "…";
-    }
-
-    /** The outcome's audit event; with what the job changed (its digest), which then points back to it. */
-    private void recordOutcome(Job j, Ending o) {
-        String details = o.error() != null ? o.error() : o.result();
-        if (o.changeDigest() != null) {
-            details = (details == null ? "" : abbreviated(details, 3800) + " · ") + "change sha256:" + o.changeDigest();
-        }
-        // The job_change row gets this event's seq from the database when the event is written
-        // (V16's trigger matches the digest named here): events are sealed at commit.
-        audit.record(actorOf(j), j.kind.action, j.auditTarget(), j.id, outcomeOf(o.state()), details);
-    }
 
     /** {@code state IN (…)} for the states that may become {@code target}. */
     static String from(JobState target) {
@@ -67,39 +46,73 @@ public class JobTransitions {
         return "state IN (" + from.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(",")) + ")";
     }
 
-    /** → QUEUED: writes new rows in the caller's transaction (which also writes their audit events). */
-    void queue(Job j) {
-        j.state = JobState.QUEUED;
-        j.createdAt = Instant.now();
-        j.persist();
+    /**
+     * → QUEUED: new rows in one statement, in the caller's transaction (which also writes their
+     * audit events); answered in the order given. One round trip for a whole batch: the ids come
+     * from the identity column in the order of the SELECT, so sorting the rows by id restores it.
+     */
+    List<Job> queue(List<Job> js) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Job j : js) {
+            Map<String, Object> r = new HashMap<>();
+            r.put("kind", j.kind.name());
+            r.put("host", j.host);
+            r.put("vm", j.vm);
+            r.put("target", j.target);
+            r.put("payload", j.payload);
+            r.put("payload_version", j.payloadVersion);
+            r.put("actor", j.actor);
+            r.put("actor_roles", j.actorRoles);
+            r.put("source_address", j.sourceAddress);
+            r.put("batch_id", j.batchId);
+            rows.add(r);
+        }
+        @SuppressWarnings("unchecked")
+        List<Job> queued = em.createNativeQuery("WITH v AS (SELECT * FROM ROWS FROM (jsonb_to_recordset(CAST(?1 AS jsonb))"
+                + "   AS (kind text, host text, vm text, target text, payload text, payload_version int, actor text,"
+                + "   actor_roles text, source_address text, batch_id bigint)) WITH ORDINALITY"
+                + "   AS v(kind, host, vm, target, payload, payload_version, actor, actor_roles, source_address, batch_id, n)),"
+                + " i AS (INSERT INTO job (kind, state, host, vm, target, payload, payload_version, actor, actor_roles,"
+                + "   source_address, batch_id, created_at)"
+                + "   SELECT kind, 'QUEUED', host, vm, target, CAST(payload AS jsonb), payload_version, actor, actor_roles,"
+                + "   source_address, batch_id, ?2 FROM v ORDER BY n RETURNING *)"
+                + " SELECT * FROM i ORDER BY id", Job.class)
+                .setParameter(1, JobOutcomes.json(rows)).setParameter(2, Instant.now()).getResultList();
+        return queued;
     }
 
     /**
-     * QUEUED → RUNNING: the oldest queued job whose host is under its limit. SKIP LOCKED lets any
-     * number of workers on any number of nodes race without taking a job twice.
+     * QUEUED → RUNNING: the oldest queued job whose host is under its limit, and when it is of an
+     * {@linkplain JobKind#instant() instant} kind, up to {@code max} in all of the instant jobs
+     * queued right after it (one round trip for many jobs that each take no time). SKIP LOCKED lets
+     * any number of workers on any number of nodes race without taking a job twice. Instant kinds do
+     * no work on a host, so they neither count towards nor wait for the per-host limit.
      */
     @Transactional
-    public Optional<Job> claim(String worker, int perHostLimit) {
-        // One statement: the claim, its "started on" log line, and the row as claimed...
+    public List<Job> claim(String worker, int perHostLimit, int max) {
+        String instant = JobKind.instantKinds();
+        // One statement: the claim, its "started on" log lines, and the rows as claimed...
         @SuppressWarnings("unchecked")
-        List<Job> claimed = em.createNativeQuery("WITH c AS (UPDATE job SET state = 'RUNNING', worker = ?1,"
+        List<Job> claimed = em.createNativeQuery("WITH n AS (SELECT j.id, j.kind FROM job j"
+                + "   WHERE j.state = 'QUEUED' AND NOT j.cancel_requested AND (j.kind IN (" + instant + ")"
+                + "     OR (SELECT count(*) FROM job r WHERE r.state = 'RUNNING' AND r.host = j.host"
+                + "       AND r.kind NOT IN (" + instant + ")) < ?2)"
+                + "   ORDER BY j.id LIMIT ?3 FOR UPDATE SKIP LOCKED),"
+                // ...of the locked candidates, the first, and the unbroken run of instant ones from it...
+                + " p AS (SELECT id FROM n WHERE id = (SELECT min(id) FROM n) OR (kind IN (" + instant + ")"
+                + "   AND NOT EXISTS (SELECT 1 FROM n o WHERE o.id < n.id AND o.kind NOT IN (" + instant + ")))),"
+                + " c AS (UPDATE job SET state = 'RUNNING', worker = ?1,"
                 + " heartbeat_at = now(), started_at = coalesce(started_at, now()), attempts = attempts + 1"
-                + " WHERE " + from(JobState.RUNNING) + " AND id = (SELECT j.id FROM job j"
-                + "   WHERE j.state = 'QUEUED' AND NOT j.cancel_requested"
-                + "     AND (SELECT count(*) FROM job r WHERE r.state = 'RUNNING' AND r.host = j.host) < ?2"
-                + "   ORDER BY j.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                + " RETURNING *),"
+                + " WHERE " + from(JobState.RUNNING) + " AND id IN (SELECT id FROM p) RETURNING *),"
                 + " l AS (INSERT INTO job_log (job_id, at, line)"
                 + "   SELECT id, clock_timestamp(), 'started on ' || ?1 || ' (attempt ' || attempts || ')' FROM c)"
-                // ...and the notice that wakes the job's live page (pg_notify is volatile: once per row).
-                + " SELECT c.* FROM c CROSS JOIN LATERAL (SELECT pg_notify('" + JobNotices.CHANGED + "', CAST(c.id AS text))) n",
-                Job.class).setParameter(1, worker).setParameter(2, perHostLimit).getResultList();
-        if (claimed.isEmpty()) {
-            return Optional.empty();
-        }
-        Job j = claimed.get(0);
-        em.detach(j);
-        return Optional.of(j);
+                // ...and the notice that wakes each job's live page (pg_notify is volatile: once per row).
+                + " SELECT c.* FROM c CROSS JOIN LATERAL (SELECT pg_notify('" + JobNotices.CHANGED + "', CAST(c.id AS text))) n"
+                + " ORDER BY c.id",
+                Job.class).setParameter(1, worker).setParameter(2, perHostLimit).setParameter(3, Math.max(1, max))
+                .getResultList();
+        claimed.forEach(em::detach);
+        return claimed;
     }
 
     /** RUNNING stays RUNNING: the jobs this node is running (or reconciling) are alive. */
@@ -136,154 +149,6 @@ public class JobTransitions {
     public boolean isCancelRequested(long jobId) {
         return Boolean.TRUE.equals(em.createNativeQuery("SELECT cancel_requested FROM job WHERE id = ?1")
                 .setParameter(1, jobId).getSingleResult());
-    }
-
-    /**
-     * RUNNING → SUCCEEDED | FAILED | CANCELLED, audited under the job's actor. A job that is no longer
-     * RUNNING (reaped as INTERRUPTED while its worker was too slow to heartbeat) keeps that verdict;
-     * what the worker saw goes into its log.
-     */
-    @Transactional
-    public Job finish(long jobId, JobState to, String result, String error) {
-        return finish(jobId, to, result, error, null);
-    }
-
-    /**
-     * {@link #finish(long, JobState, String, String)} naming what the job changed: the digest of its
-     * {@code job_change} record goes into the outcome's audit event, which the record then points to.
-     */
-    @Transactional
-    public Job finish(long jobId, JobState to, String result, String error, String changeDigest) {
-        Job j = finishInCurrentTransaction(new Ending(jobId, to, result, error, null, changeDigest));
-        notices.finishedInCurrentTransaction(List.of(jobId));
-        return j;
-    }
-
-    /**
-     * How a worker saw its job end, and the log line that says so (written with the state). With
-     * the worker named, the outcome is written only while the job is still that worker's: a job
-     * another node took over (its heartbeat stopped, e.g. while the database was away) is being
-     * reconciled there, and its verdict wins.
-     */
-    record Ending(long jobId, JobState state, String result, String error, String logLine, String changeDigest, String worker) {
-        Ending(long jobId, JobState state, String result, String error, String logLine, String changeDigest) {
-            this(jobId, state, result, error, logLine, changeDigest, null);
-        }
-    }
-
-    /**
-     * Several jobs' outcomes in one transaction (see {@link JobFinisher}): each keeps its own audit
-     * event, in the order given; the audit chain's lock is taken once for all of them.
-     */
-    @Transactional
-    public void finishAll(List<Ending> outcomes) {
-        List<Ending> inOrder = outcomes.stream().sorted(Comparator.comparingLong(Ending::jobId)).toList();
-        Map<Long, Job> ended = finishRunning(inOrder);
-        for (Ending o : inOrder) {
-            Job j = ended.get(o.jobId());
-            if (j != null) {
-                recordOutcome(j, o);
-            } else {
-                finishInCurrentTransaction(o);
-            }
-        }
-        notices.finishedInCurrentTransaction(outcomes.stream().map(Ending::jobId).toList());
-    }
-
-    /**
-     * The usual case for a whole batch in one statement: the jobs still RUNNING are locked (in id
-     * order, as every statement that locks several jobs does), changed, given their last log line
-     * and read back. The others (no longer RUNNING, or to be INTERRUPTED) are left to the slow path.
-     */
-    private Map<Long, Job> finishRunning(List<Ending> inOrder) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Ending o : inOrder) {
-            if (o.state() != JobState.INTERRUPTED) {
-                Map<String, Object> r = new HashMap<>();
-                r.put("id", o.jobId());
-                r.put("state", o.state().name());
-                r.put("result", o.result());
-                r.put("error", o.error());
-                r.put("line", o.logLine() == null ? null : JobLog.clip(o.logLine()));
-                r.put("worker", o.worker());
-                rows.add(r);
-            }
-        }
-        if (rows.isEmpty()) {
-            return Map.of();
-        }
-        String json;
-        try {
-            json = JSON.writeValueAsString(rows);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        @SuppressWarnings("unchecked")
-        List<Job> done = em.createNativeQuery("WITH v AS (SELECT * FROM jsonb_to_recordset(CAST(?1 AS jsonb))"
-                + "   AS v(id bigint, state text, result text, error text, line text, worker text)),"
-                + " k AS (SELECT job.id FROM job JOIN v ON v.id = job.id WHERE job.state = 'RUNNING'"
-                + "   AND (v.worker IS NULL OR job.worker = v.worker) ORDER BY job.id FOR UPDATE OF job),"
-                + " u AS (UPDATE job j SET state = v.state, finished_at = ?2, result = v.result, error = v.error,"
-                + "   progress = CASE WHEN v.state = 'SUCCEEDED' THEN 100 ELSE j.progress END"
-                + "   FROM v WHERE j.id = v.id AND j.id IN (SELECT id FROM k) RETURNING j.*),"
-                + " l AS (INSERT INTO job_log (job_id, at, line) SELECT v.id, clock_timestamp(), v.line FROM v"
-                + "   JOIN u ON u.id = v.id WHERE v.line IS NOT NULL)"
-                + " SELECT * FROM u", Job.class)
-                .setParameter(1, json).setParameter(2, Instant.now()).getResultList();
-        Map<Long, Job> byId = new HashMap<>();
-        done.forEach(j -> byId.put(j.id, j));
-        return byId;
-    }
-
-    private Job finishInCurrentTransaction(Ending o) {
-        long jobId = o.jobId();
-        JobState to = o.state();
-        if (to != JobState.INTERRUPTED) {
-            // The usual case in one statement (lock, change, its log line, read back); a job that is
-            // no longer RUNNING matches no row and takes the slow path below.
-            @SuppressWarnings("unchecked")
-            List<Job> done = em.createNativeQuery("WITH u AS (UPDATE job SET state = ?2, finished_at = ?3,"
-                    + " result = CAST(?4 AS text), error = CAST(?5 AS text),"
-                    + " progress = CASE WHEN CAST(?2 AS text) = 'SUCCEEDED' THEN 100 ELSE progress END"
-                    + " WHERE id = ?1 AND " + from(to) + " AND state = 'RUNNING'"
-                    + "   AND (CAST(?7 AS text) IS NULL OR worker = CAST(?7 AS text)) RETURNING *),"
-                    + " l AS (INSERT INTO job_log (job_id, at, line) SELECT id, clock_timestamp(), CAST(?6 AS text) FROM u"
-                    + "   WHERE CAST(?6 AS text) IS NOT NULL)"
-                    + " SELECT * FROM u", Job.class)
-                    .setParameter(1, jobId).setParameter(2, to.name()).setParameter(3, Instant.now())
-                    .setParameter(4, o.result()).setParameter(5, o.error())
-                    .setParameter(6, o.logLine() == null ? null : JobLog.clip(o.logLine()))
-                    .setParameter(7, o.worker()).getResultList();
-            if (!done.isEmpty()) {
-                Job j = done.get(0);
-                recordOutcome(j, o);
-                return j;
-            }
-        }
-        if (o.logLine() != null) {
-            log.appendInCurrentTransaction(jobId, o.logLine());
-        }
-        Job j = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
-        if (o.worker() != null && j.state == JobState.RUNNING && !o.worker().equals(j.worker)) {
-            log.appendInCurrentTransaction(jobId, "worker " + o.worker() + " finished after " + j.worker
-                    + " took the job over to reconcile it: " + to
-                    + (o.error() != null ? " (" + o.error() + ")" : o.result() != null ? " (" + o.result() + ")" : ""));
-            return j;
-        }
-        if (!j.state.canBecome(to) || to == JobState.INTERRUPTED) {
-            log.appendInCurrentTransaction(jobId, "worker finished after the job was marked " + j.state + ": " + to
-                    + (o.error() != null ? " (" + o.error() + ")" : o.result() != null ? " (" + o.result() + ")" : ""));
-            return j;
-        }
-        j.state = to;
-        j.finishedAt = Instant.now();
-        j.result = o.result();
-        j.error = o.error();
-        if (to == JobState.SUCCEEDED) {
-            j.progress = 100;
-        }
-        recordOutcome(j, o);
-        return j;
     }
 
     /**

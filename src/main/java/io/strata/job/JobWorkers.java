@@ -1,6 +1,9 @@
 package io.strata.job;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +43,9 @@ public class JobWorkers {
     int perHostLimit;
     @ConfigProperty(name = "strata.jobs.poll-interval", defaultValue = "PT1S")
     Duration pollInterval;
+    /** How many jobs of an instant kind a worker claims at once (see {@link JobKind#instant()}). */
+    @ConfigProperty(name = "strata.jobs.claim-batch", defaultValue = "32")
+    int claimBatch;
     @ConfigProperty(name = "strata.jobs.enabled", defaultValue = "true")
     boolean enabled;
 
@@ -113,17 +119,15 @@ public class JobWorkers {
         while (running.get()) {
             try {
                 long seen = signal.generation();
-                var claimed = transitions.claim(nodeId, perHostLimit);
-                if (claimed.isPresent()) {
-                    Job job = claimed.get();
-                    long id = job.id;
-                    liveHere.add(id);
+                List<Job> claimed = transitions.claim(nodeId, perHostLimit, claimBatch);
+                if (!claimed.isEmpty()) {
+                    claimed.forEach(j -> liveHere.add(j.id));
                     try {
-                        execute(job);
+                        execute(claimed);
                     } finally {
                         // Finished, or the database failed us: either way no longer heartbeated, so
                         // a job left RUNNING is reaped (by any node, this one included) and reconciled.
-                        liveHere.remove(id);
+                        claimed.forEach(j -> liveHere.remove(j.id));
                     }
                 } else {
                     signal.awaitAfter(seen, pollInterval.toMillis());
@@ -144,12 +148,26 @@ public class JobWorkers {
         }
     }
 
+    /** Runs the claimed jobs one after the other, then records their outcomes together. */
+    private void execute(List<Job> jobs) {
+        List<JobOutcomes.Ending> endings = new ArrayList<>();
+        long[] started = new long[jobs.size()];
+        for (int i = 0; i < jobs.size(); i++) {
+            started[i] = System.nanoTime();
+            endings.add(execute(jobs.get(i)));
+        }
+        finish(endings);
+        for (int i = 0; i < jobs.size(); i++) {
+            metrics.ran(jobs.get(i).kind, endings.get(i).state(), Duration.ofNanos(System.nanoTime() - started[i]));
+        }
+    }
+
     /**
      * Runs the handler and maps how it ended to the job's final state: returned → SUCCEEDED,
      * {@link JobCancelled} or a host tool's {@link Cancelled} → CANCELLED, a {@link HostFailure} → FAILED with its message, anything else
      * → FAILED with the exception's name (and a stack trace in the log).
      */
-    private void execute(Job job) {
+    private JobOutcomes.Ending execute(Job job) {
         long jobId = job.id;
         JobHandler handler = handlers.of(job.kind);
         JobContext ctx = new JobContext(job, () -> handlers.read(job), transitions, log);
@@ -160,7 +178,6 @@ public class JobWorkers {
         // "started on …" was written with the claim, which also checked the cancel flag.
         // What the job changes on its VM is read around the handler, for every kind (issue 10).
         VmStateCapture.Reading before = changes.before(job, ctx);
-        long started = System.nanoTime();
         try {
             if (handler == null) {
                 throw new JobFailure("job kind " + job.kind + " has no handler in this build");
@@ -188,31 +205,31 @@ public class JobWorkers {
         if (!job.kind.benchmarkOnly()) {
             fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
         }
-        finish(new JobTransitions.Ending(jobId, state, result, error, last, change, nodeId));
-        metrics.ran(job.kind, state, Duration.ofNanos(System.nanoTime() - started));
+        return new JobOutcomes.Ending(jobId, state, result, error, last, change, nodeId);
     }
 
     /**
-     * Records the outcome, retrying for a while when the database is away: the work is done and
-     * its truth should not be lost to a reconnect. Given up after that, the job is reaped.
+     * Records the outcomes, retrying those not recorded for a while when the database is away: the
+     * work is done and its truth should not be lost to a reconnect. Given up after that, the job is reaped.
      */
-    private void finish(JobTransitions.Ending ending) {
+    private void finish(List<JobOutcomes.Ending> endings) {
+        List<JobOutcomes.Ending> left = endings;
         for (int attempt = 1; ; attempt++) {
-            try {
-                finisher.finish(ending);
+            Map<JobOutcomes.Ending, RuntimeException> failed = finisher.finish(left);
+            if (failed.isEmpty()) {
                 return;
-            } catch (RuntimeException e) {
-                if (attempt >= FINISH_ATTEMPTS || !running.get()) {
-                    LOG.errorf("job %d ended %s but could not be recorded (%s); it will be reaped", ending.jobId(),
-                            ending.state(), e.getMessage());
-                    return;
-                }
-                try {
-                    Thread.sleep(pollInterval.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            }
+            if (attempt >= FINISH_ATTEMPTS || !running.get()) {
+                failed.forEach((ending, e) -> LOG.errorf("job %d ended %s but could not be recorded (%s); it will be reaped",
+                        ending.jobId(), ending.state(), e.getMessage()));
+                return;
+            }
+            left = List.copyOf(failed.keySet());
+            try {
+                Thread.sleep(pollInterval.toMillis());
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
