@@ -77,6 +77,8 @@ class ReaperTest {
 
     @Inject
     JobTransitions transitions;
+    @Inject
+    JobOutcomes outcomes;
 
     /** A job RUNNING under {@code worker} with a fresh heartbeat (so the app's own reaper leaves it be). */
     private static long runningJob(String actor, String worker) {
@@ -138,7 +140,7 @@ class ReaperTest {
                     tookOver.set(true);
                     transitions.interrupt(id, "node-reaper", finding);
                 }
-            }, () -> transitions.finishAll(List.of(new JobTransitions.Ending(id, JobState.SUCCEEDED, "worker's result",
+            }, () -> outcomes.finishAll(List.of(new JobOutcomes.Ending(id, JobState.SUCCEEDED, "worker's result",
                     null, "succeeded: worker's result", null, "node-late"))));
             String state = TestDatabase.queryLong("SELECT count(*) FROM job WHERE id = ? AND state = 'INTERRUPTED'", id) == 1
                     ? "INTERRUPTED"
