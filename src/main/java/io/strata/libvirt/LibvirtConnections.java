@@ -102,10 +102,18 @@ public class LibvirtConnections {
      * libvirtd restarts. Not for pages, which should answer at once.
      */
     <T> T readWaiting(String host, String what, LibvirtCall<T> call) {
+        return waitingOut(host, what, () -> read(host, what, call));
+    }
+
+    /**
+     * Several reads that together decide something (who uses which file), done again from the
+     * start when the host stops answering midway, until it answers or the reconnect wait is over.
+     */
+    <T> T waitingOut(String host, String what, java.util.function.Supplier<T> reads) {
         long deadline = System.nanoTime() + reconnectWait.toNanos();
         for (int attempt = 0; ; attempt++) {
             try {
-                T result = read(host, what, call);
+                T result = reads.get();
                 if (attempt > 0) {
                     LOG.infof("%s: host %s answers again", what, host);
                 }

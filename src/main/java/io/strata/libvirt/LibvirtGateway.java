@@ -181,6 +181,14 @@ public class LibvirtGateway {
         }
     }
 
+    /**
+     * Reads (through this gateway) that a job must finish once it changed the host: done again
+     * from the start while the host's libvirtd restarts (see {@code strata.libvirt.reconnect-wait}).
+     */
+    public <T> T readWaiting(String host, String what, java.util.function.Supplier<T> reads) {
+        return libvirt.waitingOut(host, what, reads);
+    }
+
     /** Removes the domain's definition (its files stay); a shut-off domain only. */
     public void undefine(String host, String vm) {
         libvirt.changeDomain(host, vm, "undefining " + vm, dom -> {

@@ -16,6 +16,7 @@ import io.strata.job.JobFailure;
 import io.strata.job.JobHandler;
 import io.strata.job.JobKind;
 import io.strata.libvirt.DomainState;
+import io.strata.libvirt.LibvirtFailure;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.vm.GracefulShutdown;
 
@@ -77,7 +78,17 @@ public class VmDeleteHandler implements JobHandler {
         }
         ctx.checkCancelled();
         ctx.progress(30, "removing " + vm + "'s definition and snapshot metadata");
-        gateway.undefineWithMetadata(host, vm);
+        try {
+            gateway.undefineWithMetadata(host, vm);
+        } catch (LibvirtFailure e) {
+            // libvirtd may have undefined it and died before answering: once it answers again,
+            // whether the domain is still defined says if the delete goes on (its files must not
+            // be left behind, named by nothing).
+            if (e.kind() != LibvirtFailure.Kind.HOST_UNAVAILABLE
+                    || gateway.readWaiting(host, "looking up " + vm, () -> gateway.exists(host, vm))) {
+                throw e;
+            }
+        }
         // Marks of partly merged snapshots belong to snapshots that no longer exist.
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("DELETE FROM snapshot_mark WHERE host = ?1 AND vm = ?2")
                 .setParameter(1, host).setParameter(2, vm).executeUpdate());
@@ -89,7 +100,9 @@ public class VmDeleteHandler implements JobHandler {
             candidates.addAll(owned.diskChains().stream().filter(f -> !candidates.contains(f)).toList());
         }
         ctx.progress(60, "removing files nothing else uses");
-        Map<String, String> users = vmFiles.usedByOthers(host, vm);
+        // The domain is gone now: a libvirtd restart must not stop the job before its files go.
+        Map<String, String> users = gateway.readWaiting(host, "reading which domains use " + vm + "'s files",
+                () -> vmFiles.usedByOthers(host, vm));
         List<String> removed = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         long freed = 0;

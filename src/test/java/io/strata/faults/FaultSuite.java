@@ -12,15 +12,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.strata.support.AppProcess;
-import io.strata.support.PrivatePostgres;
 import io.strata.support.LibvirtHost;
+import io.strata.support.PrivateLibvirtd;
+import io.strata.support.PrivatePostgres;
 import io.strata.support.Processes;
 import io.strata.support.VmBuilder;
 
 /**
- * The fault suite: for each kind and run, a VM is prepared, the job requested, the app killed
- * (SIGKILL) at a random moment of the job (seeded, printed), restarted, and left to reconcile;
- * then {@link Invariants} are checked. One shared database and one app port for the whole suite;
+ * The fault suite: for each kind and run, a VM is prepared, the job requested, a {@link Fault}
+ * (the app killed, PostgreSQL or libvirtd restarted, the disk full) hits at a random moment of the
+ * job (seeded, printed), and the job is left to end or be reconciled; then {@link Invariants} are
+ * checked. One shared database and one app port for the whole suite;
  * domains are named {@code st-<run>-f-<kind>-<n>} and their files kept in the run's directory;
  * the orphan scan's findings are filtered to the run's VM.
  */
@@ -33,7 +35,12 @@ final class FaultSuite implements AutoCloseable {
         /** An immediate stop of the (private) PostgreSQL, 3 s down, then a start with crash recovery. */
         POSTGRES_RESTART,
         /** The VM's files sit on a small tmpfs that is filled up before the job: qemu-img and libvirt hit ENOSPC. */
-        ENOSPC;
+        ENOSPC,
+        /**
+         * SIGKILL of libvirtd (a private one: the machine's is shared), restarted 2–6 s later; QEMU
+         * and its block jobs go on meanwhile. The app, virsh and the checks all use that libvirtd.
+         */
+        LIBVIRTD_RESTART;
 
         static Fault of(String s) {
             return valueOf(s.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
@@ -49,6 +56,7 @@ final class FaultSuite implements AutoCloseable {
 
     final Fault fault;
     private final PrivatePostgres postgres;
+    private final PrivateLibvirtd libvirtd;
     final AppProcess.SharedDb db;
     /** Where the VMs' disks go: the run's directory, or for ENOSPC a small tmpfs in it. */
     private final Path diskDir;
@@ -67,6 +75,12 @@ final class FaultSuite implements AutoCloseable {
         } else {
             postgres = null;
         }
+        if (fault == Fault.LIBVIRTD_RESTART) {
+            libvirtd = new PrivateLibvirtd().start();
+            LibvirtHost.useUri(libvirtd.uri());
+        } else {
+            libvirtd = null;
+        }
         db = new AppProcess.SharedDb();
         if (fault == Fault.ENOSPC) {
             diskDir = LibvirtHost.DIR.resolve("small");
@@ -84,8 +98,10 @@ final class FaultSuite implements AutoCloseable {
     private AppProcess newApp() {
         // The machine's image directory (the default), not only the run's: a VM delete refuses while
         // any domain's chain cannot be read, and chains outside the storage directories are not read.
-        return new AppProcess(db, PORT, "faults-" + (starts++), "-Dstrata.storage.dirs=/var/lib/libvirt/images"
-                + (diskDir.equals(LibvirtHost.DIR) ? "" : "," + diskDir));
+        String dirs = "-Dstrata.storage.dirs=/var/lib/libvirt/images" + (diskDir.equals(LibvirtHost.DIR) ? "" : "," + diskDir);
+        String label = "faults-" + (starts++);
+        return libvirtd == null ? new AppProcess(db, PORT, label, dirs)
+                : new AppProcess(db, PORT, label, dirs, "-Dstrata.libvirt.uri=" + libvirtd.uri());
     }
 
     /** Fills the small storage up to its last few MiB, so that the job's writes hit ENOSPC. */
@@ -186,6 +202,14 @@ final class FaultSuite implements AutoCloseable {
             }
             case POSTGRES_RESTART -> postgres.restart(java.time.Duration.ofSeconds(3));
             case ENOSPC -> { }
+            case LIBVIRTD_RESTART -> {
+                libvirtd.kill();
+                long down = 2000 + random.nextInt(4001);
+                System.out.printf("fault: libvirtd killed %d ms into job %d (%s), restarted after %d ms%n",
+                        faultAt - t0, jobId, atKill, down);
+                Thread.sleep(down);
+                libvirtd.start();
+            }
         }
         // From the fault to the job's final state: for a kill, the app's boot and the reaper's wait included.
         String state = awaitFinal(jobId, kind.patienceSeconds());
@@ -287,6 +311,10 @@ final class FaultSuite implements AutoCloseable {
             } finally {
                 if (postgres != null) {
                     postgres.close();
+                }
+                if (libvirtd != null) {
+                    libvirtd.close(); // its domains destroyed and undefined with it
+                    LibvirtHost.useUri(null);
                 }
             }
         }

@@ -16,8 +16,10 @@ import io.strata.support.LibvirtHost;
 
 /**
  * Kills the app (SIGKILL) at a random moment of each job kind that changes disks, restarts it,
- * lets it reconcile and checks {@link Invariants}. {@code ./strata faults [kinds] [runs]} runs it
- * with {@code -Dfaults.kinds=a,b|all -Dfaults.runs=N [-Dfaults.seed=S]}; without them (as in
+ * lets it reconcile and checks {@link Invariants}; or, with {@code -Dfaults.fault=}, restarts a
+ * private PostgreSQL or libvirtd, or fills the disk, instead. {@code ./strata faults [kinds] [runs]}
+ * runs it with {@code -Dfaults.kinds=a,b|all -Dfaults.runs=N [-Dfaults.seed=S] [-Dfaults.port=P]};
+ * without them (as in
  * {@code mvn verify}) it is the short form: one run of a few kinds. Every run prints its seed;
  * {@code -Dfaults.seed} replays the same moments. The table goes to target/faults-report.md.
  */

@@ -38,10 +38,22 @@ public final class AppProcess {
         public final TestDatabase.Roles roles;
         /** The audit key and anchor files the nodes share (one machine here). */
         public final Path auditDir;
+        /** The server (JDBC URL without a database) and the administrator the test connects as. */
+        private final String server;
+        private final String user;
+        private final String password;
 
         public SharedDb() {
-            TestDatabase.admin("CREATE DATABASE " + name);
-            roles = TestDatabase.createRoles(name);
+            this(TestDatabase.SERVER, TestDatabase.USER, TestDatabase.PASSWORD);
+        }
+
+        /** On another server, e.g. a test's {@link PrivatePostgres} (administrator postgres, trusted). */
+        public SharedDb(String server, String user, String password) {
+            this.server = server;
+            this.user = user;
+            this.password = password;
+            TestDatabase.admin(server, user, password, "CREATE DATABASE " + name);
+            roles = TestDatabase.createRoles(server, user, password, name);
             try {
                 auditDir = Files.createTempDirectory("strata-audit-" + name);
             } catch (java.io.IOException e) {
@@ -50,7 +62,7 @@ public final class AppProcess {
         }
 
         public Connection connect() throws Exception {
-            return DriverManager.getConnection(TestDatabase.SERVER + name, TestDatabase.USER, TestDatabase.PASSWORD);
+            return DriverManager.getConnection(server + name, user, password);
         }
 
         /** The first column of the first row as text, or null when there is no row. */
@@ -67,7 +79,7 @@ public final class AppProcess {
 
         @Override
         public void close() {
-            TestDatabase.dropWithRoles(name);
+            TestDatabase.dropWithRoles(server, user, password, name);
         }
     }
 
@@ -90,7 +102,7 @@ public final class AppProcess {
         Path log = Path.of("target", "it-app-" + label + ".log");
         List<String> argv = new ArrayList<>(List.of("java",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.jdbc.url=" + TestDatabase.SERVER + db.name,
+                "-Dquarkus.datasource.jdbc.url=" + db.server + db.name,
                 "-Dquarkus.datasource.username=" + db.roles.app(), "-Dquarkus.datasource.password=" + db.roles.appPassword(),
                 "-Dquarkus.flyway.username=" + db.roles.owner(), "-Dquarkus.flyway.password=" + db.roles.ownerPassword(),
                 "-Dstrata.audit.key-file=" + db.auditDir.resolve("audit.key"),

@@ -25,6 +25,17 @@ public class LibvirtHost implements QuarkusTestResourceLifecycleManager {
     public static final String PREFIX = "st-" + RUN + "-";
     public static final Path DIR = Path.of("/var/lib/libvirt/images/strata-test-" + RUN);
 
+    /** Where {@link #virsh} goes: the machine's libvirtd, or a test's private one ({@link #useUri}). */
+    private static volatile String target = URI;
+
+    /**
+     * Points {@link #virsh} and {@link #tryVirsh} at another libvirtd (the fault suite's
+     * {@link PrivateLibvirtd}, which it kills); null points them back at the machine's.
+     */
+    public static void useUri(String uri) {
+        target = uri == null ? URI : uri;
+    }
+
     @Override
     public Map<String, String> start() {
         Processes.Result r = Processes.run("virsh", "-c", URI, "version");
@@ -72,14 +83,14 @@ public class LibvirtHost implements QuarkusTestResourceLifecycleManager {
 
     /** Runs virsh on this host's connection; fails the test on a non-zero exit; returns stdout. */
     public static String virsh(String... args) {
-        List<String> argv = new ArrayList<>(List.of("virsh", "-c", URI));
+        List<String> argv = new ArrayList<>(List.of("virsh", "-c", target));
         argv.addAll(List.of(args));
         return Processes.ok(argv);
     }
 
     /** Runs virsh on this host's connection and returns whatever it did (for commands expected to fail). */
     public static Processes.Result tryVirsh(String... args) {
-        List<String> argv = new ArrayList<>(List.of("virsh", "-c", URI));
+        List<String> argv = new ArrayList<>(List.of("virsh", "-c", target));
         argv.addAll(List.of(args));
         return Processes.run(argv);
     }

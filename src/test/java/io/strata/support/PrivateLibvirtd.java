@@ -59,6 +59,11 @@ public final class PrivateLibvirtd implements AutoCloseable {
         return "qemu+unix:///system?socket=" + base.resolve("sock/libvirt-sock");
     }
 
+    /** The file that holds a domain's definition for this daemon (gone once it is undefined). */
+    public Path domainConfig(String vm) {
+        return base.resolve("etc/qemu").resolve(vm + ".xml");
+    }
+
     /** Starts the daemon and waits until it answers. */
     public PrivateLibvirtd start() {
         try {

@@ -20,10 +20,17 @@ public final class PrivatePostgres implements AutoCloseable {
     public static final int PORT = 55432;
     public static final String SERVER = "jdbc:postgresql://127.0.0.1:" + PORT + "/";
 
+    private final int port;
     private final Path dir;
     private final Path data;
 
     public PrivatePostgres() {
+        this(PORT);
+    }
+
+    /** A cluster on another port: a test of its own, which may run while the fault suite uses {@link #PORT}. */
+    public PrivatePostgres(int port) {
+        this.port = port;
         try {
             dir = Files.createTempDirectory("strata-pg-");
             data = dir.resolve("data");
@@ -34,6 +41,11 @@ public final class PrivatePostgres implements AutoCloseable {
         asPostgres("initdb", "-D", data.toString(), "-A", "trust", "-U", "postgres", "--no-sync");
     }
 
+    /** Its JDBC URL without a database name. */
+    public String server() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/";
+    }
+
     /** Whether this JVM's test databases live on the private cluster (see the class comment). */
     public static boolean inUse() {
         return TestDatabase.SERVER.equals(SERVER);
@@ -41,7 +53,7 @@ public final class PrivatePostgres implements AutoCloseable {
 
     public PrivatePostgres start() {
         asPostgres("pg_ctl", "-D", data.toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "120", "-o",
-                "-p " + PORT + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off", "start");
+                "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off", "start");
         return this;
     }
 

@@ -109,9 +109,14 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
     /** Drops a database made by this class and its two roles. */
     static void dropWithRoles(String db) {
-        admin("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-        admin("DROP ROLE IF EXISTS " + db + "_owner");
-        admin("DROP ROLE IF EXISTS " + db + "_app");
+        dropWithRoles(SERVER, USER, PASSWORD, db);
+    }
+
+    /** The same on another server (a test's {@link PrivatePostgres}). */
+    static void dropWithRoles(String server, String user, String password, String db) {
+        admin(server, user, password, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        admin(server, user, password, "DROP ROLE IF EXISTS " + db + "_owner");
+        admin(server, user, password, "DROP ROLE IF EXISTS " + db + "_app");
     }
 
     /**
@@ -119,6 +124,10 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
      * host-setup.sh runs with psql: its psql variables are filled in the way psql fills them.
      */
     static Roles createRoles(String db) {
+        return createRoles(SERVER, USER, PASSWORD, db);
+    }
+
+    static Roles createRoles(String server, String user, String password, String db) {
         SecureRandom random = new SecureRandom();
         byte[] a = new byte[18];
         byte[] b = new byte[18];
@@ -143,7 +152,7 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
             m.appendReplacement(filled, Matcher.quoteReplacement("'" + value.replace("'", "''") + "'"));
         }
         m.appendTail(filled);
-        try (Connection c = DriverManager.getConnection(SERVER + db, USER, PASSWORD); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(server + db, user, password); Statement s = c.createStatement()) {
             s.execute(filled.toString());
         } catch (SQLException e) {
             throw new IllegalStateException("scripts/db-roles.sql on " + db + ": " + e.getMessage(), e);
@@ -153,11 +162,15 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
     /** Creates or drops a database by a generated name (never user input). */
     static void admin(String sql) {
-        try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD);
+        admin(SERVER, USER, PASSWORD, sql);
+    }
+
+    static void admin(String server, String user, String password, String sql) {
+        try (Connection c = DriverManager.getConnection(server + "postgres", user, password);
              Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + SERVER + ": " + e.getMessage(), e);
+            throw new IllegalStateException("PostgreSQL at " + server + ": " + e.getMessage(), e);
         }
     }
 }

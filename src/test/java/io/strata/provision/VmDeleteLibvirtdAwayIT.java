@@ -1,0 +1,118 @@
+package io.strata.provision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import io.strata.support.AppProcess;
+import io.strata.support.LibvirtHost;
+import io.strata.support.PrivateLibvirtd;
+import io.strata.support.Processes;
+import io.strata.support.VmBuilder;
+
+/**
+ * libvirtd dies (SIGKILL) right after it undefined a VM that is being deleted with its disks, and
+ * is back 3 s later (found by {@code ./strata faults vm-delete … libvirtd-restart}, seed 5124: the
+ * job failed with "host local does not answer" and the disk stayed, named by nothing). The kill is
+ * timed by the domain's definition file vanishing from the private libvirtd's configuration
+ * directory (libvirtd removes it while it undefines). The job must finish what it started: the
+ * domain gone and its disk removed, SUCCEEDED and audited. The libvirtd is a private one
+ * ({@link PrivateLibvirtd}).
+ */
+class VmDeleteLibvirtdAwayIT {
+
+    private static final int PORT = Integer.getInteger("it.vmdelete.port", 18051);
+
+    @AfterAll
+    static void cleanup() {
+        LibvirtHost.cleanup();
+    }
+
+    @Test
+    void aDeleteWhoseLibvirtdDiesAfterTheUndefineStillRemovesTheDisk() throws Exception {
+        LibvirtHost.createDir();
+        try (PrivateLibvirtd libvirtd = new PrivateLibvirtd().start();
+                AppProcess.SharedDb db = new AppProcess.SharedDb()) {
+            String vm = LibvirtHost.PREFIX + "del-away";
+            Path disk = LibvirtHost.DIR.resolve(vm + ".qcow2");
+            Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M");
+            Path xml = LibvirtHost.DIR.resolve(vm + ".xml");
+            Files.writeString(xml, VmBuilder.domainXml(vm, "admin", disk, "qcow2"));
+            libvirtd.virsh("define", xml.toString());
+            Files.delete(xml);
+            Path config = libvirtd.domainConfig(vm);
+            assertTrue(Files.exists(config), "libvirtd keeps the definition in " + config);
+
+            AppProcess app = new AppProcess(db, PORT, "vm-delete-away", "-Dstrata.libvirt.uri=" + libvirtd.uri(),
+                    "-Dstrata.storage.dirs=/var/lib/libvirt/images");
+            try {
+                app.start();
+                String p = "/api/hosts/local/vms/" + vm;
+                AppProcess.awaitState(db, jobOf(app.call("POST", p + "/sync", null)), "SUCCEEDED", 120);
+
+                // Killed the moment the definition is gone: the undefine is done, the files are not.
+                CompletableFuture<Void> killed = CompletableFuture.runAsync(() -> {
+                    long deadline = System.currentTimeMillis() + 120_000;
+                    while (Files.exists(config) && System.currentTimeMillis() < deadline) {
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                    libvirtd.kill();
+                });
+                long delete = jobOf(app.call("DELETE", p + "?disks=true", null));
+                killed.get(130, TimeUnit.SECONDS);
+                assertFalse(Files.exists(config), "libvirtd was killed after the undefine");
+                assertNotEquals("SUCCEEDED", db.queryString("SELECT state FROM job WHERE id = ?", delete),
+                        "the disk is not removed yet when libvirtd dies");
+                Thread.sleep(3000);
+                libvirtd.start();
+
+                String state = awaitFinal(db, delete);
+                assertEquals("SUCCEEDED", state, "the delete finishes once libvirtd is back: "
+                        + db.queryString("SELECT coalesce(error, result) FROM job WHERE id = ?", delete));
+                assertTrue(libvirtd.tryVirsh("dominfo", vm).exit() != 0, "the domain is gone");
+                assertFalse(Files.exists(disk), "its disk is removed, not left named by nothing");
+                assertEquals("1", db.queryString("SELECT count(*) FROM audit_event WHERE job_id = ?"
+                        + " AND action = 'vm.delete' AND outcome = 'SUCCESS'", delete), "the delete is audited");
+            } finally {
+                app.stop();
+            }
+        }
+    }
+
+    private static String awaitFinal(AppProcess.SharedDb db, long job) throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        String s = null;
+        while (System.currentTimeMillis() < deadline) {
+            s = db.queryString("SELECT state FROM job WHERE id = ?", job);
+            if (!"QUEUED".equals(s) && !"RUNNING".equals(s)) {
+                return s;
+            }
+            Thread.sleep(100);
+        }
+        return s;
+    }
+
+    private static long jobOf(HttpResponse<String> r) {
+        assertEquals(202, r.statusCode(), r.body());
+        Matcher m = Pattern.compile("\"jobId\":(\\d+)").matcher(r.body());
+        assertTrue(m.find(), r.body());
+        return Long.parseLong(m.group(1));
+    }
+}
