@@ -158,10 +158,25 @@ public final class TemplateHandlers {
             t.sealedAt = Instant.now();
             QuarkusTransaction.requiringNew().run(t::persist);
             if (!windows) {
-                gateway.undefine(host, vm);
+                undefineSource(host, vm);
                 ctx.log(vm + " undefined: the template cannot be started, by Strata or by virsh");
             }
             return "template " + name + " sealed from " + vm + " (" + done.size() + " image(s), read-only)";
+        }
+
+        /**
+         * The template is recorded and the disks renamed: the source's definition must go even if
+         * libvirtd restarts just now (it would name files that are gone, and a FAILED job is not
+         * reconciled). Whether it is still defined is asked again once libvirtd answers, since it
+         * may have undefined it before dying.
+         */
+        private void undefineSource(String host, String vm) {
+            gateway.readWaiting(host, "undefining " + vm, () -> {
+                if (gateway.exists(host, vm)) {
+                    gateway.undefine(host, vm);
+                }
+                return null;
+            });
         }
 
         /**
