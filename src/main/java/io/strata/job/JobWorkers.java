@@ -160,6 +160,9 @@ public class JobWorkers {
         // "started on …" was written with the claim, which also checked the cancel flag.
         // What the job changes on its VM is read around the handler, for every kind (issue 10).
         VmStateCapture.Reading before = changes.before(job, ctx);
+        if (before != null && job.vm != null && job.vm.equals(VmStateCapture.vmOf(job))) {
+            ctx.atStart(before.observed());
+        }
         long started = System.nanoTime();
         try {
             if (handler == null) {
@@ -184,11 +187,13 @@ public class JobWorkers {
         }
         // Refresh what depends on the job (the inventory) before the job shows as finished, so a
         // client that sees SUCCEEDED also sees its effect.
-        String change = changes.after(job, ctx, before);
+        JobChanges.After after = changes.after(job, ctx, before);
         if (!job.kind.benchmarkOnly()) {
-            fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm));
+            // The inventory takes the VM from that reading (a clone's reading is of its new VM, not job.vm).
+            boolean own = job.vm != null && job.vm.equals(VmStateCapture.vmOf(job));
+            fireFinished(new JobFinished(job.id, job.kind, state, job.host, job.vm, own ? after.vm() : null));
         }
-        finish(new JobTransitions.Ending(jobId, state, result, error, last, change, nodeId));
+        finish(new JobTransitions.Ending(jobId, state, result, error, last, after.digest(), nodeId));
         metrics.ran(job.kind, state, Duration.ofNanos(System.nanoTime() - started));
     }
 
