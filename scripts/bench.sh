@@ -36,7 +36,7 @@ PORT="${STRATA_BENCH_PORT:-18090}"
 PORT2=$((PORT + 1))
 DB="${STRATA_BENCH_DB:-strata_bench}"
 PW=bench-admin-password
-RUN="bench-$$"
+RUN="${BENCH_TAG:-bench}-$$"
 DIR="/var/lib/libvirt/images/strata-$RUN"
 URL="http://127.0.0.1:$PORT"
 has() { [[ " $WHAT " == *" $1 "* || "$WHAT" == all || ( "$WHAT" == targets && " internal external thin engine audit lists " == *" $1 "* ) ]]; }
@@ -45,8 +45,10 @@ ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # The bench build, apart from the production one in target/quarkus-app.
-APPDIR=target/bench-build
-[[ -f $APPDIR/quarkus-run.jar && -z "$(find src db-migrations pom.xml -newer $APPDIR/quarkus-run.jar -print -quit)" ]] \
+# BENCH_APPDIR names another, already built bench build (e.g. a copy of the one before a change,
+# to compare before and after in the same conditions); it is used as it is.
+APPDIR=${BENCH_APPDIR:-target/bench-build}
+[[ -n "${BENCH_APPDIR:-}" || ( -f $APPDIR/quarkus-run.jar && -z "$(find src db-migrations pom.xml -newer $APPDIR/quarkus-run.jar -print -quit)" ) ]] \
   || mvn -B -q package -DskipTests -Dquarkus.profile=bench -Dquarkus.package.output-directory=bench-build
 psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -qc "CREATE DATABASE $DB" >/dev/null
 mkdir -p "$DIR"

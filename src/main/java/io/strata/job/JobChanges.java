@@ -68,16 +68,27 @@ public class JobChanges {
         }
     }
 
-    /** Reads the VM after the handler ended and stores the change; returns its digest, or null. */
-    String after(Job j, JobContext ctx, VmStateCapture.Reading before) {
+    /** What {@link #after} found: the change's digest (null when none was stored) and the VM as read (null when not read). */
+    record After(String digest, ObservedVm vm) {
+    }
+
+    /** Reads the VM after the handler ended and stores the change. */
+    After after(Job j, JobContext ctx, VmStateCapture.Reading before) {
         if (before == null) {
-            return null;
+            return new After(null, null);
         }
+        VmStateCapture.Reading after;
         try {
-            return save(j, before, capture.read(j.host, VmStateCapture.vmOf(j)));
+            after = capture.read(j.host, VmStateCapture.vmOf(j));
         } catch (RuntimeException e) {
             ctx.log("could not record what the job changed: " + e.getMessage());
-            return null;
+            return new After(null, null);
+        }
+        try {
+            return new After(save(j, before, after), after.observed());
+        } catch (RuntimeException e) {
+            ctx.log("could not record what the job changed: " + e.getMessage());
+            return new After(null, after.observed());
         }
     }
 
@@ -94,6 +105,9 @@ public class JobChanges {
         }
         String digest = Digests.sha256Hex(record);
         QuarkusTransaction.requiringNew().run(() -> {
+            // No wait for the WAL flush here: the job's outcome, which names this record's digest,
+            // commits after it and waits for the flush, which covers this transaction too.
+            em.createNativeQuery("SELECT set_config('synchronous_commit', 'off', true)").getSingleResult();
             storeXml(before);
             storeXml(after);
             em.createNativeQuery("INSERT INTO job_change (job_id, host, vm, xml_before, xml_after, record, digest)"

@@ -41,6 +41,27 @@ public final class JobContext {
         return job.actor;
     }
 
+    private ObservedVm atStart;
+
+    void atStart(ObservedVm vm) {
+        this.atStart = vm;
+    }
+
+    /**
+     * The job's VM as the worker read it just before the handler started (for the change record),
+     * or null when it was not read: a handler's checks take it instead of reading the host again.
+     * It is the VM after the job waited in the queue, so whatever the request checked is checked
+     * again on it.
+     */
+    public ObservedVm atStart() {
+        return atStart;
+    }
+
+    /** A step of the handler changed the VM (e.g. shut it down): {@link #atStart} no longer describes it. */
+    public void vmChanged() {
+        atStart = null;
+    }
+
     /** When a worker first started the job (what it made on the host is newer). */
     public java.time.Instant startedAt() {
         return job.startedAt;

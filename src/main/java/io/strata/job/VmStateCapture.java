@@ -22,6 +22,8 @@ import io.strata.imagetool.ImageFiles;
 import io.strata.imagetool.ImageInfo;
 import io.strata.kernel.Digests;
 import io.strata.libvirt.DiskInfo;
+import io.strata.libvirt.DomainReading;
+import io.strata.libvirt.DomainSummary;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.LibvirtSnapshots;
 import io.strata.libvirt.SnapshotDisk;
@@ -62,8 +64,15 @@ public class VmStateCapture {
                         List<FileSize> files) {
     }
 
-    /** A state with the XML text its digest names. */
-    public record Reading(State state, String xmlText, Instant at) {
+    /**
+     * A state with the XML text its digest names, and what libvirt answered (null domain when the
+     * VM did not exist): the job's handler and the inventory refresh after the job take these
+     * instead of reading the host again.
+     */
+    public record Reading(State state, String xmlText, Instant at, DomainSummary domain, List<SnapshotInfo> snapshots) {
+        ObservedVm observed() {
+            return new ObservedVm(domain, snapshots);
+        }
     }
 
     @Inject
@@ -82,13 +91,16 @@ public class VmStateCapture {
 
     public Reading read(String host, String vm) {
         Instant at = Instant.now();
-        String xml = libvirt.dumpXml(host, vm);
-        if (xml == null) {
-            return new Reading(new State(at.toString(), false, null, List.of(), List.of(), List.of()), null, at);
+        // One read of the domain for its XML and its disks' chains (was two: dumpxml, then describe).
+        DomainReading domain = libvirt.read(host, vm);
+        if (domain == null) {
+            return new Reading(new State(at.toString(), false, null, List.of(), List.of(), List.of()), null, at, null,
+                    List.of());
         }
+        String xml = domain.xml();
         List<Disk> disks = new ArrayList<>();
         Map<String, Long> files = new TreeMap<>();
-        for (DiskInfo d : libvirt.describe(host, vm).disks()) {
+        for (DiskInfo d : domain.domain().disks()) {
             if (!"disk".equals(d.device())) {
                 continue;
             }
@@ -101,7 +113,8 @@ public class VmStateCapture {
             disks.add(new Disk(d.target(), d.file(), d.format(), chain, d.chainError()));
         }
         List<Snapshot> snaps = new ArrayList<>();
-        for (SnapshotInfo s : snapshots.snapshots(host, vm)) {
+        List<SnapshotInfo> infos = snapshots.snapshots(host, vm);
+        for (SnapshotInfo s : infos) {
             List<SnapshotFile> sf = new ArrayList<>();
             for (SnapshotDisk d : s.disks()) {
                 if (d.external()) {
@@ -115,7 +128,8 @@ public class VmStateCapture {
         }
         List<FileSize> sizes = new ArrayList<>();
         files.forEach((f, b) -> sizes.add(new FileSize(f, b)));
-        return new Reading(new State(at.toString(), true, Digests.sha256Hex(xml), disks, snaps, sizes), xml, at);
+        return new Reading(new State(at.toString(), true, Digests.sha256Hex(xml), disks, snaps, sizes), xml, at,
+                domain.domain(), infos);
     }
 
     /**

@@ -87,26 +87,46 @@ public class LibvirtGateway {
     }
 
     public DomainSummary describe(String host, String vm) {
-        return libvirt.readDomain(host, vm, "reading VM " + vm, dom -> {
-            Document xml = Xml.parse(dom.getXMLDesc(0));
-            org.libvirt.DomainInfo info = dom.getInfo();
-            StrataMetadata meta = StrataMetadata.fromDomainXml(xml);
-            List<DiskInfo> disks = new ArrayList<>();
-            for (DomainXml.Disk disk : DomainXml.disks(xml)) {
-                List<ImageInfo> chain = List.of();
-                String chainError = null;
-                if (disk.file() != null && "disk".equals(disk.device())) {
-                    try {
-                        chain = backingChains.of(disk.file(), disk.format());
-                    } catch (ImageToolException e) {
-                        chainError = e.getMessage();
-                    }
-                }
-                disks.add(new DiskInfo(disk.target(), disk.device(), disk.file(), disk.format(), chain, chainError));
+        return libvirt.readDomain(host, vm, "reading VM " + vm, dom -> summary(dom, Xml.parse(dom.getXMLDesc(0))));
+    }
+
+    /**
+     * The domain's XML (as {@link #dumpXml}) with its {@link #describe} made from that same text:
+     * one read where a caller needs both (a job's before and after readings). Null when there is no
+     * such domain.
+     */
+    public DomainReading read(String host, String vm) {
+        try {
+            return libvirt.readDomain(host, vm, "reading VM " + vm, dom -> {
+                String text = dom.getXMLDesc(0);
+                return new DomainReading(text, summary(dom, Xml.parse(text)));
+            });
+        } catch (LibvirtFailure e) {
+            if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
+                return null;
             }
-            return new DomainSummary(dom.getName(), dom.getUUIDString(), DomainState.of(info.state),
-                    info.nrVirtCpu, info.maxMem, meta.owner(), meta.template(), disks);
-        });
+            throw e;
+        }
+    }
+
+    private DomainSummary summary(Domain dom, Document xml) throws LibvirtException {
+        org.libvirt.DomainInfo info = dom.getInfo();
+        StrataMetadata meta = StrataMetadata.fromDomainXml(xml);
+        List<DiskInfo> disks = new ArrayList<>();
+        for (DomainXml.Disk disk : DomainXml.disks(xml)) {
+            List<ImageInfo> chain = List.of();
+            String chainError = null;
+            if (disk.file() != null && "disk".equals(disk.device())) {
+                try {
+                    chain = backingChains.of(disk.file(), disk.format());
+                } catch (ImageToolException e) {
+                    chainError = e.getMessage();
+                }
+            }
+            disks.add(new DiskInfo(disk.target(), disk.device(), disk.file(), disk.format(), chain, chainError));
+        }
+        return new DomainSummary(dom.getName(), dom.getUUIDString(), DomainState.of(info.state),
+                info.nrVirtCpu, info.maxMem, meta.owner(), meta.template(), disks);
     }
 
     /** Strata's metadata of the domain (its owner): one read of its XML, no disk or snapshot work. */

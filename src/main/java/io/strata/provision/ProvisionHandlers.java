@@ -68,7 +68,10 @@ public final class ProvisionHandlers {
             ProvisionPayload payload = ctx.payload(ProvisionPayload.class);
             Template t = QuarkusTransaction.requiringNew().call(() -> Template.find(host, payload.template()))
                     .orElseThrow(() -> new JobFailure("template " + payload.template() + " is gone"));
-            if (gateway.exists(host, vm)) {
+            // The worker read the VM's name on the host just before (its change record): that answer,
+            // taken after the wait in the queue, is the re-check of the request's.
+            boolean exists = ctx.atStart() != null ? ctx.atStart().domain() != null : gateway.exists(host, vm);
+            if (exists) {
                 throw new JobFailure("a VM named " + vm + " exists now; nothing was created");
             }
             List<Template.Disk> disks = t.diskList();

@@ -14,6 +14,8 @@ import io.strata.imagetool.ImageFiles;
 import io.strata.imagetool.ImageInfo;
 import io.strata.imagetool.ImageToolException;
 import io.strata.imagetool.QemuImg;
+import io.strata.job.JobContext;
+import io.strata.job.ObservedVm;
 import io.strata.libvirt.LibvirtGateway;
 import io.strata.libvirt.LibvirtSnapshots;
 
@@ -35,6 +37,18 @@ public class ChainFiles {
     /** The VM's layout, read fresh from the host. */
     ChainLayout layout(String host, String vm) {
         return ChainLayout.read(gateway, domainSnapshots, chains, files, host, vm);
+    }
+
+    /**
+     * The VM's layout for a job: its domain and snapshots as the worker read them just before the
+     * handler started ({@link JobContext#atStart}), or read fresh when they were not.
+     */
+    ChainLayout layout(JobContext ctx) {
+        ObservedVm start = ctx.atStart();
+        if (start == null || start.domain() == null) {
+            return layout(ctx.host(), ctx.vm());
+        }
+        return ChainLayout.read(gateway, chains, files, ctx.host(), ctx.vm(), start.domain(), start.snapshots());
     }
 
     /**

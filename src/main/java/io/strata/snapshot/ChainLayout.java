@@ -70,8 +70,12 @@ final class ChainLayout {
     /** The layout read fresh from the host: the domain, its snapshots, and every file they name that exists. */
     static ChainLayout read(LibvirtGateway gateway, LibvirtSnapshots domainSnapshots, BackingChains chains, ImageFiles files,
             String host, String vm) {
-        DomainSummary d = gateway.describe(host, vm);
-        List<SnapshotInfo> snaps = domainSnapshots.snapshots(host, vm);
+        return read(gateway, chains, files, host, vm, gateway.describe(host, vm), domainSnapshots.snapshots(host, vm));
+    }
+
+    /** The layout around a domain and its snapshots just read (a job's reading at its start); the rest read fresh. */
+    static ChainLayout read(LibvirtGateway gateway, BackingChains chains, ImageFiles files, String host, String vm,
+            DomainSummary d, List<SnapshotInfo> snaps) {
         ChainLayout l = of(host, vm, d, snaps, gateway.filesOfOtherDomains(host, vm), List.of());
         for (SnapshotInfo s : snaps) {
             for (SnapshotDisk sd : s.externalDisks()) {

@@ -12,6 +12,7 @@ import io.strata.imagetool.BackingChains;
 import io.strata.imagetool.ImageFiles;
 import io.strata.job.JobContext;
 import io.strata.job.JobFailure;
+import io.strata.job.ObservedVm;
 import io.strata.libvirt.DiskInfo;
 import io.strata.libvirt.DomainState;
 import io.strata.libvirt.DomainSummary;
@@ -87,8 +88,11 @@ public class ExternalCreate {
         String host = ctx.host();
         String vm = ctx.vm();
         String name = ctx.target();
-        DomainSummary d = gateway.describe(host, vm);
-        Map<String, String> overlays = check(d, domainSnapshots.snapshots(host, vm), name);
+        // The request's checks again, on the VM as it is after the wait in the queue (the worker's reading).
+        ObservedVm start = ctx.atStart();
+        boolean read = start != null && start.domain() != null;
+        DomainSummary d = read ? start.domain() : gateway.describe(host, vm);
+        Map<String, String> overlays = check(d, read ? start.snapshots() : domainSnapshots.snapshots(host, vm), name);
         boolean running = d.state().isActive();
         SnapshotPayloads.Create payload = ctx.payload(SnapshotPayloads.Create.class);
         boolean quiesce = payload.quiesce();

@@ -104,7 +104,7 @@ public class ExternalDelete {
     String delete(JobContext ctx) {
         String host = ctx.host();
         String vm = ctx.vm();
-        ChainLayout l = chainFiles.layout(host, vm);
+        ChainLayout l = chainFiles.layout(ctx);
         SnapshotInfo s = l.snapshot(ctx.target()).orElseThrow(() -> new JobFailure("snapshot " + ctx.target() + " is gone"));
         List<DiskMerge> plan = plan(l, s);
         mergeData(ctx, plan, l.tops(), List.of(s.name()));

@@ -89,7 +89,7 @@ public class ExternalMergeAll {
     String mergeAll(JobContext ctx) {
         String host = ctx.host();
         String vm = ctx.vm();
-        ChainLayout l = chainFiles.layout(host, vm);
+        ChainLayout l = chainFiles.layout(ctx);
         List<ChainMerge> plan = plan(l);
         List<String> all = l.externalSnapshots().stream().map(SnapshotInfo::name).toList();
         List<String> rootImages = holdingBases(l, plan);

@@ -108,7 +108,7 @@ public class ExternalRevert {
     String revert(JobContext ctx, Map<String, String> marks) {
         String host = ctx.host();
         String vm = ctx.vm();
-        ChainLayout l = chainFiles.layout(host, vm);
+        ChainLayout l = chainFiles.layout(ctx);
         SnapshotInfo s = l.snapshot(ctx.target()).orElseThrow(() -> new JobFailure("snapshot " + ctx.target() + " is gone"));
         check(l, s, marks);
         boolean start = ctx.payload(SnapshotPayloads.Revert.class).start();

@@ -51,7 +51,9 @@ public final class SnapshotHandlers {
             if (external(payload.kind())) {
                 return external.create(ctx);
             }
-            DomainState state = gateway.state(ctx.host(), ctx.vm());
+            // The worker read the VM just before (its change record): its state from there.
+            DomainState state = ctx.atStart() != null && ctx.atStart().domain() != null
+                    ? ctx.atStart().domain().state() : gateway.state(ctx.host(), ctx.vm());
             ctx.progress(10, "creating internal snapshot (VM " + state.label() + ")");
             ctx.log("VM is " + state.label() + "; creating internal snapshot " + ctx.target()
                     + (state == DomainState.RUNNING ? " with memory state" : " of the disks"));
@@ -102,6 +104,9 @@ public final class SnapshotHandlers {
         public String run(JobContext ctx) throws InterruptedException {
             var payload = ctx.payload(SnapshotPayloads.Revert.class);
             String shutDown = payload.shutdown() ? shutDown(ctx, payload) : null;
+            if (shutDown != null) {
+                ctx.vmChanged(); // what follows reads the VM again
+            }
             String reverted;
             if (external(payload.kind())) {
                 ctx.log("reverting to external snapshot " + ctx.target());

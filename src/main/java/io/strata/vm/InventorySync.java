@@ -64,6 +64,19 @@ public class InventorySync {
             }
             throw e;
         }
+        return refresh(host, d, snaps);
+    }
+
+    /** Writes one VM's row and snapshot rows from what was read of it; the row goes when {@code d} is null (no such domain). */
+    Vm refresh(String host, String name, DomainSummary d, List<SnapshotInfo> snaps) {
+        if (d == null) {
+            QuarkusTransaction.requiringNew().run(() -> Vm.find(host, name).ifPresent(Vm::delete));
+            return null;
+        }
+        return refresh(host, d, snaps);
+    }
+
+    private Vm refresh(String host, DomainSummary d, List<SnapshotInfo> snaps) {
         String disks = toJson(d.disks());
         return QuarkusTransaction.requiringNew().call(() -> store(host, d, snaps, disks));
     }
@@ -182,20 +195,31 @@ public class InventorySync {
     }
 
     private Vm store(String host, DomainSummary d, List<SnapshotInfo> snaps, String disks) {
-        // Two syncs of one VM (a request's lookup and a job's refresh) must not both insert it.
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))").setParameter(1, host + "/" + d.name())
-                .getSingleResult();
+        // Two syncs of one VM (a request's lookup and a job's refresh) must not both insert it. The
+        // rows are a cache of libvirt: the commit need not wait for the WAL flush (a crash loses at
+        // most a refresh, which the next sync redoes; a job's outcome commits later and flushes it).
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1)), set_config('synchronous_commit', 'off', true)")
+                .setParameter(1, host + "/" + d.name()).getResultList();
         Vm vm = Vm.find(host, d.name()).orElse(null);
         if (vm == null) {
             vm = new Vm();
             vm.host = host;
             vm.name = d.name();
         }
+        boolean fresh = vm.id == null;
         apply(vm, d, disks);
         vm.persist();
-        SnapshotRecord.delete("vmId", vm.id);
-        em.flush();
-        records(vm.id, snaps).forEach(r -> r.persist());
+        // Rewritten only when they changed: after a job that changed one snapshot, or none (a power
+        // job), the rows mostly say what libvirt says already.
+        List<SnapshotRecord> want = records(vm.id, snaps);
+        List<SnapshotRecord> have = fresh ? List.of() : SnapshotRecord.<SnapshotRecord>list("vmId", vm.id);
+        if (!sameSnapshots(have, want)) {
+            for (SnapshotRecord old : have) {
+                old.delete();
+            }
+            em.flush();
+            want.forEach(r -> r.persist());
+        }
         return vm;
     }
 
@@ -272,7 +296,12 @@ public class InventorySync {
         if (!e.kind().changesDomains()) {
             return;
         }
-        if (e.vm() != null) {
+        if (e.vm() != null && e.after() != null) {
+            // The worker read the VM right after the handler ended (for the change record): that
+            // reading, not a second one. Snapshots come from the parsed cache there; the periodic
+            // sync re-reads every snapshot's XML (metadata redefined outside Strata under the same name).
+            refresh(e.host(), e.vm(), e.after().domain(), e.after().snapshots());
+        } else if (e.vm() != null) {
             syncVm(e.host(), e.vm());
         } else {
             syncHost(e.host());

@@ -177,4 +177,36 @@ class ProvisionInputTest {
         String gina = Api.newUser("gina", "user");
         as(gina).get("/api/batches/" + b.getLong("batchId")).then().statusCode(404);
     }
+
+    @Test
+    void aThinJobRefusesANameDefinedWhileItWaited() {
+        String late = LibvirtHost.PREFIX + "late";
+        // Queued (flagged so that no worker takes it yet), as the request left it: the name was free.
+        long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload)"
+                + " VALUES ('PROVISION_THIN', 'QUEUED', 'local', ?, ?, ?, true, '{\"template\":\"" + TEMPLATE + "\","
+                + "\"hostname\":null,\"sshKey\":null,\"start\":false}') RETURNING id", late, TEMPLATE, erin);
+        // Meanwhile someone defines a VM of that name by hand (its disk is where the job would put its own).
+        VmBuilder.defineVm("late", null);
+        Path disk = VmBuilder.diskOf(late);
+        String before = io.strata.support.DiskProbes.sha256(disk);
+        TestDatabase.queryLong("UPDATE job SET cancel_requested = false WHERE id = ? RETURNING id", jobId);
+
+        JsonPath job = Api.awaitJob(admin, jobId); // the VM of that name is not erin's now
+        assertEquals("FAILED", job.getString("state"), job.prettify());
+        assertTrue(job.getString("error").contains("exists now"), job.getString("error"));
+        assertEquals(before, io.strata.support.DiskProbes.sha256(disk), "the hand-made VM's disk is untouched");
+        assertEquals(List.of(disk.toString()), io.strata.support.DiskProbes.backingChain(disk), "no overlay on the template");
+    }
+
+    @Test
+    void aBatchOfManyNamesIsRefusedWhenOneIsADomainTheInventoryDoesNotKnow() {
+        String p = LibvirtHost.PREFIX + "many-";
+        // Defined by hand, never listed through Strata: only libvirt knows it (the batch lists the host's domains).
+        VmBuilder.defineVm("many-7", null);
+        as(erin).body(Map.of("namePattern", p + "{n}", "count", 12, "method", "thin"))
+                .post("/api/templates/" + TEMPLATE + "/provision").then().statusCode(409)
+                .body("message", containsString(p + "7"));
+        assertEquals(1, vmsNamed(p), "nothing was made");
+        assertEquals(0, TestDatabase.queryLong("SELECT count(*) FROM job WHERE vm LIKE ?", p + "%"), "nothing was queued");
+    }
 }
