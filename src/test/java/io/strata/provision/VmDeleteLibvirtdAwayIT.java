@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -60,22 +57,11 @@ class VmDeleteLibvirtdAwayIT {
             try {
                 app.start();
                 String p = "/api/hosts/local/vms/" + vm;
-                AppProcess.awaitState(db, jobOf(app.call("POST", p + "/sync", null)), "SUCCEEDED", 120);
+                AppProcess.awaitState(db, AppProcess.jobOf(app.call("POST", p + "/sync", null)), "SUCCEEDED", 120);
 
                 // Killed the moment the definition is gone: the undefine is done, the files are not.
-                CompletableFuture<Void> killed = CompletableFuture.runAsync(() -> {
-                    long deadline = System.currentTimeMillis() + 120_000;
-                    while (Files.exists(config) && System.currentTimeMillis() < deadline) {
-                        try {
-                            Thread.sleep(1);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                    libvirtd.kill();
-                });
-                long delete = jobOf(app.call("DELETE", p + "?disks=true", null));
+                CompletableFuture<Void> killed = libvirtd.killWhenGone(config, 120);
+                long delete = AppProcess.jobOf(app.call("DELETE", p + "?disks=true", null));
                 killed.get(130, TimeUnit.SECONDS);
                 assertFalse(Files.exists(config), "libvirtd was killed after the undefine");
                 assertNotEquals("SUCCEEDED", db.queryString("SELECT state FROM job WHERE id = ?", delete),
@@ -83,7 +69,7 @@ class VmDeleteLibvirtdAwayIT {
                 Thread.sleep(3000);
                 libvirtd.start();
 
-                String state = awaitFinal(db, delete);
+                String state = AppProcess.awaitFinal(db, delete, 180);
                 assertEquals("SUCCEEDED", state, "the delete finishes once libvirtd is back: "
                         + db.queryString("SELECT coalesce(error, result) FROM job WHERE id = ?", delete));
                 assertTrue(libvirtd.tryVirsh("dominfo", vm).exit() != 0, "the domain is gone");
@@ -94,25 +80,5 @@ class VmDeleteLibvirtdAwayIT {
                 app.stop();
             }
         }
-    }
-
-    private static String awaitFinal(AppProcess.SharedDb db, long job) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        String s = null;
-        while (System.currentTimeMillis() < deadline) {
-            s = db.queryString("SELECT state FROM job WHERE id = ?", job);
-            if (!"QUEUED".equals(s) && !"RUNNING".equals(s)) {
-                return s;
-            }
-            Thread.sleep(100);
-        }
-        return s;
-    }
-
-    private static long jobOf(HttpResponse<String> r) {
-        assertEquals(202, r.statusCode(), r.body());
-        Matcher m = Pattern.compile("\"jobId\":(\\d+)").matcher(r.body());
-        assertTrue(m.find(), r.body());
-        return Long.parseLong(m.group(1));
     }
 }

@@ -163,13 +163,31 @@ public final class AppProcess {
 
     /** POSTs a snapshot request (asserting 202) and returns the job id. */
     public long requestSnapshot(String vm, String name) throws Exception {
-        var r = call("POST", "/api/hosts/local/vms/" + vm + "/snapshots", "{\"name\":\"" + name + "\"}");
+        return jobOf(call("POST", "/api/hosts/local/vms/" + vm + "/snapshots", "{\"name\":\"" + name + "\"}"));
+    }
+
+    /** The job id of a 202 answer (asserting the 202). */
+    public static long jobOf(HttpResponse<String> r) {
         if (r.statusCode() != 202) {
-            throw new AssertionError("snapshot request answered " + r.statusCode() + ": " + r.body());
+            throw new AssertionError("answered " + r.statusCode() + ": " + r.body());
         }
         Matcher m = Pattern.compile("\"jobId\":(\\d+)").matcher(r.body());
         assertTrue(m.find(), r.body());
         return Long.parseLong(m.group(1));
+    }
+
+    /** Waits until the job is final (neither QUEUED nor RUNNING); returns its state (the last seen after {@code seconds}). */
+    public static String awaitFinal(SharedDb db, long jobId, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        String s = null;
+        while (System.currentTimeMillis() < deadline) {
+            s = db.queryString("SELECT state FROM job WHERE id = ?", jobId);
+            if (!"QUEUED".equals(s) && !"RUNNING".equals(s)) {
+                return s;
+            }
+            Thread.sleep(100);
+        }
+        return s;
     }
 
     /** Waits until the job is in the wanted state (read from the shared database). */

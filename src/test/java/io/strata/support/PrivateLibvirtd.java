@@ -97,6 +97,26 @@ public final class PrivateLibvirtd implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills this daemon the moment {@code file} is gone (e.g. a domain's definition, which
+     * libvirtd removes while it undefines): a crash right after a change it made and before it
+     * answered. Waits at most {@code seconds}.
+     */
+    public java.util.concurrent.CompletableFuture<Void> killWhenGone(Path file, int seconds) {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            long deadline = System.currentTimeMillis() + seconds * 1000L;
+            while (java.nio.file.Files.exists(file) && System.currentTimeMillis() < deadline) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            kill();
+        });
+    }
+
     /** virsh on this daemon; fails on a non-zero exit; returns stdout. */
     public String virsh(String... args) {
         List<String> argv = new ArrayList<>(List.of("virsh", "-c", uri()));
