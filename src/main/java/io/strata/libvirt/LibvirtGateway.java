@@ -86,13 +86,31 @@ public class LibvirtGateway {
         });
     }
 
+    /** What a domain's XML says (its owner, its disks), with the digest of that XML. */
+    private record ParsedDomain(String xmlDigest, StrataMetadata meta, List<DomainXml.Disk> disks) {
+    }
+
+    /** host/name → the domain's XML as last parsed: a sync of unchanged domains compares digests, it parses nothing. */
+    private final Map<String, ParsedDomain> parsedDomains = new ConcurrentHashMap<>();
+
     public DomainSummary describe(String host, String vm) {
         return libvirt.readDomain(host, vm, "reading VM " + vm, dom -> {
-            Document xml = Xml.parse(dom.getXMLDesc(0));
+            String text = dom.getXMLDesc(0);
+            String digest = io.strata.kernel.Digests.sha256Hex(text);
+            String key = host + "/" + vm;
+            ParsedDomain parsed = parsedDomains.get(key);
+            if (parsed == null || !parsed.xmlDigest().equals(digest)) {
+                Document xml = Xml.parse(text);
+                parsed = new ParsedDomain(digest, StrataMetadata.fromDomainXml(xml), List.copyOf(DomainXml.disks(xml)));
+                if (parsedDomains.size() > 20_000) {
+                    parsedDomains.clear(); // domains come and go; a bound instead of tracking each removal
+                }
+                parsedDomains.put(key, parsed);
+            }
             org.libvirt.DomainInfo info = dom.getInfo();
-            StrataMetadata meta = StrataMetadata.fromDomainXml(xml);
+            StrataMetadata meta = parsed.meta();
             List<DiskInfo> disks = new ArrayList<>();
-            for (DomainXml.Disk disk : DomainXml.disks(xml)) {
+            for (DomainXml.Disk disk : parsed.disks()) {
                 List<ImageInfo> chain = List.of();
                 String chainError = null;
                 if (disk.file() != null && "disk".equals(disk.device())) {
