@@ -76,7 +76,8 @@ public class SnapshotHealthService implements VmHealthSource {
     /** One VM's snapshots by name (the VM page and the snapshot tree); the caller checked access. */
     public Map<String, SnapshotHealth> forVm(Vm vm) {
         Map<String, SnapshotHealth> out = new HashMap<>();
-        for (SnapshotHealth s : assess(v -> v.id.equals(vm.id), new Filter(null, vm.host, null, null), Instant.now())) {
+        for (SnapshotHealth s : QuarkusTransaction.requiringNew().call(() -> compute(
+                Vm.<Vm>list("id = ?1", vm.id), new Filter(null, vm.host, null, null), Instant.now()))) {
             out.put(s.snapshot(), s);
         }
         return out;
@@ -91,7 +92,9 @@ public class SnapshotHealthService implements VmHealthSource {
         if (ids.isEmpty()) {
             return out;
         }
-        for (SnapshotHealth s : assess(v -> ids.contains(v.id), Filter.ALL, Instant.now())) {
+        // These VMs' rows only: a VM page asks for one VM and must not load a thousand.
+        for (SnapshotHealth s : QuarkusTransaction.requiringNew().call(() -> compute(
+                Vm.<Vm>list("id in ?1 order by host, name", ids), Filter.ALL, Instant.now()))) {
             VmHealth h = out.getOrDefault(s.host() + "/" + s.vm(), VmHealth.OK);
             out.put(s.host() + "/" + s.vm(), new VmHealth(h.health().worst(s.health()),
                     h.warn() + (s.health() == Health.WARN ? 1 : 0), h.critical() + (s.health() == Health.CRITICAL ? 1 : 0)));
@@ -111,8 +114,13 @@ public class SnapshotHealthService implements VmHealthSource {
     }
 
     private List<SnapshotHealth> compute(Predicate<Vm> visible, Filter filter, Instant now) {
+        return compute(Vm.<Vm>list("order by host, name").stream().filter(visible).toList(), filter, now);
+    }
+
+    /** The health of the given VMs' snapshots (those the filter keeps), in the caller's transaction. */
+    private List<SnapshotHealth> compute(List<Vm> candidates, Filter filter, Instant now) {
         {
-            List<Vm> vms = Vm.<Vm>list("order by host, name").stream().filter(visible).filter(filter::keepsVm).toList();
+            List<Vm> vms = candidates.stream().filter(filter::keepsVm).toList();
             if (vms.isEmpty()) {
                 return List.<SnapshotHealth>of();
             }
@@ -121,7 +129,10 @@ public class SnapshotHealthService implements VmHealthSource {
                 byVm.computeIfAbsent(r.vmId, k -> new ArrayList<>()).add(r);
             }
             Map<SnapshotHygieneRecord.Key, SnapshotHygieneRecord> hygiene = new HashMap<>();
-            for (SnapshotHygieneRecord h : SnapshotHygieneRecord.<SnapshotHygieneRecord>listAll()) {
+            List<SnapshotHygieneRecord> records = vms.size() > 100 ? SnapshotHygieneRecord.listAll()
+                    : SnapshotHygieneRecord.list("host in ?1 and vm in ?2", vms.stream().map(v -> v.host).distinct().toList(),
+                            vms.stream().map(v -> v.name).distinct().toList());
+            for (SnapshotHygieneRecord h : records) {
                 hygiene.put(new SnapshotHygieneRecord.Key(h.host, h.vm, h.snapshot), h);
             }
             PolicyValues global = policy.global();

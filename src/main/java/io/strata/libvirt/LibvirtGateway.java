@@ -86,8 +86,15 @@ public class LibvirtGateway {
         });
     }
 
+    /** What a domain's XML says (its owner, its disks), with the digest of that XML. */
+    private record ParsedDomain(String xmlDigest, StrataMetadata meta, List<DomainXml.Disk> disks) {
+    }
+
+    /** host/name → the domain's XML as last parsed: a sync of unchanged domains compares digests, it parses nothing. */
+    private final Map<String, ParsedDomain> parsedDomains = new ConcurrentHashMap<>();
+
     public DomainSummary describe(String host, String vm) {
-        return libvirt.readDomain(host, vm, "reading VM " + vm, dom -> summary(dom, Xml.parse(dom.getXMLDesc(0))));
+        return libvirt.readDomain(host, vm, "reading VM " + vm, dom -> summary(host, dom, dom.getXMLDesc(0)));
     }
 
     /**
@@ -99,7 +106,7 @@ public class LibvirtGateway {
         try {
             return libvirt.readDomain(host, vm, "reading VM " + vm, dom -> {
                 String text = dom.getXMLDesc(0);
-                return new DomainReading(text, summary(dom, Xml.parse(text)));
+                return new DomainReading(text, summary(host, dom, text));
             });
         } catch (LibvirtFailure e) {
             if (e.kind() == LibvirtFailure.Kind.NOT_FOUND) {
@@ -109,11 +116,28 @@ public class LibvirtGateway {
         }
     }
 
-    private DomainSummary summary(Domain dom, Document xml) throws LibvirtException {
+    /** The domain's XML parsed, or as last parsed when its digest is the same. */
+    private ParsedDomain parsed(String host, String vm, String text) {
+        String digest = io.strata.kernel.Digests.sha256Hex(text);
+        String key = host + "/" + vm;
+        ParsedDomain parsed = parsedDomains.get(key);
+        if (parsed == null || !parsed.xmlDigest().equals(digest)) {
+            Document xml = Xml.parse(text);
+            parsed = new ParsedDomain(digest, StrataMetadata.fromDomainXml(xml), List.copyOf(DomainXml.disks(xml)));
+            if (parsedDomains.size() > 20_000) {
+                parsedDomains.clear(); // domains come and go; a bound instead of tracking each removal
+            }
+            parsedDomains.put(key, parsed);
+        }
+        return parsed;
+    }
+
+    private DomainSummary summary(String host, Domain dom, String text) throws LibvirtException {
         org.libvirt.DomainInfo info = dom.getInfo();
-        StrataMetadata meta = StrataMetadata.fromDomainXml(xml);
+        ParsedDomain parsed = parsed(host, dom.getName(), text);
+        StrataMetadata meta = parsed.meta();
         List<DiskInfo> disks = new ArrayList<>();
-        for (DomainXml.Disk disk : DomainXml.disks(xml)) {
+        for (DomainXml.Disk disk : parsed.disks()) {
             List<ImageInfo> chain = List.of();
             String chainError = null;
             if (disk.file() != null && "disk".equals(disk.device())) {

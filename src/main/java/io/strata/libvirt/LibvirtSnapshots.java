@@ -15,6 +15,7 @@ import org.libvirt.DomainSnapshot;
 import org.libvirt.LibvirtException;
 
 import io.strata.imagetool.ImageFiles;
+import io.strata.kernel.Digests;
 
 /**
  * A domain's snapshots in libvirt: listed and parsed (kept per domain while they do not change),
@@ -37,7 +38,11 @@ public class LibvirtSnapshots {
      * same name (virsh snapshot-create --redefine, e.g. an older creationTime) is read again by the
      * inventory sync ({@link #snapshotsReread}), which refreshes what is kept here.
      */
-    private final Map<String, Map<String, SnapshotInfo>> parsedSnapshots = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Parsed>> parsedSnapshots = new ConcurrentHashMap<>();
+
+    /** A snapshot as parsed, with the digest of the XML it came from: a re-read whose XML has the same digest is not parsed again. */
+    private record Parsed(SnapshotInfo info, String xmlDigest) {
+    }
 
     /** The domain's snapshots; unchanged names are taken from what was parsed before. */
     public List<SnapshotInfo> snapshots(String host, String vm) {
@@ -64,27 +69,36 @@ public class LibvirtSnapshots {
                 }
             }
             String key = host + "/" + dom.getUUIDString();
-            Map<String, SnapshotInfo> known = reread ? Map.of() : parsedSnapshots.getOrDefault(key, Map.of());
+            Map<String, Parsed> before = parsedSnapshots.getOrDefault(key, Map.of());
+            Map<String, Parsed> known = reread ? Map.of() : before;
             List<String> names = List.of(dom.snapshotListNames());
             if (!names.containsAll(known.keySet())) {
                 known = Map.of(); // one went away (deleted elsewhere): its children's XML changed too
             }
-            Map<String, SnapshotInfo> now = new java.util.HashMap<>();
+            Map<String, Parsed> now = new java.util.HashMap<>();
             for (String name : names) {
-                SnapshotInfo info = known.get(name);
-                if (info == null) {
+                Parsed p = known.get(name);
+                if (p == null) {
+                    String xml;
                     DomainSnapshot s = dom.snapshotLookupByName(name);
                     try {
-                        info = SnapshotXml.parse(s.getXMLDesc(), null, f -> -1);
+                        xml = s.getXMLDesc();
                     } finally {
                         s.free();
                     }
+                    // Parsing (DOM and XPath) costs far more than libvirt's answer: a full sync of
+                    // 10,000 unchanged snapshots only compares digests.
+                    String digest = Digests.sha256Hex(xml);
+                    Parsed old = before.get(name);
+                    p = old != null && old.xmlDigest().equals(digest) ? old
+                            : new Parsed(SnapshotXml.parse(xml, null, f -> -1), digest);
                 }
-                now.put(name, info);
+                now.put(name, p);
             }
             parsedSnapshots.put(key, now);
             List<SnapshotInfo> out = new ArrayList<>();
-            for (SnapshotInfo i : now.values()) {
+            for (Parsed parsed : now.values()) {
+                SnapshotInfo i = parsed.info();
                 List<SnapshotDisk> disks = i.disks().stream().map(d -> new SnapshotDisk(d.target(), d.mode(), d.overlay(),
                         d.image(), d.imageFormat(), d.overlay() == null ? -1 : imageFiles.fileBytes(d.overlay()))).toList();
                 out.add(new SnapshotInfo(i.name(), i.parent(), i.kind(), i.domainState(), i.description(), i.createdAt(),

@@ -1,13 +1,21 @@
 package io.strata.vm;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.strata.kernel.Digests;
 
 /**
  * The views of all VMs of a host, kept while the inventory and the set of active jobs are
@@ -15,35 +23,69 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * thousand rows. Any node may change the inventory, so the version is read from the database at
  * every use: the VM rows' count and newest sync time (every change of a row goes through the sync,
  * which stamps it) and the active jobs' count and highest id (ids only grow, so any change of the
- * active set changes the pair).
+ * active set changes the pair). Snapshot health also moves with time and policy, so a kept list
+ * is rebuilt after {@link #MAX_AGE} at the latest.
+ * <p>
+ * Each audience's list (everything, or one user's own VMs) is also kept serialized as the API
+ * sends it, in the same entry: it goes when the version changes, and one user's bytes are never
+ * looked up under another's key.
  */
 @ApplicationScoped
 public class HostVmViews {
+
+    static final Duration MAX_AGE = Duration.ofSeconds(60);
 
     @Inject
     EntityManager em;
     @Inject
     VmViews views;
+    @Inject
+    ObjectMapper json;
 
-    private record Cached(String version, List<VmView> views) {
+    /** A caller's list as the API sends it, and its entity tag (changes with the version and the audience). */
+    public record Json(byte[] body, String etag) {
+    }
+
+    private record Cached(String version, Instant built, List<VmView> views, Map<String, Json> jsonByAudience) {
     }
 
     private final ConcurrentHashMap<String, Cached> byHost = new ConcurrentHashMap<>();
 
     /** Every VM of the host, by name. */
     public List<VmView> all(String host) {
+        return current(host).views();
+    }
+
+    /**
+     * The JSON of the list one audience sees: {@code audience} names who (e.g. "*" for all VMs,
+     * or a user's name), {@code filter} picks that audience's VMs from the whole list.
+     */
+    public Json json(String host, String audience, UnaryOperator<List<VmView>> filter) {
+        Cached c = current(host);
+        return c.jsonByAudience().computeIfAbsent(audience, a -> {
+            try {
+                return new Json(json.writeValueAsBytes(filter.apply(c.views())),
+                        "\"" + Digests.sha256Hex(host + "\u0000" + c.version() + "\u0000" + c.built() + "\u0000" + a)
+                                .substring(0, 32) + "\"");
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private Cached current(String host) {
         String version = version(host);
         Cached c = byHost.get(host);
-        if (c != null && c.version().equals(version)) {
-            return c.views();
+        if (c != null && c.version().equals(version) && c.built().plus(MAX_AGE).isAfter(Instant.now())) {
+            return c;
         }
         List<Vm> vms = QuarkusTransaction.requiringNew().call(() -> {
             List<Vm> list = Vm.<Vm>list("host = ?1 order by name", host);
             list.forEach(em::detach);
             return list;
         });
-        List<VmView> fresh = List.copyOf(views.ofAll(vms));
-        byHost.put(host, new Cached(version, fresh));
+        Cached fresh = new Cached(version, Instant.now(), List.copyOf(views.ofAll(vms)), new ConcurrentHashMap<>());
+        byHost.put(host, fresh);
         return fresh;
     }
 

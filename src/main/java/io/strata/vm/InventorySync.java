@@ -1,7 +1,6 @@
 package io.strata.vm;
 
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -104,94 +103,78 @@ public class InventorySync {
     }
 
     /** Domains written per transaction by a host sync. */
-    private static final int SYNC_CHUNK = 250;
+    private static final int SYNC_CHUNK = 500;
 
-    private record Read(DomainSummary domain, List<SnapshotInfo> snapshots, String disks) {
-    }
+    /** Threads reading one host's domains at once (libvirt connections are thread-safe; each read is a few round trips). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "strata.inventory.read-threads", defaultValue = "4")
+    int readThreads;
+
+    @Inject
+    InventoryBatch batch;
 
     /**
      * Refreshes every domain of a host and drops rows of domains that no longer exist. Reads
-     * libvirt first (no transaction open), then writes in a few transactions of many domains each,
-     * rewriting a VM's snapshot rows only when its snapshots changed: a host of a thousand domains
-     * costs a few hundred statements when little changed, not a transaction per domain.
+     * libvirt first (no transaction open, a few domains at once), then writes in a few transactions
+     * of many domains each ({@link InventoryBatch}): a host of a thousand domains costs a handful of
+     * statements, and rows that did not change are not written.
      */
     public int syncHost(String host) {
         lastHostSync.put(host, Instant.now());
         List<String> names = gateway.domainNames(host);
-        Set<String> seen = new HashSet<>();
-        List<Read> reads = new java.util.ArrayList<>();
-        for (String n : names) {
-            try {
-                reads.add(new Read(gateway.describe(host, n), domainSnapshots.snapshotsReread(host, n), null));
-                seen.add(n);
-            } catch (LibvirtFailure e) {
-                if (e.kind() != LibvirtFailure.Kind.NOT_FOUND) {
-                    LOG.warnf("sync of %s/%s: %s", host, n, e.getMessage());
-                    seen.add(n); // keep the stale row rather than lose its owner
-                }
-            }
-        }
+        Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<InventoryBatch.Read> reads = readAll(host, names, seen);
         for (int from = 0; from < reads.size(); from += SYNC_CHUNK) {
-            List<Read> chunk = reads.subList(from, Math.min(reads.size(), from + SYNC_CHUNK)).stream()
-                    .map(r -> new Read(r.domain(), r.snapshots(), toJson(r.domain().disks()))).toList();
-            QuarkusTransaction.requiringNew().run(() -> storeAll(host, chunk));
+            List<InventoryBatch.Read> chunk = reads.subList(from, Math.min(reads.size(), from + SYNC_CHUNK));
+            QuarkusTransaction.requiringNew().run(() -> batch.storeAll(host, chunk));
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            for (Vm vm : Vm.<Vm>list("host", host)) {
-                if (!seen.contains(vm.name)) {
-                    vm.delete();
-                }
-            }
-        });
+        QuarkusTransaction.requiringNew().run(() -> batch.deleteAllBut(host, seen));
         return seen.size();
     }
 
-    /** Many domains in the caller's transaction: their rows read in two queries, changed rows written. */
-    private void storeAll(String host, List<Read> reads) {
-        // The same per-VM locks as store(), taken in one statement and in name order (no deadlock between two syncs).
-        String sep = "\u001f"; // chr(31): in no host or domain name
-        em.createNativeQuery("SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM"
-                + " (SELECT unnest(string_to_array(?1, chr(31))) k ORDER BY 1) o")
-                .setParameter(1, String.join(sep, reads.stream().map(r -> host + "/" + r.domain().name()).sorted().toList()))
-                .getSingleResult();
-        java.util.Map<String, Vm> rows = new java.util.HashMap<>();
-        for (Vm vm : Vm.<Vm>list("host = ?1 and name in ?2", host, reads.stream().map(r -> r.domain().name()).toList())) {
-            rows.put(vm.name, vm);
-        }
-        java.util.Map<Long, List<SnapshotRecord>> snapRows = new java.util.HashMap<>();
-        List<Long> ids = rows.values().stream().map(v -> v.id).toList();
-        if (!ids.isEmpty()) {
-            for (SnapshotRecord r : SnapshotRecord.<SnapshotRecord>list("vmId in ?1 order by id", ids)) {
-                snapRows.computeIfAbsent(r.vmId, k -> new java.util.ArrayList<>()).add(r);
-            }
-        }
-        for (Read r : reads) {
-            Vm vm = rows.get(r.domain().name());
-            boolean fresh = vm == null;
-            if (fresh) {
-                vm = new Vm();
-                vm.host = host;
-                vm.name = r.domain().name();
-            }
-            java.time.Instant stamp = vm.syncedAt;
-            apply(vm, r.domain(), r.disks());
-            if (!fresh) {
-                vm.syncedAt = stamp; // stamped below for the whole chunk: a row that did not change is not written
-            }
-            vm.persist();
-            List<SnapshotRecord> want = records(vm.id, r.snapshots());
-            List<SnapshotRecord> have = fresh ? List.of() : snapRows.getOrDefault(vm.id, List.of());
-            if (!sameSnapshots(have, want)) {
-                for (SnapshotRecord old : have) {
-                    old.delete();
+    /** Each named domain with its snapshots, read by up to {@code readThreads} threads; in name order. */
+    private List<InventoryBatch.Read> readAll(String host, List<String> names, Set<String> seen) {
+        InventoryBatch.Read[] out = new InventoryBatch.Read[names.size()];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        // A domain that could not be read must fail the sync, never look gone (its row would be dropped).
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable reader = () -> {
+            for (int i; failed.get() == null && (i = next.getAndIncrement()) < names.size(); ) {
+                String n = names.get(i);
+                try {
+                    DomainSummary d = gateway.describe(host, n);
+                    out[i] = new InventoryBatch.Read(d, domainSnapshots.snapshotsReread(host, n), toJson(d.disks()));
+                    seen.add(n);
+                } catch (LibvirtFailure e) {
+                    if (e.kind() != LibvirtFailure.Kind.NOT_FOUND) {
+                        LOG.warnf("sync of %s/%s: %s", host, n, e.getMessage());
+                        seen.add(n); // keep the stale row rather than lose its owner
+                    }
+                } catch (RuntimeException e) {
+                    failed.compareAndSet(null, e);
                 }
-                em.flush();
-                want.forEach(x -> x.persist());
+            }
+        };
+        int threads = Math.max(1, Math.min(readThreads, names.size() / 50 + 1));
+        List<Thread> helpers = new java.util.ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            Thread helper = new Thread(reader, "strata-sync-" + t);
+            helper.setDaemon(true);
+            helper.start();
+            helpers.add(helper);
+        }
+        reader.run();
+        for (Thread t : helpers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading host " + host, e);
             }
         }
-        em.createNativeQuery("UPDATE vm SET synced_at = now() WHERE host = ?1 AND name = ANY(string_to_array(?2, chr(31)))")
-                .setParameter(1, host).setParameter(2, String.join("\u001f", reads.stream().map(r -> r.domain().name()).toList()))
-                .executeUpdate();
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        return java.util.Arrays.stream(out).filter(java.util.Objects::nonNull).toList();
     }
 
     private Vm store(String host, DomainSummary d, List<SnapshotInfo> snaps, String disks) {
@@ -224,7 +207,7 @@ public class InventorySync {
     }
 
     /** The domain's fields onto its row (persisted by the caller). */
-    private static void apply(Vm vm, DomainSummary d, String disks) {
+    static void apply(Vm vm, DomainSummary d, String disks) {
         if (vm.uuid != null && !vm.uuid.equals(d.uuid())) {
             // A different domain now has this name: the old owner must not carry over.
             vm.owner = null;
@@ -242,7 +225,7 @@ public class InventorySync {
     }
 
     /** The rows a VM's snapshots make (not yet persisted). */
-    private static List<SnapshotRecord> records(Long vmId, List<SnapshotInfo> snaps) {
+    static List<SnapshotRecord> records(Long vmId, List<SnapshotInfo> snaps) {
         List<SnapshotRecord> out = new java.util.ArrayList<>();
         for (SnapshotInfo s : snaps) {
             SnapshotRecord r = new SnapshotRecord();
@@ -271,7 +254,7 @@ public class InventorySync {
     }
 
     /** Whether the stored rows say the same as the new ones (order aside). */
-    private static boolean sameSnapshots(List<SnapshotRecord> have, List<SnapshotRecord> want) {
+    static boolean sameSnapshots(List<SnapshotRecord> have, List<SnapshotRecord> want) {
         if (have.size() != want.size()) {
             return false;
         }

@@ -49,6 +49,22 @@ public class VmAccess {
                 : all.stream().filter(v -> c.has(Roles.USER) && c.name().equals(v.owner())).toList();
     }
 
+    /**
+     * The same list as {@link #viewsOn}, as the API's JSON: serialized once per inventory version
+     * and audience (all VMs for those who see all, else the caller's own), never shared across users.
+     */
+    public HostVmViews.Json jsonOn(Caller c, String host) {
+        sync.ensureFresh(host);
+        if (c.seesAllVms()) {
+            return hostViews.json(host, "*", all -> all);
+        }
+        if (!c.has(Roles.USER)) {
+            return hostViews.json(host, "-", all -> List.of());
+        }
+        return hostViews.json(host, "user:" + c.name(),
+                all -> all.stream().filter(v -> c.name().equals(v.owner())).toList());
+    }
+
     /** The VM for a read; 404 when the host or VM is unknown or not the caller's. */
     public Vm forReading(Caller c, String host, String name, String action) {
         Vm vm = lookup(c, host, name, action);

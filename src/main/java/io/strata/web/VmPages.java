@@ -38,8 +38,22 @@ import io.strata.vm.Vm;
 @RolesAllowed({ "user", "operator", "auditor", "admin" })
 public class VmPages {
 
-    public record HostVms(Host host, List<VmView> vms) {
+    /**
+     * One host's table: the VMs of the page shown, numbered {@code from}–{@code to} of {@code total}
+     * (1-based); {@code page} and {@code pages} for the links to the others.
+     */
+    public record HostVms(Host host, List<VmView> vms, int page, int pages, int from, int to, int total) {
+        public int prevPage() {
+            return page - 1;
+        }
+
+        public int nextPage() {
+            return page + 1;
+        }
     }
+
+    /** VMs per host table: a page of a thousand rows is half a megabyte of HTML to render and to send. */
+    static final int PAGE_SIZE = 100;
 
     @CheckedTemplate
     static class Templates {
@@ -66,11 +80,18 @@ public class VmPages {
     @Inject
     CurrentCaller caller;
 
+    /** {@code page} (from 1) applies to the table of {@code host}, or to every table when no host is named. */
     @GET
-    public TemplateInstance list() {
+    public TemplateInstance list(@jakarta.ws.rs.QueryParam("host") String pagedHost,
+            @jakarta.ws.rs.QueryParam("page") @jakarta.ws.rs.DefaultValue("1") int page) {
         List<HostVms> out = new ArrayList<>();
         for (Host h : hosts.all()) {
-            out.add(new HostVms(h, access.viewsOn(caller.get(), h.name)));
+            List<VmView> all = access.viewsOn(caller.get(), h.name);
+            int pages = Math.max(1, (all.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+            int p = pagedHost == null || pagedHost.equals(h.name) ? Math.min(Math.max(1, page), pages) : 1;
+            int from = (p - 1) * PAGE_SIZE;
+            int to = Math.min(all.size(), from + PAGE_SIZE);
+            out.add(new HostVms(h, all.subList(from, to), p, pages, all.isEmpty() ? 0 : from + 1, to, all.size()));
         }
         // One stream for the whole list (a browser keeps few connections per site), carrying each
         // active job's progress bar; the first ones only if there are very many.

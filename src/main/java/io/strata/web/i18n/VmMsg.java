@@ -24,6 +24,14 @@ public interface VmMsg {
     String job_ref(Long id);
     @Message("No VMs you may see on this host.")
     String list_none();
+    @Message("VMs {from}–{to} of {total}")
+    String page_range(int from, int to, int total);
+    @Message("previous page")
+    String page_prev();
+    @Message("next page")
+    String page_next();
+    @Message("page {page} of {pages}")
+    String page_of(int page, int pages);
 
     // ---- page header and facts
     @Message("sealed template")
