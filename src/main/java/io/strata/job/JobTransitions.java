@@ -91,16 +91,22 @@ public class JobTransitions {
     @Transactional
     public List<Job> claim(String worker, int perHostLimit, int max) {
         String instant = JobKind.instantKinds();
-        // One statement: the claim, its "started on" log lines, and the rows as claimed...
+        // One statement: the claim of the oldest claimable job...
         @SuppressWarnings("unchecked")
-        List<Job> claimed = em.createNativeQuery("WITH n AS (SELECT j.id, j.kind FROM job j"
+        List<Job> claimed = em.createNativeQuery("WITH f AS (SELECT j.id, j.kind FROM job j"
                 + "   WHERE j.state = 'QUEUED' AND NOT j.cancel_requested AND (j.kind IN (" + instant + ")"
                 + "     OR (SELECT count(*) FROM job r WHERE r.state = 'RUNNING' AND r.host = j.host"
                 + "       AND r.kind NOT IN (" + instant + ")) < ?2)"
-                + "   ORDER BY j.id LIMIT ?3 FOR UPDATE SKIP LOCKED),"
-                // ...of the locked candidates, the first, and the unbroken run of instant ones from it...
-                + " p AS (SELECT id FROM n WHERE id = (SELECT min(id) FROM n) OR (kind IN (" + instant + ")"
-                + "   AND NOT EXISTS (SELECT 1 FROM n o WHERE o.id < n.id AND o.kind NOT IN (" + instant + ")))),"
+                + "   ORDER BY j.id LIMIT 1 FOR UPDATE SKIP LOCKED),"
+                // ...when it is instant, the unbroken run of instant ones queued after it. Only these
+                // are locked: locking candidates that are not taken would hide them from the other
+                // workers, which would then sleep while they wait.
+                + " r AS (SELECT j.id FROM job j, f WHERE f.kind IN (" + instant + ") AND j.id > f.id"
+                + "   AND j.state = 'QUEUED' AND NOT j.cancel_requested AND j.kind IN (" + instant + ")"
+                + "   AND j.id < coalesce((SELECT min(s.id) FROM job s WHERE s.state = 'QUEUED' AND s.id > f.id"
+                + "     AND s.kind NOT IN (" + instant + ")), 9223372036854775807)"
+                + "   ORDER BY j.id LIMIT ?3 - 1 FOR UPDATE OF j SKIP LOCKED),"
+                + " p AS (SELECT id FROM f UNION ALL SELECT id FROM r),"
                 + " c AS (UPDATE job SET state = 'RUNNING', worker = ?1,"
                 + " heartbeat_at = now(), started_at = coalesce(started_at, now()), attempts = attempts + 1"
                 + " WHERE " + from(JobState.RUNNING) + " AND id IN (SELECT id FROM p) RETURNING *),"
