@@ -27,6 +27,9 @@ ms() { echo $(( $(date +%s%N) / 1000000 )); }
 [[ -f target/quarkus-app/quarkus-run.jar && -z "$(find src db-migrations pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]] \
   || mvn -B -q -o package -DskipTests
 psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -qc "CREATE DATABASE $DB" >/dev/null
+# The anchors of the database just dropped (each bench database has its own: runs side by side do not mix).
+rm -f "/var/lib/strata/bench-audit-anchors-$DB"
+BENCH_DB_ROLES="$BENCH_DB_ROLES-$DB" # the anchor file, its last word, is the database's own
 mkdir -p "$DIR"
 cleanup() {
   [[ -n "${APP:-}" ]] && { kill "$APP" 2>/dev/null; wait "$APP" 2>/dev/null; } || true

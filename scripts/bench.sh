@@ -51,6 +51,9 @@ APPDIR=${BENCH_APPDIR:-target/bench-build}
 [[ -n "${BENCH_APPDIR:-}" || ( -f $APPDIR/quarkus-run.jar && -z "$(find src db-migrations pom.xml -newer $APPDIR/quarkus-run.jar -print -quit)" ) ]] \
   || mvn -B -q package -DskipTests -Dquarkus.profile=bench -Dquarkus.package.output-directory=bench-build
 psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -qc "CREATE DATABASE $DB" >/dev/null
+# The anchors of the database just dropped (each bench database has its own: runs side by side do not mix).
+rm -f "/var/lib/strata/bench-audit-anchors-$DB"
+BENCH_DB_ROLES="$BENCH_DB_ROLES-$DB" # the anchor file, its last word, is the database's own
 mkdir -p "$DIR"
 APPS=()
 cleanup() {
