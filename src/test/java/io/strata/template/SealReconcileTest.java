@@ -69,4 +69,49 @@ class SealReconcileTest {
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(vda)), "writable again");
         assertTrue(DiskProbes.checkClean(vda) && DiskProbes.checkClean(vdb));
     }
+
+    /**
+     * Sealed names can meet (VM a's vdb and VM a-vdb's vda are both template-a-vdb.qcow2): the
+     * reconcile of an interrupted seal found another template's fresh image at its VM's sealed name
+     * and removed it as "the unfinished copy". An image a template records is left alone.
+     */
+    @Test
+    void anInterruptedSealLeavesAnotherTemplatesImageAtItsName() throws Exception {
+        String admin = Api.newUser("admin", "admin");
+        String vm = VmBuilder.defineVm("sealmeet", admin);
+        String template = "template-" + vm;
+        Path vda = VmBuilder.diskOf(vm);
+        DiskProbes.writePattern(vda, 0x11, "0", "1M");
+        // Another VM's seal, recorded, whose vdb image has this VM's sealed name (written just now).
+        Path theirs = LibvirtHost.DIR.resolve(template + ".qcow2");
+        io.strata.support.Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", theirs.toString(), "64M");
+        DiskProbes.writePattern(theirs, 0x33, "0", "1M");
+        String other = "template-" + vm.substring(0, vm.length() - 1) + "x";
+        TestDatabase.queryLong("INSERT INTO template(host, name, source_vm, domain_xml, disks, operations, created_by, sealed_at)"
+                + " VALUES ('local', ?, ?, '<domain/>', ?, 'defaults', ?, now()) RETURNING id", other, vm + "x",
+                "[{\"target\":\"vdb\",\"file\":\"" + theirs + "\",\"format\":\"qcow2\",\"virtualSize\":67108864,\"bytes\":0}]",
+                admin);
+        try {
+            long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) "
+                    + "VALUES ('TEMPLATE_CREATE', 'QUEUED', 'local', ?, ?, ?, true,"
+                    + " '{\"operations\":\"defaults\",\"sshKeys\":[],\"hostname\":\"localhost\"}') RETURNING id", vm, template, admin);
+            TestDatabase.queryLong("UPDATE job SET state = 'RUNNING', cancel_requested = false, worker = 'node-dead', "
+                    + "heartbeat_at = now() - interval '1 hour', started_at = now() - interval '1 hour', attempts = 1 "
+                    + "WHERE id = ? RETURNING id", jobId);
+            JsonPath job = Api.awaitJob(admin, jobId);
+            assertEquals("INTERRUPTED", job.getString("state"));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (job.getString("result") == null && System.currentTimeMillis() < deadline) {
+                Api.sleep(200);
+                job = as(admin).get("/api/jobs/" + jobId).then().extract().jsonPath();
+            }
+            assertTrue(String.valueOf(job.getString("result")).contains("left " + theirs), job.prettify());
+            assertTrue(Files.exists(theirs) && DiskProbes.hasPattern(theirs, 0x33, "0", "1M"), "the other template's image is kept");
+            assertEquals(vda, DiskProbes.topOf(vm, "vda"));
+            assertTrue(DiskProbes.hasPattern(vda, 0x11, "0", "1M"), "the VM's disk is untouched");
+        } finally {
+            TestDatabase.queryLong("DELETE FROM template WHERE host = 'local' AND name = ? RETURNING id", other);
+            Files.deleteIfExists(theirs);
+        }
+    }
 }
