@@ -47,19 +47,7 @@ class SealReconcileTest {
         Files.setPosixFilePermissions(sealedVda, PosixFilePermissions.fromString("r--r--r--"));
         Files.createLink(sealedVdb, vdb);
 
-        long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) "
-                + "VALUES ('TEMPLATE_CREATE', 'QUEUED', 'local', ?, ?, ?, true,"
-                + " '{\"operations\":\"defaults\",\"sshKeys\":[],\"hostname\":\"localhost\"}') RETURNING id", vm, template, admin);
-        TestDatabase.queryLong("UPDATE job SET state = 'RUNNING', cancel_requested = false, worker = 'node-dead', "
-                + "heartbeat_at = now() - interval '1 hour', started_at = now() - interval '1 hour', attempts = 1 "
-                + "WHERE id = ? RETURNING id", jobId);
-        JsonPath job = Api.awaitJob(admin, jobId);
-        assertEquals("INTERRUPTED", job.getString("state"));
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (job.getString("result") == null && System.currentTimeMillis() < deadline) {
-            Api.sleep(200);
-            job = as(admin).get("/api/jobs/" + jobId).then().extract().jsonPath();
-        }
+        JsonPath job = reconciledSeal(admin, vm, template);
         assertTrue(String.valueOf(job.getString("result")).contains("renamed " + sealedVda + " back"), job.prettify());
         assertFalse(Files.exists(sealedVda), "no template- image is left");
         assertFalse(Files.exists(sealedVdb), "no second name is left");
@@ -92,19 +80,7 @@ class SealReconcileTest {
                 "[{\"target\":\"vdb\",\"file\":\"" + theirs + "\",\"format\":\"qcow2\",\"virtualSize\":67108864,\"bytes\":0}]",
                 admin);
         try {
-            long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) "
-                    + "VALUES ('TEMPLATE_CREATE', 'QUEUED', 'local', ?, ?, ?, true,"
-                    + " '{\"operations\":\"defaults\",\"sshKeys\":[],\"hostname\":\"localhost\"}') RETURNING id", vm, template, admin);
-            TestDatabase.queryLong("UPDATE job SET state = 'RUNNING', cancel_requested = false, worker = 'node-dead', "
-                    + "heartbeat_at = now() - interval '1 hour', started_at = now() - interval '1 hour', attempts = 1 "
-                    + "WHERE id = ? RETURNING id", jobId);
-            JsonPath job = Api.awaitJob(admin, jobId);
-            assertEquals("INTERRUPTED", job.getString("state"));
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (job.getString("result") == null && System.currentTimeMillis() < deadline) {
-                Api.sleep(200);
-                job = as(admin).get("/api/jobs/" + jobId).then().extract().jsonPath();
-            }
+            JsonPath job = reconciledSeal(admin, vm, template);
             assertTrue(String.valueOf(job.getString("result")).contains("left " + theirs), job.prettify());
             assertTrue(Files.exists(theirs) && DiskProbes.hasPattern(theirs, 0x33, "0", "1M"), "the other template's image is kept");
             assertEquals(vda, DiskProbes.topOf(vm, "vda"));
@@ -113,5 +89,23 @@ class SealReconcileTest {
             TestDatabase.queryLong("DELETE FROM template WHERE host = 'local' AND name = ? RETURNING id", other);
             Files.deleteIfExists(theirs);
         }
+    }
+
+    /** A seal of {@code vm} whose worker died an hour ago, reconciled by this node; the job once it has its finding. */
+    static JsonPath reconciledSeal(String admin, String vm, String template) {
+        long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) "
+                + "VALUES ('TEMPLATE_CREATE', 'QUEUED', 'local', ?, ?, ?, true,"
+                + " '{\"operations\":\"defaults\",\"sshKeys\":[],\"hostname\":\"localhost\"}') RETURNING id", vm, template, admin);
+        TestDatabase.queryLong("UPDATE job SET state = 'RUNNING', cancel_requested = false, worker = 'node-dead', "
+                + "heartbeat_at = now() - interval '1 hour', started_at = now() - interval '1 hour', attempts = 1 "
+                + "WHERE id = ? RETURNING id", jobId);
+        JsonPath job = Api.awaitJob(admin, jobId);
+        assertEquals("INTERRUPTED", job.getString("state"));
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (job.getString("result") == null && System.currentTimeMillis() < deadline) {
+            Api.sleep(200);
+            job = as(admin).get("/api/jobs/" + jobId).then().extract().jsonPath();
+        }
+        return job;
     }
 }
