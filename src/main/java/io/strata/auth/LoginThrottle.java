@@ -2,6 +2,7 @@ package io.strata.auth;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,7 +30,8 @@ public class LoginThrottle {
     static final Duration ACCOUNT_MAX_LOCK = Duration.ofMinutes(15);
     static final Duration ADDRESS_WINDOW = Duration.ofMinutes(10);
     static final Duration ADDRESS_LOCK = Duration.ofMinutes(5);
-    private static final int MAX_TRACKED = 100_000;
+    static final int MAX_TRACKED = 100_000;
+    private static final int HARD_LIMIT = 4 * MAX_TRACKED;
 
     /** Failures in a row and the end of the current lock. */
     record Failures(int count, Instant since, Instant lockedUntil) {
@@ -49,7 +51,7 @@ public class LoginThrottle {
 
     /** A failed login of {@code account}, which {@code exists} or is a name that is no account. */
     public void failed(String account, boolean exists, String address, Instant now) {
-        bound();
+        bound(now);
         (exists ? accounts : noAccounts).compute(account, (k, f) -> {
             int count = f == null ? 1 : f.count() + 1;
             Instant until = null;
@@ -83,14 +85,19 @@ public class LoginThrottle {
 
     /**
      * A flood of made-up names or addresses must not grow the maps without end. The accounts' map
-     * holds real accounts only, which the users table bounds: it is never emptied.
+     * holds real accounts only, which the users table bounds: it is never emptied. The others, when
+     * full, lose the entries that lock nothing: emptying them wholesale unlocked a made-up name
+     * while a real one stayed locked, which told (by the answer's speed) which names are accounts.
+     * Only past {@link #HARD_LIMIT} (locks from that many addresses) do they go entirely.
      */
-    private void bound() {
-        if (noAccounts.size() > MAX_TRACKED) {
-            noAccounts.clear();
-        }
-        if (addresses.size() > MAX_TRACKED) {
-            addresses.clear();
+    private void bound(Instant now) {
+        for (Map<String, Failures> m : List.of(noAccounts, addresses)) {
+            if (m.size() > MAX_TRACKED) {
+                m.values().removeIf(f -> remaining(f, now).isZero());
+                if (m.size() > HARD_LIMIT) {
+                    m.clear();
+                }
+            }
         }
     }
 }

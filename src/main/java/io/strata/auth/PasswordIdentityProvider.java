@@ -81,7 +81,9 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
         boolean tokenOk = !formLogin || LoginCsrf.tokenMatches(http);
         return context.runBlocking(() -> {
             Instant now = Instant.now();
-            AppUser u = QuarkusTransaction.requiringNew().call(() -> AppUser.findByUsername(user).orElse(null));
+            // A NUL is in no account's name, and PostgreSQL refuses it in a query (a 500, not a failed login).
+            AppUser u = user.indexOf('\0') >= 0 ? null
+                    : QuarkusTransaction.requiringNew().call(() -> AppUser.findByUsername(user).orElse(null));
             if (u != null && http != null) {
                 http.put(AccessAudit.ACCOUNT_NAME, Boolean.TRUE);
             }

@@ -121,6 +121,15 @@ public class ProvisionService {
         return new Accepted(b.id, ids, names);
     }
 
+    /** The virtual disk a queued or running job makes: its template's (provisioning) or its source VM's (clone). */
+    private long bytesMade(Job j) {
+        if (j.kind == JobKind.VM_CLONE) {
+            return Vm.find(j.host, j.vm).map(v -> views.disks(v).stream().filter(d -> "disk".equals(d.device()) && !d.chain().isEmpty())
+                    .mapToLong(d -> d.chain().get(0).virtualSize()).sum()).orElse(0L);
+        }
+        return Template.find(j.host, j.target).map(Template::virtualBytes).orElse(0L);
+    }
+
     /** Whether a VM or template has the name on the host (the cache, libvirt, the template table). */
     boolean nameTaken(String host, String n) {
         return !namesTaken(host, List.of(n)).isEmpty();
@@ -173,8 +182,9 @@ public class ProvisionService {
         }
         List<Vm> owned = QuarkusTransaction.requiringNew().call(() -> Vm.<Vm>list("owner", c.name()));
         // VMs on their way: the caller's queued or running provisioning and clone jobs.
-        long coming = QuarkusTransaction.requiringNew().call(() -> Job.count("actor = ?1 and kind in ?2 and state in ?3",
+        List<Job> comingJobs = QuarkusTransaction.requiringNew().call(() -> Job.<Job>list("actor = ?1 and kind in ?2 and state in ?3",
                 c.name(), MAKES_A_VM, JobState.ACTIVE));
+        long coming = comingJobs.size();
         if (u.maxVms != null && owned.size() + coming + count > u.maxVms) {
             throw refusals.refuse(c, action, target, 403, "quota: you own " + owned.size() + " VM(s)"
                     + (coming > 0 ? " and " + coming + " more are being made" : "") + ", asked for " + count
@@ -189,6 +199,8 @@ public class ProvisionService {
                     }
                 }
             }
+            // The disks on their way count too: else requests sent while the first ones wait each pass.
+            used += QuarkusTransaction.requiringNew().call(() -> comingJobs.stream().mapToLong(this::bytesMade).sum());
             double usedGib = used / (double) GIB;
             double askedGib = count * bytesEach / (double) GIB;
             if (usedGib + askedGib > u.maxDiskGib) {

@@ -3,7 +3,9 @@ package io.strata.template;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -231,11 +233,20 @@ public final class TemplateHandlers {
         private String undoRenames(JobContext ctx) {
             List<DiskInfo> disks = gateway.describe(ctx.host(), ctx.vm()).disks().stream()
                     .filter(x -> "disk".equals(x.device()) && x.file() != null).toList();
+            // Names can meet: VM a's vdb and VM a-vdb's vda are both sealed as template-a-vdb.qcow2.
+            // Another template's image is never renamed or removed on a guess.
+            Map<String, String> recorded = new HashMap<>();
+            QuarkusTransaction.requiringNew().call(() -> Template.<Template>list("host", ctx.host()))
+                    .forEach(t -> t.diskList().forEach(d -> recorded.put(d.file(), t.name)));
             List<String> done = new ArrayList<>();
             for (int i = 0; i < disks.size(); i++) {
                 DiskInfo x = disks.get(i);
                 String sealed = sealedPath(x.file(), ctx.target(), x.target(), i == 0, x.format());
                 if (!files.exists(sealed)) {
+                    continue;
+                }
+                if (recorded.containsKey(sealed)) {
+                    done.add("left " + sealed + ": it is template " + recorded.get(sealed) + "'s image");
                     continue;
                 }
                 if (!files.exists(x.file())) {

@@ -67,4 +67,23 @@ class LoginThrottleTest {
         }
         assertEquals(Duration.ofSeconds(30), t.lockedFor("nobody", null, T0), "a name that is no account locks alike");
     }
+
+    /**
+     * A flood of made-up names emptied the map of names that are no account, unlocking a locked
+     * made-up name while a real account stayed locked: by the answer's speed (no password check
+     * while locked) that told which names are accounts. Locked names stay through a flood.
+     */
+    @Test
+    void aFloodOfNamesDoesNotUnlockALockedNameThatIsNoAccount() {
+        LoginThrottle t = new LoginThrottle();
+        for (int i = 0; i < 5; i++) {
+            t.failed("alice", true, "10.1.0." + i, T0);
+            t.failed("ghost", false, "10.2.0." + i, T0);
+        }
+        for (int i = 0; i <= LoginThrottle.MAX_TRACKED + 1; i++) {
+            t.failed("junk" + i, false, "2001:db8::" + Integer.toHexString(i), T0);
+        }
+        assertEquals(Duration.ofSeconds(30), t.lockedFor("alice", null, T0));
+        assertEquals(Duration.ofSeconds(30), t.lockedFor("ghost", null, T0), "locked like a real account");
+    }
 }

@@ -25,4 +25,12 @@ class PasswordIdentityProviderTest {
         Api.as(pia).get("/api/audit").then().statusCode(403);
         Api.as(quinn).get("/api/audit").then().statusCode(200);
     }
+
+    /** A NUL in the name (no account can have one; PostgreSQL text cannot hold one) is a failed login, not a 500. */
+    @Test
+    void aNulInTheNameIsAFailedLogin() {
+        given().auth().preemptive().basic("a\u0000b", "x").get("/api/hosts").then().statusCode(401);
+        Api.postLoginForm(new io.restassured.filter.cookie.CookieFilter(), "a\u0000b", "x").then().statusCode(302)
+                .header("Location", org.hamcrest.Matchers.containsString("error"));
+    }
 }

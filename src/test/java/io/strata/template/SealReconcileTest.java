@@ -47,6 +47,52 @@ class SealReconcileTest {
         Files.setPosixFilePermissions(sealedVda, PosixFilePermissions.fromString("r--r--r--"));
         Files.createLink(sealedVdb, vdb);
 
+        JsonPath job = reconciledSeal(admin, vm, template);
+        assertTrue(String.valueOf(job.getString("result")).contains("renamed " + sealedVda + " back"), job.prettify());
+        assertFalse(Files.exists(sealedVda), "no template- image is left");
+        assertFalse(Files.exists(sealedVdb), "no second name is left");
+        assertEquals(vda, DiskProbes.topOf(vm, "vda"));
+        assertTrue(DiskProbes.hasPattern(vda, 0x11, "0", "1M"), "vda reads its data");
+        assertTrue(DiskProbes.hasPattern(vdb, 0x22, "0", "1M"), "vdb reads its data");
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(vda)), "writable again");
+        assertTrue(DiskProbes.checkClean(vda) && DiskProbes.checkClean(vdb));
+    }
+
+    /**
+     * Sealed names can meet (VM a's vdb and VM a-vdb's vda are both template-a-vdb.qcow2): the
+     * reconcile of an interrupted seal found another template's fresh image at its VM's sealed name
+     * and removed it as "the unfinished copy". An image a template records is left alone.
+     */
+    @Test
+    void anInterruptedSealLeavesAnotherTemplatesImageAtItsName() throws Exception {
+        String admin = Api.newUser("admin", "admin");
+        String vm = VmBuilder.defineVm("sealmeet", admin);
+        String template = "template-" + vm;
+        Path vda = VmBuilder.diskOf(vm);
+        DiskProbes.writePattern(vda, 0x11, "0", "1M");
+        // Another VM's seal, recorded, whose vdb image has this VM's sealed name (written just now).
+        Path theirs = LibvirtHost.DIR.resolve(template + ".qcow2");
+        io.strata.support.Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", theirs.toString(), "64M");
+        DiskProbes.writePattern(theirs, 0x33, "0", "1M");
+        String other = "template-" + vm.substring(0, vm.length() - 1) + "x";
+        TestDatabase.queryLong("INSERT INTO template(host, name, source_vm, domain_xml, disks, operations, created_by, sealed_at)"
+                + " VALUES ('local', ?, ?, '<domain/>', ?, 'defaults', ?, now()) RETURNING id", other, vm + "x",
+                "[{\"target\":\"vdb\",\"file\":\"" + theirs + "\",\"format\":\"qcow2\",\"virtualSize\":67108864,\"bytes\":0}]",
+                admin);
+        try {
+            JsonPath job = reconciledSeal(admin, vm, template);
+            assertTrue(String.valueOf(job.getString("result")).contains("left " + theirs), job.prettify());
+            assertTrue(Files.exists(theirs) && DiskProbes.hasPattern(theirs, 0x33, "0", "1M"), "the other template's image is kept");
+            assertEquals(vda, DiskProbes.topOf(vm, "vda"));
+            assertTrue(DiskProbes.hasPattern(vda, 0x11, "0", "1M"), "the VM's disk is untouched");
+        } finally {
+            TestDatabase.queryLong("DELETE FROM template WHERE host = 'local' AND name = ? RETURNING id", other);
+            Files.deleteIfExists(theirs);
+        }
+    }
+
+    /** A seal of {@code vm} whose worker died an hour ago, reconciled by this node; the job once it has its finding. */
+    static JsonPath reconciledSeal(String admin, String vm, String template) {
         long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) "
                 + "VALUES ('TEMPLATE_CREATE', 'QUEUED', 'local', ?, ?, ?, true,"
                 + " '{\"operations\":\"defaults\",\"sshKeys\":[],\"hostname\":\"localhost\"}') RETURNING id", vm, template, admin);
@@ -60,13 +106,6 @@ class SealReconcileTest {
             Api.sleep(200);
             job = as(admin).get("/api/jobs/" + jobId).then().extract().jsonPath();
         }
-        assertTrue(String.valueOf(job.getString("result")).contains("renamed " + sealedVda + " back"), job.prettify());
-        assertFalse(Files.exists(sealedVda), "no template- image is left");
-        assertFalse(Files.exists(sealedVdb), "no second name is left");
-        assertEquals(vda, DiskProbes.topOf(vm, "vda"));
-        assertTrue(DiskProbes.hasPattern(vda, 0x11, "0", "1M"), "vda reads its data");
-        assertTrue(DiskProbes.hasPattern(vdb, 0x22, "0", "1M"), "vdb reads its data");
-        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(vda)), "writable again");
-        assertTrue(DiskProbes.checkClean(vda) && DiskProbes.checkClean(vdb));
+        return job;
     }
 }

@@ -168,6 +168,20 @@ class VmListCacheTest {
         assertEquals(BOB_VMS + 1, bobs.size());
     }
 
+    /**
+     * A row written with a stamp older than the newest (a sync whose transaction began earlier, a
+     * node whose clock is behind) left the newest stamp as it was: alice kept a VM given to bob.
+     */
+    @Test
+    void aChangeStampedBelowTheNewestReachesTheKeptLists() {
+        String aliceTag = as(alice).get(list()).header("ETag");
+        TestDatabase.queryLong("UPDATE vm SET owner = ?, synced_at = synced_at - interval '1 second'"
+                + " WHERE host = ? AND name = 'vm-002' RETURNING id", bob, host);
+        Response a = as(alice).header("If-None-Match", aliceTag).get(list());
+        assertEquals(200, a.statusCode(), "the old tag no longer matches");
+        assertFalse(a.jsonPath().getList("name").contains("vm-002"), "not alice's any more");
+    }
+
     @Test
     void thePageShowsAHundredVmsAtATimeInBothLanguages() {
         CookieFilter session = new CookieFilter();
