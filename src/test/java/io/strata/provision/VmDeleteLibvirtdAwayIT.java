@@ -17,7 +17,6 @@ import io.strata.support.AppProcess;
 import io.strata.support.LibvirtHost;
 import io.strata.support.PrivateLibvirtd;
 import io.strata.support.Processes;
-import io.strata.support.VmBuilder;
 
 /**
  * libvirtd dies (SIGKILL) right after it undefined a VM that is being deleted with its disks, and
@@ -45,12 +44,7 @@ class VmDeleteLibvirtdAwayIT {
             String vm = LibvirtHost.PREFIX + "del-away";
             Path disk = LibvirtHost.DIR.resolve(vm + ".qcow2");
             Processes.ok("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M");
-            Path xml = LibvirtHost.DIR.resolve(vm + ".xml");
-            Files.writeString(xml, VmBuilder.domainXml(vm, "admin", disk, "qcow2"));
-            libvirtd.virsh("define", xml.toString());
-            Files.delete(xml);
-            Path config = libvirtd.domainConfig(vm);
-            assertTrue(Files.exists(config), "libvirtd keeps the definition in " + config);
+            Path config = libvirtd.defineVm(vm, disk);
 
             AppProcess app = new AppProcess(db, PORT, "vm-delete-away", "-Dstrata.libvirt.uri=" + libvirtd.uri(),
                     "-Dstrata.storage.dirs=/var/lib/libvirt/images");

@@ -117,6 +117,22 @@ public final class PrivateLibvirtd implements AutoCloseable {
         });
     }
 
+    /**
+     * Defines a shut-off TCG domain owned by admin on {@code disk} (qcow2) on this daemon; returns
+     * the file libvirtd keeps its definition in.
+     */
+    public Path defineVm(String vm, Path disk) throws java.io.IOException {
+        Path xml = disk.resolveSibling(vm + ".xml");
+        java.nio.file.Files.writeString(xml, VmBuilder.domainXml(vm, "admin", disk, "qcow2"));
+        virsh("define", xml.toString());
+        java.nio.file.Files.delete(xml);
+        Path config = domainConfig(vm);
+        if (!java.nio.file.Files.exists(config)) {
+            throw new IllegalStateException("libvirtd keeps no definition of " + vm + " in " + config);
+        }
+        return config;
+    }
+
     /** virsh on this daemon; fails on a non-zero exit; returns stdout. */
     public String virsh(String... args) {
         List<String> argv = new ArrayList<>(List.of("virsh", "-c", uri()));

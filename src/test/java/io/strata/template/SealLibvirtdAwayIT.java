@@ -17,7 +17,6 @@ import io.strata.support.LibvirtHost;
 import io.strata.support.PrivateLibvirtd;
 import io.strata.support.Processes;
 import io.strata.support.TinyGuest;
-import io.strata.support.VmBuilder;
 
 /**
  * libvirtd dies (SIGKILL) during a seal's last step, the undefine of the source VM, and is back
@@ -44,12 +43,7 @@ class SealLibvirtdAwayIT {
             String vm = LibvirtHost.PREFIX + "seal-away";
             Path disk = LibvirtHost.DIR.resolve(vm + ".qcow2");
             Processes.ok("qemu-img", "convert", "-O", "qcow2", TinyGuest.image().toString(), disk.toString());
-            Path xml = LibvirtHost.DIR.resolve(vm + ".xml");
-            Files.writeString(xml, VmBuilder.domainXml(vm, "admin", disk, "qcow2"));
-            libvirtd.virsh("define", xml.toString());
-            Files.delete(xml);
-            Path config = libvirtd.domainConfig(vm);
-            assertTrue(Files.exists(config), "libvirtd keeps the definition in " + config);
+            Path config = libvirtd.defineVm(vm, disk);
 
             AppProcess app = new AppProcess(db, PORT, "seal-away", "-Dstrata.libvirt.uri=" + libvirtd.uri(),
                     "-Dstrata.storage.dirs=/var/lib/libvirt/images");
