@@ -27,7 +27,8 @@ public final class TinyGuest {
 
     /** The run's tiny guest image (qcow2, under the run's directory), built on first use. */
     public static synchronized Path image() {
-        if (image == null) {
+        // Made again when a test class's cleanup removed the run's directory (ITs share one JVM).
+        if (image == null || !Files.exists(image)) {
             try {
                 Path root = LibvirtHost.DIR.resolve("tiny-guest-root");
                 Files.createDirectories(root.resolve("etc"));
