@@ -37,6 +37,13 @@ public class LoginThrottle {
     record Failures(int count, Instant since, Instant lockedUntil) {
     }
 
+    /**
+     * Failures an address may have within the window before it is locked. The test profile,
+     * whose every login comes from 127.0.0.1, raises it: one test's probes must not lock the next.
+     */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "strata.login.address-failures", defaultValue = "20")
+    int addressFree = ADDRESS_FREE;
+
     private final Map<String, Failures> accounts = new ConcurrentHashMap<>();
     private final Map<String, Failures> noAccounts = new ConcurrentHashMap<>();
     private final Map<String, Failures> addresses = new ConcurrentHashMap<>();
@@ -66,7 +73,7 @@ public class LoginThrottle {
                 boolean fresh = f == null || f.since().plus(ADDRESS_WINDOW).isBefore(now);
                 int count = fresh ? 1 : f.count() + 1;
                 Instant since = fresh ? now : f.since();
-                return new Failures(count, since, count >= ADDRESS_FREE ? now.plus(ADDRESS_LOCK) : null);
+                return new Failures(count, since, count >= addressFree ? now.plus(ADDRESS_LOCK) : null);
             });
         }
     }
