@@ -76,21 +76,21 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             return Uni.createFrom().item(hit.identity());
         }
         String address = http == null || http.request().remoteAddress() == null ? null : http.request().remoteAddress().hostAddress();
-        // The CSRF token is checked before any password, but after the name is looked up (on a
-        // worker): the access audit then knows whether a refused name is an account's.
-        boolean tokenOk = !formLogin || LoginCsrf.tokenMatches(http);
+        // The CSRF token is checked before anything else: another site's form must not log the
+        // browser in (to an account of the attacker's), nor cost a database read. Its refusal is
+        // tallied with the names that are no account (the name is not looked up).
+        if (formLogin && !LoginCsrf.tokenMatches(http)) {
+            http.put(LoginCsrf.REFUSAL, "CSRF token missing or wrong");
+            return Uni.createFrom().failure(new AuthenticationFailedException("login form without its CSRF token"));
+        }
         return context.runBlocking(() -> {
             Instant now = Instant.now();
-            // A NUL is in no account's name, and PostgreSQL refuses it in a query (a 500, not a failed login).
+            // Looked up first (on a worker), so the access audit knows whether a refused name is an
+            // account's. A NUL is in no account's name, and PostgreSQL refuses it in a query.
             AppUser u = user.indexOf('\0') >= 0 ? null
                     : QuarkusTransaction.requiringNew().call(() -> AppUser.findByUsername(user).orElse(null));
             if (u != null && http != null) {
                 http.put(AccessAudit.ACCOUNT_NAME, Boolean.TRUE);
-            }
-            if (!tokenOk) {
-                // Another site's form must not log the browser in (to an account of the attacker's).
-                http.put(LoginCsrf.REFUSAL, "CSRF token missing or wrong");
-                throw new AuthenticationFailedException("login form without its CSRF token");
             }
             Duration locked = throttle.lockedFor(user, address, now);
             if (!locked.isZero()) {
