@@ -49,16 +49,7 @@ class DeleteReconcileTest {
         long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) "
                 + "VALUES ('SNAPSHOT_DELETE', 'QUEUED', 'local', ?, 's0', ?, true,"
                 + " '{\"kind\":\"EXTERNAL\",\"bandwidthMiB\":null}') RETURNING id", vm, admin);
-        TestDatabase.queryLong("UPDATE job SET state = 'RUNNING', cancel_requested = false, worker = 'node-dead', "
-                + "heartbeat_at = now() - interval '1 hour', started_at = now() - interval '1 hour', attempts = 1 "
-                + "WHERE id = ? RETURNING id", jobId);
-        JsonPath job = Api.awaitJob(admin, jobId);
-        assertEquals("INTERRUPTED", job.getString("state"));
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (job.getString("result") == null && System.currentTimeMillis() < deadline) {
-            Api.sleep(200);
-            job = as(admin).get("/api/jobs/" + jobId).then().extract().jsonPath();
-        }
+        JsonPath job = Api.reconciledAsIfItsWorkerDied(admin, jobId);
         assertTrue(String.valueOf(job.getString("result")).contains("removed its merged overlay"), job.prettify());
         assertFalse(Files.exists(overlay), "the merged overlay is removed");
         assertTrue(Files.exists(base) && DiskProbes.hasPattern(base, 0x22, "0", "4M"), "the base keeps the data");

@@ -99,6 +99,25 @@ public final class Api {
                 .getLong("jobId");
     }
 
+    /**
+     * Makes a job (inserted QUEUED with cancel_requested, so no worker takes it) look RUNNING on a
+     * node that died an hour ago, waits until the reaper has interrupted and reconciled it, and
+     * returns it with its reconcile's finding as result (or null after 20 s).
+     */
+    public static JsonPath reconciledAsIfItsWorkerDied(String admin, long jobId) {
+        TestDatabase.queryLong("UPDATE job SET state = 'RUNNING', cancel_requested = false, worker = 'node-dead', "
+                + "heartbeat_at = now() - interval '1 hour', started_at = now() - interval '1 hour', attempts = 1 "
+                + "WHERE id = ? RETURNING id", jobId);
+        JsonPath job = awaitJob(admin, jobId);
+        org.junit.jupiter.api.Assertions.assertEquals("INTERRUPTED", job.getString("state"));
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (job.getString("result") == null && System.currentTimeMillis() < deadline) {
+            sleep(200);
+            job = as(admin).get("/api/jobs/" + jobId).then().extract().jsonPath();
+        }
+        return job;
+    }
+
     /** Polls the job until it has ended; returns its JSON. */
     public static JsonPath awaitJob(String user, long jobId) {
         long deadline = System.currentTimeMillis() + 600_000;

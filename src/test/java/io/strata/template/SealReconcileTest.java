@@ -96,16 +96,7 @@ class SealReconcileTest {
         long jobId = TestDatabase.queryLong("INSERT INTO job(kind, state, host, vm, target, actor, cancel_requested, payload) "
                 + "VALUES ('TEMPLATE_CREATE', 'QUEUED', 'local', ?, ?, ?, true,"
                 + " '{\"operations\":\"defaults\",\"sshKeys\":[],\"hostname\":\"localhost\"}') RETURNING id", vm, template, admin);
-        TestDatabase.queryLong("UPDATE job SET state = 'RUNNING', cancel_requested = false, worker = 'node-dead', "
-                + "heartbeat_at = now() - interval '1 hour', started_at = now() - interval '1 hour', attempts = 1 "
-                + "WHERE id = ? RETURNING id", jobId);
-        JsonPath job = Api.awaitJob(admin, jobId);
-        assertEquals("INTERRUPTED", job.getString("state"));
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (job.getString("result") == null && System.currentTimeMillis() < deadline) {
-            Api.sleep(200);
-            job = as(admin).get("/api/jobs/" + jobId).then().extract().jsonPath();
-        }
+        JsonPath job = Api.reconciledAsIfItsWorkerDied(admin, jobId);
         return job;
     }
 }
