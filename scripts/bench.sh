@@ -161,11 +161,29 @@ report() { # report TITLE op:name…: medians, added time (median of the rounds'
     awk -v n="$name" -v v="$v" -v s="$s" -v d="$d" 'BEGIN { printf "%-14s %9.1f %9.1f %10.1f %6.2fx   %s\n", n, v, s, d, s / v, (d <= 50 ? "(<= 50 ms: met)" : "(> 50 ms: not met)") }'
   done
 }
+# BENCH_JFR=1: a JFR recording of each snapshot section (CPU and native samples every 10 ms, parks
+# and monitor waits over 1 ms), summarised by scripts/JfrFlame.java as the wall-clock flame of the
+# job workers and the request threads; the folded stacks go to target/bench-SECTION.folded.
+jfr_start() {
+  [[ -n "${BENCH_JFR:-}" ]] || return 0
+  local jfc=target/bench-jfr.jfc java_home
+  java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  sed -e '/method-sampling-native-interval/s/20 ms/10 ms/' -e '/locking-threshold/s/[0-9]* ms/1 ms/' \
+    "$java_home/lib/jfr/profile.jfc" > "$jfc"
+  jcmd "$APP" JFR.start name="$1" settings="$PWD/$jfc" >/dev/null
+}
+jfr_stop() {
+  [[ -n "${BENCH_JFR:-}" ]] || return 0
+  jcmd "$APP" JFR.stop name="$1" filename="$PWD/target/bench-$1.jfr" >/dev/null
+  echo; echo "Where the time of the $1 section went (JFR, wall clock of the job workers and request threads):"
+  java scripts/JfrFlame.java "target/bench-$1.jfr" 10 "target/bench-$1.folded" strata-worker executor-thread vert.x-eventloop
+}
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(virsh version | awk '/Running hypervisor/{print $3,$4}'), libvirt $(virsh version | awk '/Using library/{print $4}'); $(date -u '+%F %H:%M') UTC"
 
 if has internal; then
   VM=$(define_vm int 1G)
   api "$URL/api/hosts/local/vms/$VM" >/dev/null   # first lookup fills the inventory
+  jfr_start internal
   for i in $(seq 1 "$N"); do
     timed vc virsh -q snapshot-create-as "$VM" "v$i" --atomic
     timed vr virsh -q snapshot-revert "$VM" "v$i"
@@ -174,6 +192,7 @@ if has internal; then
     stimed sr POST "/api/hosts/local/vms/$VM/snapshots/s$i/revert"
     stimed sd DELETE "/api/hosts/local/vms/$VM/snapshots/s$i"
   done
+  jfr_stop internal
   report "TARGET 1  Internal snapshots of a shut-off VM (1 GiB qcow2, 64 MiB data), $N rounds, medians in ms" \
     c:create r:revert d:delete
 fi
@@ -192,6 +211,7 @@ manual_revert() { # VM SNAPSHOT IMAGE NEWFILE
 if has external; then
   VV=$(define_vm extv 1G); VS=$(define_vm exts 1G)
   api "$URL/api/hosts/local/vms/$VS" >/dev/null
+  jfr_start external
   for i in $(seq 1 "$N"); do
     # virsh: create; the manual revert; libvirt 9.0's own delete needs the snapshot on the current
     # chain, so it is timed on a second snapshot taken after the revert.
@@ -211,6 +231,7 @@ if has external; then
     qemu-io -f qcow2 -c "write -P 0x11 0 4M" "$(top_of "$VS")" >/dev/null
     stimed sd DELETE "/api/hosts/local/vms/$VS/snapshots/t$i"
   done
+  jfr_stop external
   report "TARGET 1  External snapshots of a shut-off VM (1 GiB qcow2, 64 MiB data; 4 MiB merged per delete), $N rounds, medians in ms
 (revert: raw = the manual procedure, libvirt 9.0 cannot revert external snapshots)" \
     c:create r:revert d:"delete+merge"
