@@ -26,6 +26,8 @@ public class BackingChains {
     @Inject
     ImageFiles files;
 
+    private final java.util.concurrent.atomic.AtomicLong toolReads = new java.util.concurrent.atomic.AtomicLong();
+
     private record CachedChain(List<ImageInfo> chain, List<Object> stamps) {
     }
 
@@ -62,18 +64,84 @@ public class BackingChains {
             // Not there (or not readable here): no qemu-img process to learn that, 10–20 ms each.
             throw new ImageToolException("cannot read " + file + " (missing or not accessible on this node)");
         }
-        List<ImageInfo> chain = qemuImg.info(file, format, true);
-        for (ImageInfo link : chain.subList(Math.min(1, chain.size()), chain.size())) {
-            requireInStorage(link.file(), file);
+        List<ImageInfo> chain = fromHeader(file, format);
+        boolean byTool = chain == null;
+        if (byTool) {
+            chain = qemuImg.info(file, format, true);
+            for (ImageInfo link : chain.subList(Math.min(1, chain.size()), chain.size())) {
+                requireInStorage(link.file(), file);
+            }
+            toolReads.incrementAndGet();
         }
         List<Object> stamps = stamps(chain);
-        // Cached only when the top did not change while qemu-img read it.
-        if (stamps != null && topBefore != null && !stamps.isEmpty() && stamps.get(0).equals(topBefore.get(0))) {
+        // Cached only when the top did not change while it was read.
+        if (stamps != null && !stamps.isEmpty() && stamps.get(0).equals(topBefore.get(0))) {
             synchronized (chains) {
                 chains.put(key, new CachedChain(chain, stamps));
+                if (byTool) {
+                    // Every image below is the top of its own chain: a later overlay on it (an
+                    // external snapshot or revert) or a look at it then needs no process either.
+                    for (int i = 1; i < chain.size(); i++) {
+                        ImageInfo below = chain.get(i);
+                        chains.put(below.format() + ":" + below.file(), new CachedChain(
+                                List.copyOf(chain.subList(i, chain.size())), List.copyOf(stamps.subList(i, stamps.size()))));
+                    }
+                }
             }
         }
         return chain;
+    }
+
+    /**
+     * The chain without a qemu-img process when the top's header tells all and what lies below is
+     * known and unchanged: a qcow2 file whose header declares no backing file, or one
+     * whose backing file and format are declared and whose chain is cached and current. What an
+     * internal snapshot, a guest's writes or a new overlay change is the top file alone, so a job
+     * that did one of these reads its VM again for the price of a header. Null: ask qemu-img.
+     * The top's actual size is then its length (qemu-img's allocated size costs a process).
+     */
+    private List<ImageInfo> fromHeader(String file, String format) {
+        if (!format.equals("qcow2")) {
+            return null; // a raw file's allocated size (sparse files) is what qemu-img is asked for
+        }
+        ImageHeaders.Qcow2Header h = ImageHeaders.readQcow2(Path.of(file)).orElse(null);
+        if (h == null) {
+            return null;
+        }
+        long bytes = files.fileBytes(file);
+        if (h.backingFile() == null) {
+            return List.of(new ImageInfo(file, "qcow2", h.virtualSize(), bytes, null, h.snapshots()));
+        }
+        String fmt = h.backingFormat();
+        String name = h.backingFile();
+        if (fmt == null || !(fmt.equals("qcow2") || fmt.equals("raw")) || name.isEmpty() || name.contains(":")) {
+            return null; // probed format, a protocol or json: qemu-img's rules, not ours
+        }
+        // As qemu resolves it: relative to the directory of the image that names it.
+        String backing = name.startsWith("/") ? name : dirOf(file) + name;
+        CachedChain below;
+        synchronized (chains) {
+            below = chains.get(fmt + ":" + backing);
+        }
+        if (below == null || below.chain().stream().anyMatch(i -> i.file().equals(file))
+                || !below.stamps().equals(stamps(below.chain()))) {
+            return null;
+        }
+        requireInStorage(backing, file);
+        List<ImageInfo> chain = new ArrayList<>();
+        chain.add(new ImageInfo(file, "qcow2", h.virtualSize(), bytes, backing, h.snapshots()));
+        chain.addAll(below.chain());
+        return List.copyOf(chain);
+    }
+
+    private static String dirOf(String file) {
+        int slash = file.lastIndexOf('/');
+        return slash < 0 ? "" : file.substring(0, slash + 1);
+    }
+
+    /** How many chains were read with a qemu-img process (for tests and the DEBUG counts of issue 13). */
+    public long toolReads() {
+        return toolReads.get();
     }
 
     /**

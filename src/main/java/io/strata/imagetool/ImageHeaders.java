@@ -2,9 +2,14 @@ package io.strata.imagetool;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The first bytes of a file, to tell a qcow2 image from anything else without a process: a scan
@@ -13,8 +18,22 @@ import java.util.Arrays;
 public final class ImageHeaders {
 
     private static final byte[] QCOW2_MAGIC = { 'Q', 'F', 'I', (byte) 0xfb };
+    private static final int EXT_END = 0;
+    private static final int EXT_BACKING_FORMAT = 0xe2792aca;
+    private static final int EXT_DATA_FILE = 0x44415441;
+    /** Incompatible features that make the header not the whole story: corrupt (bit 1), external data file (bit 2). */
+    private static final long INCOMPATIBLE_UNREAD = 0b110;
+    private static final int MAX_HEADER = 64 * 1024;
 
     private ImageHeaders() {
+    }
+
+    /**
+     * What a qcow2 header says (the QEMU qcow2 spec, docs/interop/qcow2.txt): the virtual size, the
+     * backing file as written (may be relative) and its declared format (null when none is
+     * declared), and the number of internal snapshots.
+     */
+    public record Qcow2Header(long virtualSize, String backingFile, String backingFormat, int snapshots) {
     }
 
     /** Whether the file starts with the qcow2 magic; false when it cannot be read. */
@@ -24,5 +43,82 @@ public final class ImageHeaders {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * The header of a qcow2 file, read in place of a {@code qemu-img info} process; empty when the
+     * file is not a plain qcow2 image whose header tells all (not qcow2, version other than 2 or 3,
+     * encrypted, marked corrupt, with an external data file, unreadable or inconsistent): the caller
+     * then asks qemu-img.
+     */
+    public static Optional<Qcow2Header> readQcow2(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(MAX_HEADER, ch.size()));
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // read the first bytes whole
+            }
+            b.flip();
+            return parseQcow2(b);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@link #readQcow2} on bytes already read (big-endian, from offset 0). */
+    static Optional<Qcow2Header> parseQcow2(ByteBuffer b) {
+        if (b.limit() < 72) {
+            return Optional.empty();
+        }
+        byte[] magic = new byte[4];
+        b.get(0, magic);
+        int version = b.getInt(4);
+        if (!Arrays.equals(magic, QCOW2_MAGIC) || (version != 2 && version != 3) || b.getInt(32) != 0) {
+            return Optional.empty();
+        }
+        long backingOffset = b.getLong(8);
+        int backingSize = b.getInt(16);
+        long size = b.getLong(24);
+        int snapshots = b.getInt(60);
+        int extStart = 72;
+        if (version == 3) {
+            if (b.limit() < 104 || (b.getLong(72) & INCOMPATIBLE_UNREAD) != 0) {
+                return Optional.empty();
+            }
+            extStart = b.getInt(100);
+        }
+        String backing = null;
+        if (backingOffset != 0) {
+            if (backingSize <= 0 || backingSize > 1023 || backingOffset + backingSize > b.limit()) {
+                return Optional.empty();
+            }
+            byte[] name = new byte[backingSize];
+            b.get((int) backingOffset, name);
+            backing = new String(name, StandardCharsets.UTF_8);
+        }
+        String backingFormat = null;
+        int at = extStart;
+        while (true) {
+            if (at < 72 || at + 8 > b.limit()) {
+                return Optional.empty();
+            }
+            int type = b.getInt(at);
+            int len = b.getInt(at + 4);
+            if (type == EXT_END) {
+                break;
+            }
+            if (len < 0 || at + 8L + len > b.limit()) {
+                return Optional.empty();
+            }
+            if (type == EXT_DATA_FILE) {
+                return Optional.empty();
+            }
+            if (type == EXT_BACKING_FORMAT) {
+                byte[] fmt = new byte[len];
+                b.get(at + 8, fmt);
+                backingFormat = new String(fmt, StandardCharsets.UTF_8);
+            }
+            at += 8 + ((len + 7) & ~7);
+        }
+        return Optional.of(new Qcow2Header(size, backing, backingFormat, snapshots));
     }
 }

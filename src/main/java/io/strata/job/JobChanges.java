@@ -29,6 +29,8 @@ import io.strata.kernel.Digests;
 @ApplicationScoped
 public class JobChanges {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobChanges.class);
+
     /** The stored record (field order fixed: it is hashed). */
     public record Change(long job, String kind, String host, String vm, VmStateCapture.State before,
                          VmStateCapture.State after, List<VmStateCapture.FileSize> filesCreated,
@@ -68,32 +70,48 @@ public class JobChanges {
         }
     }
 
-    /** What {@link #after} found: the change's digest (null when none was stored) and the VM as read (null when not read). */
-    record After(String digest, ObservedVm vm) {
+    /**
+     * A change record ready to be stored: written by the transaction that records the job's outcome
+     * ({@link JobOutcomes#finishAll}), whose audit event names its digest (one commit, not two).
+     */
+    record Pending(long jobId, String host, String vm, String xmlBeforeDigest, String xmlBefore,
+                   String xmlAfterDigest, String xmlAfter, String record, String digest) {
     }
 
-    /** Reads the VM after the handler ended and stores the change. */
+    /** What {@link #after} found: the change to store (null when none), and the VM as read (null when not read). */
+    record After(Pending change, ObservedVm vm) {
+        String digest() {
+            return change == null ? null : change.digest();
+        }
+    }
+
+    /** Reads the VM after the handler ended and prepares its change record. */
     After after(Job j, JobContext ctx, VmStateCapture.Reading before) {
         if (before == null) {
             return new After(null, null);
         }
         VmStateCapture.Reading after;
+        long t0 = System.nanoTime();
         try {
             after = capture.read(j.host, VmStateCapture.vmOf(j));
         } catch (RuntimeException e) {
             ctx.log("could not record what the job changed: " + e.getMessage());
             return new After(null, null);
         }
+        long t1 = System.nanoTime();
         try {
-            return new After(save(j, before, after), after.observed());
+            Pending change = record(j, before, after);
+            LOG.debugf("job %d %s: read after %.1f ms, change record made %.1f ms", j.id, j.kind, (t1 - t0) / 1e6,
+                    (System.nanoTime() - t1) / 1e6);
+            return new After(change, after.observed());
         } catch (RuntimeException e) {
             ctx.log("could not record what the job changed: " + e.getMessage());
             return new After(null, after.observed());
         }
     }
 
-    /** Stores the change of a job; returns the digest of its record. */
-    String save(Job j, VmStateCapture.Reading before, VmStateCapture.Reading after) {
+    /** The change of a job as it will be stored, with the digest of its record. */
+    Pending record(Job j, VmStateCapture.Reading before, VmStateCapture.Reading after) {
         Map<String, List<VmStateCapture.FileSize>> files = VmStateCapture.createdAndRemoved(before, after);
         Change c = new Change(j.id, j.kind.name(), j.host, VmStateCapture.vmOf(j), before.state(), after.state(), files.get("created"),
                 files.get("removed"));
@@ -103,27 +121,26 @@ public class JobChanges {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        String digest = Digests.sha256Hex(record);
-        QuarkusTransaction.requiringNew().run(() -> {
-            // No wait for the WAL flush here: the job's outcome, which names this record's digest,
-            // commits after it and waits for the flush, which covers this transaction too.
-            em.createNativeQuery("SELECT set_config('synchronous_commit', 'off', true)").getSingleResult();
-            storeXml(before);
-            storeXml(after);
-            em.createNativeQuery("INSERT INTO job_change (job_id, host, vm, xml_before, xml_after, record, digest)"
-                    + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (job_id) DO NOTHING")
-                    .setParameter(1, j.id).setParameter(2, j.host).setParameter(3, VmStateCapture.vmOf(j))
-                    .setParameter(4, before.state().xml()).setParameter(5, after.state().xml())
-                    .setParameter(6, record).setParameter(7, digest).executeUpdate();
-        });
-        return digest;
+        return new Pending(j.id, j.host, VmStateCapture.vmOf(j), before.state().xml(), before.xmlText(), after.state().xml(),
+                after.xmlText(), record, Digests.sha256Hex(record));
     }
 
-    private void storeXml(VmStateCapture.Reading r) {
-        if (r.xmlText() != null) {
-            em.createNativeQuery("INSERT INTO domain_xml (sha256, xml) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
-                    .setParameter(1, r.state().xml()).setParameter(2, r.xmlText()).executeUpdate();
-        }
+    /**
+     * Stores a change in the caller's transaction (the outcome's): one statement for the record and
+     * the XML texts it names. The outcome's audit event, written as that transaction commits, names
+     * the digest, and V16's trigger links the two.
+     */
+    void storeInCurrentTransaction(Pending p) {
+        em.createNativeQuery("WITH xb AS (INSERT INTO domain_xml (sha256, xml) SELECT CAST(?4 AS text), CAST(?5 AS text)"
+                + "   WHERE CAST(?5 AS text) IS NOT NULL ON CONFLICT DO NOTHING),"
+                + " xa AS (INSERT INTO domain_xml (sha256, xml) SELECT CAST(?6 AS text), CAST(?7 AS text)"
+                + "   WHERE CAST(?7 AS text) IS NOT NULL AND CAST(?6 AS text) IS DISTINCT FROM CAST(?4 AS text) ON CONFLICT DO NOTHING)"
+                + " INSERT INTO job_change (job_id, host, vm, xml_before, xml_after, record, digest)"
+                + " VALUES (?1, ?2, ?3, ?4, ?6, ?8, ?9) ON CONFLICT (job_id) DO NOTHING")
+                .setParameter(1, p.jobId()).setParameter(2, p.host()).setParameter(3, p.vm())
+                .setParameter(4, p.xmlBeforeDigest()).setParameter(5, p.xmlBefore())
+                .setParameter(6, p.xmlAfterDigest()).setParameter(7, p.xmlAfter())
+                .setParameter(8, p.record()).setParameter(9, p.digest()).executeUpdate();
     }
 
     public Optional<View> find(long jobId) {

@@ -22,6 +22,8 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class JobFinisher {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobFinisher.class);
+
     static final int MAX_BATCH = 128;
 
     @Inject
@@ -80,7 +82,7 @@ public class JobFinisher {
             done(batch);
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
-                batch.get(0).done().completeExceptionally(e);
+                alone(batch.get(0), e);
                 return;
             }
             // One bad outcome must not sink the others: each alone.
@@ -89,9 +91,28 @@ public class JobFinisher {
                     outcomes.finishAll(List.of(p.ending()));
                     done(List.of(p));
                 } catch (RuntimeException alone) {
-                    p.done().completeExceptionally(alone);
+                    alone(p, alone);
                 }
             }
+        }
+    }
+
+    /**
+     * An outcome that failed alone: once more without its change record when it had one (a record
+     * the database refuses must not cost the job its outcome; the job's log says so), else failed.
+     */
+    private void alone(Pending p, RuntimeException e) {
+        if (p.ending().change() == null) {
+            p.done().completeExceptionally(e);
+            return;
+        }
+        try {
+            outcomes.finishAll(List.of(p.ending().withoutChange()));
+            LOG.warnf("job %d: its change record could not be stored (%s); outcome recorded without it",
+                    p.ending().jobId(), e.getMessage());
+            done(List.of(p));
+        } catch (RuntimeException again) {
+            p.done().completeExceptionally(again);
         }
     }
 

@@ -37,6 +37,8 @@ public class JobOutcomes {
     JobLog log;
     @Inject
     JobNotices notices;
+    @Inject
+    JobChanges changes;
 
     private static String abbreviated(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max) + "…";
@@ -60,7 +62,17 @@ public class JobOutcomes {
      * another node took over (its heartbeat stopped, e.g. while the database was away) is being
      * reconciled there, and its verdict wins.
      */
-    record Ending(long jobId, JobState state, String result, String error, String logLine, String changeDigest, String worker) {
+    record Ending(long jobId, JobState state, String result, String error, String logLine, String changeDigest, String worker,
+                  JobChanges.Pending change) {
+
+        Ending(long jobId, JobState state, String result, String error, String logLine, String changeDigest, String worker) {
+            this(jobId, state, result, error, logLine, changeDigest, worker, null);
+        }
+
+        /** The same outcome without its change record (when storing that record failed). */
+        Ending withoutChange() {
+            return new Ending(jobId, state, result, error, logLine, null, worker, null);
+        }
     }
 
     /**
@@ -71,6 +83,13 @@ public class JobOutcomes {
     public void finishAll(List<Ending> outcomes) {
         List<Ending> inOrder = outcomes.stream().sorted(Comparator.comparingLong(Ending::jobId)).toList();
         Map<Long, Job> ended = finishRunning(inOrder);
+        // What the jobs changed, in the transaction whose audit events (written at commit) name it:
+        // one commit for both; after the jobs' rows are locked, as every statement that locks them.
+        for (Ending o : inOrder) {
+            if (o.change() != null) {
+                changes.storeInCurrentTransaction(o.change());
+            }
+        }
         for (Ending o : inOrder) {
             Job j = ended.get(o.jobId());
             if (j != null) {

@@ -22,6 +22,8 @@ import io.strata.kernel.Caller;
 @ApplicationScoped
 public class JobQueue {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobQueue.class);
+
     @Inject
     EntityManager em;
     @Inject
@@ -53,6 +55,7 @@ public class JobQueue {
      * requests at once, since the second one sees the first one's job. The guard throws to refuse.
      */
     public Job enqueue(Caller caller, JobRequest req, Runnable guard) {
+        long t0 = System.nanoTime();
         try {
             Job job = QuarkusTransaction.requiringNew().call(() -> {
                 guard(caller, guard);
@@ -63,6 +66,7 @@ public class JobQueue {
                 return j;
             });
             signal.poke();
+            LOG.debugf("job %d %s: queued (row, audit event, commit) in %.1f ms", job.id, req.kind(), (System.nanoTime() - t0) / 1e6);
             return job;
         } catch (RuntimeException e) {
             if (isActiveJobConflict(e)) {

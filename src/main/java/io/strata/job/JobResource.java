@@ -27,6 +27,8 @@ import io.strata.kernel.CurrentCaller;
 @RolesAllowed({ "user", "operator", "auditor", "admin" })
 public class JobResource {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobResource.class);
+
     @Inject
     JobQueries queries;
     @Inject
@@ -98,7 +100,12 @@ public class JobResource {
             }
             waiters.giveUp(id, latch); // drops the latch unless others still wait on it
         }
-        return JobView.of(j, queries.logOf(id));
+        JobView view = JobView.of(j, queries.logOf(id));
+        if (wait && LOG.isDebugEnabled() && j.finishedAt != null) {
+            LOG.debugf("job %d: waiter answers %.1f ms after the outcome's time", id,
+                    java.time.Duration.between(j.finishedAt, java.time.Instant.now()).toNanos() / 1e6);
+        }
+        return view;
     }
 
     @GET

@@ -121,6 +121,11 @@ public class JobWorkers {
                 long seen = signal.generation();
                 List<Job> claimed = transitions.claim(nodeId, perHostLimit, claimBatch);
                 if (!claimed.isEmpty()) {
+                    if (LOG.isDebugEnabled()) {
+                        java.time.Instant now = java.time.Instant.now();
+                        claimed.forEach(j -> LOG.debugf("job %d %s: queued → claimed %.1f ms", j.id, j.kind,
+                                j.createdAt == null ? -1.0 : Duration.between(j.createdAt, now).toNanos() / 1e6));
+                    }
                     claimed.forEach(j -> liveHere.add(j.id));
                     try {
                         execute(claimed);
@@ -219,7 +224,7 @@ public class JobWorkers {
         LOG.debugf("job %d %s: read before %.1f ms, handler %.1f ms, read after + change record %.1f ms,"
                 + " after-job observers (inventory) %.1f ms", jobId, job.kind, (started - t0) / 1e6,
                 (t1 - started) / 1e6, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6);
-        return new JobOutcomes.Ending(jobId, state, result, error, last, after.digest(), nodeId);
+        return new JobOutcomes.Ending(jobId, state, result, error, last, after.digest(), nodeId, after.change());
     }
 
     /**
@@ -227,6 +232,16 @@ public class JobWorkers {
      * work is done and its truth should not be lost to a reconnect. Given up after that, the job is reaped.
      */
     private void finish(List<JobOutcomes.Ending> endings) {
+        long t0 = System.nanoTime();
+        try {
+            finishRetrying(endings);
+        } finally {
+            LOG.debugf("jobs %s: outcome recorded (state, audit event, commit) in %.1f ms",
+                    endings.stream().map(e -> String.valueOf(e.jobId())).toList(), (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
+    private void finishRetrying(List<JobOutcomes.Ending> endings) {
         List<JobOutcomes.Ending> left = endings;
         for (int attempt = 1; ; attempt++) {
             Map<JobOutcomes.Ending, RuntimeException> failed = finisher.finish(left);

@@ -38,6 +38,8 @@ import io.strata.libvirt.SnapshotInfo;
 @ApplicationScoped
 public class VmStateCapture {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(VmStateCapture.class);
+
     /** Kinds that only read, or change no VM (a template's images): no before/after is kept for them. */
     static final Set<JobKind> READ_ONLY = EnumSet.of(JobKind.DISK_CHECK, JobKind.INVENTORY_SYNC, JobKind.TEMPLATE_DELETE);
 
@@ -91,6 +93,7 @@ public class VmStateCapture {
 
     public Reading read(String host, String vm) {
         Instant at = Instant.now();
+        long t0 = System.nanoTime();
         // One read of the domain for its XML and its disks' chains (was two: dumpxml, then describe).
         DomainReading domain = libvirt.read(host, vm);
         if (domain == null) {
@@ -112,8 +115,11 @@ public class VmStateCapture {
             note(files, d.file());
             disks.add(new Disk(d.target(), d.file(), d.format(), chain, d.chainError()));
         }
+        long t1 = System.nanoTime();
         List<Snapshot> snaps = new ArrayList<>();
         List<SnapshotInfo> infos = snapshots.snapshots(host, vm);
+        LOG.debugf("read %s/%s: domain and chains %.1f ms, snapshot list %.1f ms", host, vm, (t1 - t0) / 1e6,
+                (System.nanoTime() - t1) / 1e6);
         for (SnapshotInfo s : infos) {
             List<SnapshotFile> sf = new ArrayList<>();
             for (SnapshotDisk d : s.disks()) {

@@ -40,6 +40,8 @@ import io.strata.hygiene.SnapshotWarnings;
 @ApplicationScoped
 public class SnapshotService {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SnapshotService.class);
+
     @Inject
     VmAccess access;
     @Inject
@@ -87,6 +89,7 @@ public class SnapshotService {
     }
 
     public Job create(Caller c, String host, String vmName, NewSnapshot req) {
+        long t0 = System.nanoTime();
         String action = JobKind.SNAPSHOT_CREATE.action;
         Vm vm = access.forChange(c, host, vmName, action);
         String name = req.name();
@@ -150,7 +153,10 @@ public class SnapshotService {
                 k + " snapshot" + (quiesce ? ", quiesced" : "")
                         + (req.description() == null || req.description().isBlank() ? "" : ": " + req.description())
                         + (reason == null ? "" : "; reason: " + reason)));
+        long t1 = System.nanoTime();
         provenance.requested(c, host, vmName, name, reason, job.id);
+        LOG.debugf("job %d SNAPSHOT_CREATE: request (checks + queue) %.1f ms, provenance %.1f ms", job.id,
+                (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
         return job;
     }
 
@@ -163,6 +169,7 @@ public class SnapshotService {
      * job first shuts a running VM down (graceful within the timeout; forced off only with force).
      */
     public Job revert(Caller c, String host, String vmName, String snapshot, JsonNode body) {
+        long t0 = System.nanoTime();
         JobKind kind = JobKind.SNAPSHOT_REVERT;
         Existing e = existing(c, host, vmName, snapshot, kind);
         if (body != null && !body.isNull() && !body.isMissingNode() && !body.isObject()) {
@@ -191,10 +198,13 @@ public class SnapshotService {
                 + ")" : "") + (shutdown && start ? ", " : "") + (start ? "then start the VM" : "");
         var payload = new SnapshotPayloads.Revert(e.info.kind(), start, shutdown, force,
                 t == null || t.isNull() ? null : timeout);
-        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, payload, note.isEmpty() ? null : note));
+        Job job = jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, payload, note.isEmpty() ? null : note));
+        LOG.debugf("job %d %s: request (checks + queue) %.1f ms", job.id, kind, (System.nanoTime() - t0) / 1e6);
+        return job;
     }
 
     public Job delete(Caller c, String host, String vmName, String snapshot, Long bandwidthMiB) {
+        long t0 = System.nanoTime();
         JobKind kind = JobKind.SNAPSHOT_DELETE;
         Existing e = existing(c, host, vmName, snapshot, kind);
         Long bandwidth = null;
@@ -202,8 +212,10 @@ public class SnapshotService {
             bandwidth = bandwidth(c, kind, e.target, bandwidthMiB);
             check(c, kind, e.target, () -> ExternalDelete.plan(layout(host, vmName), e.info));
         }
-        return jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, new SnapshotPayloads.Delete(e.info.kind(), bandwidth),
+        Job job = jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, new SnapshotPayloads.Delete(e.info.kind(), bandwidth),
                 e.info.kind() == SnapshotKind.EXTERNAL ? "merges its overlay into its image" : null));
+        LOG.debugf("job %d %s: request (checks + queue) %.1f ms", job.id, kind, (System.nanoTime() - t0) / 1e6);
+        return job;
     }
 
     static final long MAX_BANDWIDTH_MIB = 1_000_000;

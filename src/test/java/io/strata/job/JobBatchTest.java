@@ -149,4 +149,38 @@ class JobBatchTest {
                 new JobOutcomes.Ending(slow2, JobState.FAILED, null, "no such VM", "failed: no such VM", null, WORKER))));
         assertTrue(audit.verify().intact(), "the chain holds the outcomes");
     }
+
+    /**
+     * The change record commits with the outcome (one transaction): the outcome's audit event names
+     * its digest and V16's trigger links the two. A record the database refuses does not cost the
+     * job its outcome: recorded again without it.
+     */
+    @Test
+    void aJobsChangeIsStoredWithItsOutcome() {
+        long id = queue.enqueue(ALICE, sync("change-vm")).id;
+        long refused = queue.enqueue(ALICE, sync("change-vm-2")).id;
+        assertEquals(List.of(id), ids(transitions.claim(WORKER, 4, 1)));
+        assertEquals(List.of(refused), ids(transitions.claim(WORKER, 4, 1)));
+        String xml = "<domain><name>change-vm</name><!-- " + id + " --></domain>";
+        String xmlDigest = io.strata.kernel.Digests.sha256Hex(xml);
+        String record = "{\"job\":" + id + "}";
+        String digest = io.strata.kernel.Digests.sha256Hex(record);
+        JobChanges.Pending change = new JobChanges.Pending(id, "local", "change-vm", null, null, xmlDigest, xml, record, digest);
+        // Names an XML text that was never stored (no text given): the database refuses the record.
+        JobChanges.Pending bad = new JobChanges.Pending(refused, "local", "change-vm-2", "0".repeat(64), null, xmlDigest, xml,
+                "{}", io.strata.kernel.Digests.sha256Hex("{} " + refused));
+        assertEquals(Map.of(), finisher.finish(List.of(
+                new JobOutcomes.Ending(id, JobState.SUCCEEDED, "done", null, "succeeded: done", digest, WORKER, change),
+                new JobOutcomes.Ending(refused, JobState.SUCCEEDED, "done", null, "succeeded: done", bad.digest(), WORKER, bad))));
+
+        assertEquals(1, TestDatabase.queryLong("SELECT count(*) FROM job_change c JOIN audit_event a ON a.seq = c.audit_seq"
+                + " WHERE c.job_id = ? AND c.digest = ? AND a.job_id = c.job_id AND a.outcome = 'SUCCESS'"
+                + " AND a.details LIKE ?", id, digest, "%change sha256:" + digest));
+        assertEquals(1, TestDatabase.queryLong("SELECT count(*) FROM domain_xml WHERE sha256 = ?", xmlDigest));
+        assertEquals(0, TestDatabase.queryLong("SELECT count(*) FROM job_change WHERE job_id = ?", refused));
+        assertEquals(1, TestDatabase.queryLong("SELECT count(*) FROM job WHERE id = ? AND state = 'SUCCEEDED'", refused));
+        assertEquals(1, TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE job_id = ? AND outcome = 'SUCCESS'"
+                + " AND details NOT LIKE '%change sha256:%'", refused));
+        assertTrue(audit.verify().intact(), "the chain holds the outcomes");
+    }
 }
