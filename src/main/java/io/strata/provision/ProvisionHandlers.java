@@ -15,6 +15,7 @@ import io.strata.imagetool.BackingChains;
 import io.strata.imagetool.GuestTools;
 import io.strata.imagetool.ImageFiles;
 import io.strata.imagetool.QemuImg;
+import io.strata.imagetool.TemplateOverlays;
 import io.strata.job.JobCancelled;
 import io.strata.job.JobContext;
 import io.strata.job.JobFailure;
@@ -53,6 +54,8 @@ public final class ProvisionHandlers {
         ImageFiles files;
         @Inject
         GuestTools guestTools;
+        @Inject
+        TemplateOverlays overlays;
 
         abstract boolean thin();
 
@@ -85,7 +88,8 @@ public final class ProvisionHandlers {
                     String format = thin() ? "qcow2" : d.format();
                     String path = diskPath(d, vm, i == 0, format);
                     if (thin()) {
-                        qemuImg.createOverlay(path, d.file(), d.format());
+                        overlays.create(path, d.file(), d.format());
+                        knowChain(d);
                         chains.rememberOverlay(path, d.file(), d.format());
                         made.add(path);
                         ctx.log(d.target() + ": overlay " + path + " on " + d.file() + " (" + d.format() + ", read-only)");
@@ -133,6 +137,20 @@ public final class ProvisionHandlers {
             }
             return "VM " + vm + " provisioned (" + (thin() ? "thin" : "full clone") + ") from " + t.name
                     + (payload.start() ? ", started" : "");
+        }
+
+        /**
+         * Reads the template image's chain (cached after the first VM of a template: a stat per
+         * file), so that {@link BackingChains#rememberOverlay} knows the new overlay's chain and the
+         * reading after the job costs no {@code qemu-img info} process. Unreadable: the reading
+         * after the job reads it itself and records why not.
+         */
+        private void knowChain(Template.Disk d) {
+            try {
+                chains.of(d.file(), d.format());
+            } catch (RuntimeException e) {
+                // only a shortcut
+            }
         }
 
         /** The template's definition for the new VM: its name, new UUID and MACs (libvirt makes them), its disks, its owner. */
