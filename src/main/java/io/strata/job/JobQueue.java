@@ -66,7 +66,7 @@ public class JobQueue {
                 return j;
             });
             signal.poke();
-            LOG.debugf("job %d %s: queued (row, audit event, commit) in %.1f ms", job.id, req.kind(), (System.nanoTime() - t0) / 1e6);
+            LOG.debugf("job %d %s: queued (row, audit event, commit) in %.1f ms", (Object) job.id, req.kind(), (System.nanoTime() - t0) / 1e6);
             return job;
         } catch (RuntimeException e) {
             if (isActiveJobConflict(e)) {

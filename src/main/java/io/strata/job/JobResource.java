@@ -102,7 +102,7 @@ public class JobResource {
         }
         JobView view = JobView.of(j, queries.logOf(id));
         if (wait && LOG.isDebugEnabled() && j.finishedAt != null) {
-            LOG.debugf("job %d: waiter answers %.1f ms after the outcome's time", id,
+            LOG.debugf("job %d: waiter answers %.1f ms after the outcome's time", (Object) id,
                     java.time.Duration.between(j.finishedAt, java.time.Instant.now()).toNanos() / 1e6);
         }
         return view;

@@ -123,7 +123,7 @@ public class JobWorkers {
                 if (!claimed.isEmpty()) {
                     if (LOG.isDebugEnabled()) {
                         java.time.Instant now = java.time.Instant.now();
-                        claimed.forEach(j -> LOG.debugf("job %d %s: queued → claimed %.1f ms", j.id, j.kind,
+                        claimed.forEach(j -> LOG.debugf("job %d %s: queued → claimed %.1f ms", (Object) j.id, j.kind,
                                 j.createdAt == null ? -1.0 : Duration.between(j.createdAt, now).toNanos() / 1e6));
                     }
                     claimed.forEach(j -> liveHere.add(j.id));

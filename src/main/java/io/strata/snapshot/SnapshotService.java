@@ -155,7 +155,7 @@ public class SnapshotService {
                         + (reason == null ? "" : "; reason: " + reason)));
         long t1 = System.nanoTime();
         provenance.requested(c, host, vmName, name, reason, job.id);
-        LOG.debugf("job %d SNAPSHOT_CREATE: request (checks + queue) %.1f ms, provenance %.1f ms", job.id,
+        LOG.debugf("job %d SNAPSHOT_CREATE: request (checks + queue) %.1f ms, provenance %.1f ms", (Object) job.id,
                 (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
         return job;
     }
@@ -199,7 +199,7 @@ public class SnapshotService {
         var payload = new SnapshotPayloads.Revert(e.info.kind(), start, shutdown, force,
                 t == null || t.isNull() ? null : timeout);
         Job job = jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, payload, note.isEmpty() ? null : note));
-        LOG.debugf("job %d %s: request (checks + queue) %.1f ms", job.id, kind, (System.nanoTime() - t0) / 1e6);
+        LOG.debugf("job %d %s: request (checks + queue) %.1f ms", (Object) job.id, kind, (System.nanoTime() - t0) / 1e6);
         return job;
     }
 
@@ -214,7 +214,7 @@ public class SnapshotService {
         }
         Job job = jobs.enqueue(c, new JobRequest(kind, host, vmName, snapshot, new SnapshotPayloads.Delete(e.info.kind(), bandwidth),
                 e.info.kind() == SnapshotKind.EXTERNAL ? "merges its overlay into its image" : null));
-        LOG.debugf("job %d %s: request (checks + queue) %.1f ms", job.id, kind, (System.nanoTime() - t0) / 1e6);
+        LOG.debugf("job %d %s: request (checks + queue) %.1f ms", (Object) job.id, kind, (System.nanoTime() - t0) / 1e6);
         return job;
     }
 
