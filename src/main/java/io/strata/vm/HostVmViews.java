@@ -28,8 +28,8 @@ import io.strata.kernel.Digests;
  * is rebuilt after {@link #MAX_AGE} at the latest.
  * <p>
  * Each audience's list (everything, or one user's own VMs) is also kept serialized as the API
- * sends it, in the same entry: it goes when the version changes, and one user's bytes are never
- * looked up under another's key.
+ * sends it (plain and gzip-compressed, {@link KeptJson}), in the same entry: it goes when the
+ * version changes, and one user's bytes are never looked up under another's key.
  */
 @ApplicationScoped
 public class HostVmViews {
@@ -43,11 +43,7 @@ public class HostVmViews {
     @Inject
     ObjectMapper json;
 
-    /** A caller's list as the API sends it, and its entity tag (changes with the version and the audience). */
-    public record Json(byte[] body, String etag) {
-    }
-
-    private record Cached(String version, Instant built, List<VmView> views, Map<String, Json> jsonByAudience) {
+    private record Cached(String version, Instant built, List<VmView> views, Map<String, KeptJson> jsonByAudience) {
     }
 
     private final ConcurrentHashMap<String, Cached> byHost = new ConcurrentHashMap<>();
@@ -59,13 +55,14 @@ public class HostVmViews {
 
     /**
      * The JSON of the list one audience sees: {@code audience} names who (e.g. "*" for all VMs,
-     * or a user's name), {@code filter} picks that audience's VMs from the whole list.
+     * or a user's name), {@code filter} picks that audience's VMs from the whole list. Its tag
+     * changes with the version and the audience.
      */
-    public Json json(String host, String audience, UnaryOperator<List<VmView>> filter) {
+    public KeptJson json(String host, String audience, UnaryOperator<List<VmView>> filter) {
         Cached c = current(host);
         return c.jsonByAudience().computeIfAbsent(audience, a -> {
             try {
-                return new Json(json.writeValueAsBytes(filter.apply(c.views())),
+                return KeptJson.of(json.writeValueAsBytes(filter.apply(c.views())),
                         "\"" + Digests.sha256Hex(host + "\u0000" + c.version() + "\u0000" + c.built() + "\u0000" + a)
                                 .substring(0, 32) + "\"");
             } catch (JsonProcessingException e) {

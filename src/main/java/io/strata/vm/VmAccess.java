@@ -53,7 +53,7 @@ public class VmAccess {
      * The same list as {@link #viewsOn}, as the API's JSON: serialized once per inventory version
      * and audience (all VMs for those who see all, else the caller's own), never shared across users.
      */
-    public HostVmViews.Json jsonOn(Caller c, String host) {
+    public KeptJson jsonOn(Caller c, String host) {
         sync.ensureFresh(host);
         if (c.seesAllVms()) {
             return hostViews.json(host, "*", all -> all);

@@ -2,17 +2,23 @@ package io.strata.vm;
 
 import static io.restassured.RestAssured.given;
 import static io.strata.support.Api.as;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.GZIPInputStream;
 
 import jakarta.inject.Inject;
 
@@ -21,7 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.config.DecoderConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.filter.cookie.CookieFilter;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.strata.host.HostRegistry;
 import io.strata.libvirt.StrataMetadata;
@@ -32,7 +41,8 @@ import io.strata.support.TestDatabase;
  * The VM list of a host with many domains (libvirt's test driver over a generated definition
  * file): the API's kept JSON is per audience (a user never gets another's list, nor a 304 for
  * another's tag) and follows inventory changes; the page shows it a page at a time, in both
- * languages; a full sync writes the snapshot rows libvirt has.
+ * languages; a full sync writes the snapshot rows libvirt has. The kept JSON goes out gzip-compressed
+ * to clients that allow it, under a tag of its own.
  */
 @QuarkusTest
 class VmListCacheTest {
@@ -180,6 +190,73 @@ class VmListCacheTest {
         Response a = as(alice).header("If-None-Match", aliceTag).get(list());
         assertEquals(200, a.statusCode(), "the old tag no longer matches");
         assertFalse(a.jsonPath().getList("name").contains("vm-002"), "not alice's any more");
+    }
+
+    /** The bytes as sent: RestAssured would otherwise ask for gzip itself and hide it. */
+    static final RestAssuredConfig UNDECODED = RestAssuredConfig.config().decoderConfig(DecoderConfig.decoderConfig().noContentDecoders());
+
+    Response raw(String user, String encoding, String ifNoneMatch) {
+        var request = as(user).config(UNDECODED).header("Accept-Encoding", encoding);
+        return (ifNoneMatch == null ? request : request.header("If-None-Match", ifNoneMatch)).get(list());
+    }
+
+    static JsonPath gunzipped(Response r) throws IOException {
+        assertEquals("gzip", r.header("Content-Encoding"));
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(r.asByteArray()))) {
+            return JsonPath.from(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void gzipWhenAskedUnderItsOwnTagAndStillEachUsersOwn() throws Exception {
+        Response plain = raw(alice, "identity", null);
+        plain.then().statusCode(200).header("Vary", "Accept-Encoding");
+        assertNull(plain.header("Content-Encoding"));
+        Response gz = raw(alice, "gzip, deflate", null);
+        gz.then().statusCode(200).header("Vary", "Accept-Encoding");
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(gz.asByteArray()))) {
+            assertArrayEquals(plain.asByteArray(), in.readAllBytes(), "the same JSON, compressed");
+        }
+        assertTrue(gz.asByteArray().length < plain.asByteArray().length / 3, gz.asByteArray().length + " bytes");
+        String plainTag = plain.header("ETag");
+        String gzTag = gz.header("ETag");
+        assertNotNull(gzTag);
+        assertNotEquals(plainTag, gzTag, "two bodies, two tags");
+        // A tag gives 304 only for the body it names.
+        Response same = raw(alice, "gzip", gzTag);
+        same.then().statusCode(304).header("ETag", gzTag).header("Vary", "Accept-Encoding");
+        assertEquals(0, same.asByteArray().length);
+        assertNull(same.header("Content-Encoding"), "a 304 carries no body to decode");
+        raw(alice, "identity", plainTag).then().statusCode(304);
+        Response plainForGzTag = raw(alice, "identity", gzTag);
+        assertEquals(200, plainForGzTag.statusCode());
+        assertNull(plainForGzTag.header("Content-Encoding"));
+        assertEquals(ALICE_VMS, plainForGzTag.jsonPath().getList("name").size());
+        Response gzForPlainTag = raw(alice, "gzip", plainTag);
+        assertEquals(200, gzForPlainTag.statusCode());
+        assertEquals(ALICE_VMS, gunzipped(gzForPlainTag).getList("name").size());
+        // Bob with her compressed tag: his own list, compressed, under his own tag.
+        Response his = raw(bob, "gzip", gzTag);
+        assertEquals(200, his.statusCode());
+        assertNotEquals(gzTag, his.header("ETag"));
+        JsonPath bobs = gunzipped(his);
+        assertEquals(List.of(bob), bobs.getList("owner").stream().distinct().toList());
+        assertEquals(BOB_VMS, bobs.getList("name").size());
+    }
+
+    @Test
+    void aVmGivenAwayLeavesTheKeptCompressedListToo() throws Exception {
+        String gzTag = raw(alice, "gzip", null).header("ETag");
+        String plainTag = raw(alice, "identity", null).header("ETag");
+        TestDatabase.queryLong("UPDATE vm SET owner = ?, synced_at = synced_at - interval '1 second'"
+                + " WHERE host = ? AND name = 'vm-003' RETURNING id", bob, host);
+        Response gz = raw(alice, "gzip", gzTag);
+        assertEquals(200, gz.statusCode(), "the old compressed tag no longer matches");
+        assertFalse(gunzipped(gz).getList("name").contains("vm-003"), "not alice's any more");
+        Response plain = raw(alice, "identity", plainTag);
+        assertEquals(200, plain.statusCode());
+        assertFalse(plain.jsonPath().getList("name").contains("vm-003"));
+        assertTrue(gunzipped(raw(bob, "gzip", null)).getList("name").contains("vm-003"), "bob's now");
     }
 
     @Test
