@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +23,8 @@ public final class ImageHeaders {
     private static final int EXT_END = 0;
     private static final int EXT_BACKING_FORMAT = 0xe2792aca;
     private static final int EXT_DATA_FILE = 0x44415441;
-    /** Incompatible features that make the header not the whole story: corrupt (bit 1), external data file (bit 2). */
-    private static final long INCOMPATIBLE_UNREAD = 0b110;
+    /** Incompatible features whose image the header still describes: dirty (bit 0), compression type (3), extended L2 (4). */
+    private static final long KNOWN_INCOMPATIBLE = 0b11001;
     private static final int MAX_HEADER = 64 * 1024;
 
     private ImageHeaders() {
@@ -64,7 +66,13 @@ public final class ImageHeaders {
         }
     }
 
-    /** {@link #readQcow2} on bytes already read (big-endian, from offset 0). */
+    /**
+     * {@link #readQcow2} on bytes already read (big-endian, from offset 0). Anything qemu would read
+     * differently, or that this reader does not know, gives empty (qemu-img then reads the chain):
+     * the extensions are read where qemu reads them, between the header's end and the backing
+     * file's name (or the first cluster's end), and must end with an end marker; only the
+     * incompatible features dirty, compression type and extended L2 are known.
+     */
     static Optional<Qcow2Header> parseQcow2(ByteBuffer b) {
         if (b.limit() < 72) {
             return Optional.empty();
@@ -77,48 +85,80 @@ public final class ImageHeaders {
         }
         long backingOffset = b.getLong(8);
         int backingSize = b.getInt(16);
+        int clusterBits = b.getInt(20);
         long size = b.getLong(24);
         int snapshots = b.getInt(60);
-        int extStart = 72;
+        if (clusterBits < 9 || clusterBits > 21 || size < 0 || snapshots < 0 || snapshots > 65536) {
+            return Optional.empty();
+        }
+        long clusterSize = 1L << clusterBits;
+        long extStart = 72;
         if (version == 3) {
-            if (b.limit() < 104 || (b.getLong(72) & INCOMPATIBLE_UNREAD) != 0) {
+            if (b.limit() < 104 || (b.getLong(72) & ~KNOWN_INCOMPATIBLE) != 0) {
                 return Optional.empty();
             }
-            extStart = b.getInt(100);
+            extStart = Integer.toUnsignedLong(b.getInt(100));
+            if (extStart < 104) {
+                return Optional.empty();
+            }
         }
         String backing = null;
         if (backingOffset != 0) {
-            if (backingSize <= 0 || backingSize > 1023 || backingOffset + backingSize > b.limit()) {
+            if (backingOffset < extStart || backingOffset > clusterSize || backingSize <= 0 || backingSize > 1023
+                    || backingOffset + backingSize > b.limit()) {
                 return Optional.empty();
             }
             byte[] name = new byte[backingSize];
             b.get((int) backingOffset, name);
-            backing = new String(name, StandardCharsets.UTF_8);
-        }
-        String backingFormat = null;
-        int at = extStart;
-        while (true) {
-            if (at < 72 || at + 8 > b.limit()) {
+            backing = text(name);
+            if (backing == null) {
                 return Optional.empty();
             }
-            int type = b.getInt(at);
-            int len = b.getInt(at + 4);
+        }
+        // qemu reads extensions up to the backing file's name, or the end of the first cluster.
+        long extEnd = Math.min(backingOffset != 0 ? backingOffset : clusterSize, b.limit());
+        String backingFormat = null;
+        long at = extStart;
+        while (true) {
+            if (at + 8 > extEnd) {
+                return Optional.empty(); // no end marker where qemu looks for one
+            }
+            int type = b.getInt((int) at);
+            long len = Integer.toUnsignedLong(b.getInt((int) at + 4));
             if (type == EXT_END) {
                 break;
             }
-            if (len < 0 || at + 8L + len > b.limit()) {
+            if (at + 8 + len > extEnd) {
                 return Optional.empty();
             }
             if (type == EXT_DATA_FILE) {
                 return Optional.empty();
             }
             if (type == EXT_BACKING_FORMAT) {
-                byte[] fmt = new byte[len];
-                b.get(at + 8, fmt);
-                backingFormat = new String(fmt, StandardCharsets.UTF_8);
+                if (backingFormat != null || len == 0 || len > 15) {
+                    return Optional.empty();
+                }
+                byte[] fmt = new byte[(int) len];
+                b.get((int) at + 8, fmt);
+                backingFormat = text(fmt);
+                if (backingFormat == null) {
+                    return Optional.empty();
+                }
             }
-            at += 8 + ((len + 7) & ~7);
+            at += 8 + ((len + 7) & ~7L);
         }
         return Optional.of(new Qcow2Header(size, backing, backingFormat, snapshots));
+    }
+
+    /** Strict UTF-8 without control characters (a name that could read as another file's), else null. */
+    private static String text(byte[] bytes) {
+        String t;
+        try {
+            t = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+        return t.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? null : t;
     }
 }

@@ -1,7 +1,10 @@
 package io.strata.imagetool;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -58,8 +61,14 @@ public class TemplateOverlays {
         }
         if (stamp != null && known != null && known.backingStamp().equals(stamp)) {
             files.claim(overlay);
-            try {
-                Files.write(Path.of(overlay), known.bytes(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            // Written through the claimed file itself (not a link put in its place) and flushed: the
+            // VM is defined on it next, and a power loss must not leave it empty.
+            try (FileChannel ch = FileChannel.open(Path.of(overlay), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer buf = ByteBuffer.wrap(known.bytes());
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
             } catch (IOException e) {
                 files.removeQuietly(overlay);
                 throw new ImageToolException("cannot write " + overlay + ": " + e.getMessage());

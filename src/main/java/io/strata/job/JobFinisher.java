@@ -98,22 +98,35 @@ public class JobFinisher {
     }
 
     /**
-     * An outcome that failed alone: once more without its change record when it had one (a record
-     * the database refuses must not cost the job its outcome; the job's log says so), else failed.
+     * An outcome that failed alone: once more without its change record when the database refused
+     * that record for what it holds (SQL state class 22 or 23: bad data, a constraint), so the record
+     * does not cost the job its outcome; the job's log line says so. Any other failure (the database
+     * away, a deadlock) is left to the worker's retry, which keeps the record.
      */
     private void alone(Pending p, RuntimeException e) {
-        if (p.ending().change() == null) {
+        if (p.ending().change() == null || !refusedForItsData(e)) {
             p.done().completeExceptionally(e);
             return;
         }
         try {
-            outcomes.finishAll(List.of(p.ending().withoutChange()));
+            outcomes.finishAll(List.of(p.ending().withoutChange(e.getMessage())));
             LOG.warnf("job %d: its change record could not be stored (%s); outcome recorded without it",
-                    p.ending().jobId(), e.getMessage());
+                    (Object) p.ending().jobId(), e.getMessage());
             done(List.of(p));
         } catch (RuntimeException again) {
             p.done().completeExceptionally(again);
         }
+    }
+
+    /** Whether the database refused a statement for its data (SQL state class 22 or 23), not for being away or busy. */
+    static boolean refusedForItsData(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void done(List<Pending> batch) {

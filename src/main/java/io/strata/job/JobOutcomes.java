@@ -69,9 +69,10 @@ public class JobOutcomes {
             this(jobId, state, result, error, logLine, changeDigest, worker, null);
         }
 
-        /** The same outcome without its change record (when storing that record failed). */
-        Ending withoutChange() {
-            return new Ending(jobId, state, result, error, logLine, null, worker, null);
+        /** The same outcome without its change record (the database refused it), its log line saying why. */
+        Ending withoutChange(String why) {
+            return new Ending(jobId, state, result, error, logLine + " (what it changed could not be recorded: "
+                    + (why == null ? "refused" : why.length() > 300 ? why.substring(0, 300) + "…" : why) + ")", null, worker, null);
         }
     }
 

@@ -68,6 +68,9 @@ public record KeptJson(byte[] body, String etag, byte[] gzipBody, String gzipEta
         boolean star = false;
         for (String part : acceptEncoding.split(",")) {
             String[] fields = part.split(";");
+            if (fields.length == 0 || fields[0].isBlank()) {
+                continue; // an empty element (",;" or a lone ";"): names no coding
+            }
             String coding = fields[0].strip().toLowerCase(Locale.ROOT);
             boolean allowed = weight(fields) > 0;
             if (coding.equals("gzip") || coding.equals("x-gzip")) {

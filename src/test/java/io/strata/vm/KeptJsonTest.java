@@ -41,6 +41,10 @@ class KeptJsonTest {
         assertFalse(KeptJson.acceptsGzip("gzip;q=0.0, *"), "named and refused beats the wildcard");
         assertFalse(KeptJson.acceptsGzip("*;q=0"));
         assertFalse(KeptJson.acceptsGzip("gzip;q=nonsense"));
+        // Empty elements name nothing (a lone ";" split to no fields and was a 500).
+        assertTrue(KeptJson.acceptsGzip("gzip,;"));
+        assertFalse(KeptJson.acceptsGzip(";"));
+        assertFalse(KeptJson.acceptsGzip(" ; , ;q=1"));
     }
 
     @Test
