@@ -12,7 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.strata.support.Processes;
 
@@ -136,17 +135,6 @@ class HeaderChainsTest {
     }
 
     private BackingChains chains() {
-        ProcessRunner runner = new ProcessRunner();
-        ImageFiles files = new ImageFiles();
-        files.processes = runner;
-        files.storageDirs = List.of(storage.toString());
-        QemuImg qemuImg = new QemuImg();
-        qemuImg.json = new ObjectMapper();
-        qemuImg.processes = runner;
-        qemuImg.files = files;
-        BackingChains chains = new BackingChains();
-        chains.qemuImg = qemuImg;
-        chains.files = files;
-        return chains;
+        return ImageTools.chains(storage);
     }
 }

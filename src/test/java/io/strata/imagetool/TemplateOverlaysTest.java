@@ -78,20 +78,14 @@ class TemplateOverlaysTest {
     }
 
     private TemplateOverlays overlays() {
-        ProcessRunner runner = new ProcessRunner();
-        ImageFiles files = new ImageFiles();
-        files.processes = runner;
-        files.storageDirs = List.of(storage.toString());
-        QemuImg qemuImg = new QemuImg() {
+        ImageFiles files = ImageTools.files(storage);
+        QemuImg qemuImg = ImageTools.wire(new QemuImg() {
             @Override
             public void createOverlay(String overlay, String backing, String backingFormat) {
                 byQemuImg.add(overlay);
                 super.createOverlay(overlay, backing, backingFormat);
             }
-        };
-        qemuImg.json = new ObjectMapper();
-        qemuImg.processes = runner;
-        qemuImg.files = files;
+        }, files);
         TemplateOverlays overlays = new TemplateOverlays();
         overlays.qemuImg = qemuImg;
         overlays.files = files;
