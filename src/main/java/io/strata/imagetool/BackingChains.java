@@ -2,9 +2,7 @@ package io.strata.imagetool;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -185,12 +183,11 @@ public class BackingChains {
     private static List<Object> stamps(List<ImageInfo> chain) {
         List<Object> out = new ArrayList<>();
         for (ImageInfo i : chain) {
-            try {
-                var a = Files.readAttributes(Path.of(i.file()), BasicFileAttributes.class);
-                out.add(List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toInstant()));
-            } catch (IOException | InvalidPathException e) {
+            List<Object> stamp = ImageFiles.stamp(i.file());
+            if (stamp == null) {
                 return null;
             }
+            out.add(stamp);
         }
         return out;
     }

@@ -193,4 +193,17 @@ public class ImageFiles {
             // best effort: the caller is already reporting a failure
         }
     }
+
+    /**
+     * What tells whether a file changed since it was read: inode, size and modification time (a
+     * resize, a rewrite or a replacement changes one of them); null when it cannot be read.
+     */
+    static List<Object> stamp(String file) {
+        try {
+            var a = Files.readAttributes(Path.of(file), java.nio.file.attribute.BasicFileAttributes.class);
+            return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toInstant());
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
 }

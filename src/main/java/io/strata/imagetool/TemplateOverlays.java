@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,7 @@ public class TemplateOverlays {
      */
     public void create(String overlay, String backing, String backingFormat) {
         String key = backingFormat + ":" + backing;
-        List<Object> stamp = stamp(backing);
+        List<Object> stamp = ImageFiles.stamp(backing);
         Fresh known;
         synchronized (fresh) {
             known = fresh.get(key);
@@ -77,7 +76,7 @@ public class TemplateOverlays {
         }
         qemuImg.createOverlay(overlay, backing, backingFormat);
         // Kept only when the backing did not change while qemu-img read it.
-        if (stamp != null && stamp.equals(stamp(backing))) {
+        if (stamp != null && stamp.equals(ImageFiles.stamp(backing))) {
             try {
                 Path p = Path.of(overlay);
                 if (Files.size(p) <= MAX_BYTES) {
@@ -89,16 +88,6 @@ public class TemplateOverlays {
             } catch (IOException | InvalidPathException e) {
                 // not kept: the next overlay is made by qemu-img again
             }
-        }
-    }
-
-    /** inode, size and mtime of the file; null when it cannot be read. */
-    private static List<Object> stamp(String file) {
-        try {
-            var a = Files.readAttributes(Path.of(file), BasicFileAttributes.class);
-            return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toInstant());
-        } catch (IOException | InvalidPathException e) {
-            return null;
         }
     }
 }
