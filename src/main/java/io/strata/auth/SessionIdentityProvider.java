@@ -1,5 +1,7 @@
 package io.strata.auth;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -13,6 +15,7 @@ import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
+import io.strata.kernel.SharedRead;
 
 /**
  * Turns the user name in a valid (encrypted, unexpired) form-login cookie back into an identity,
@@ -25,6 +28,18 @@ public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenti
     @Inject
     SessionEpochs epochs;
 
+    /**
+     * The session's account, read for every request (a logout, disable or role change on any node
+     * takes effect at once) but shared by the requests that arrive while one read runs. Detached:
+     * for reading only.
+     */
+    private final SharedRead<String, Optional<AppUser>> accounts = new SharedRead<>(name -> QuarkusTransaction
+            .requiringNew().call(() -> {
+                Optional<AppUser> u = AppUser.findByUsername(name);
+                u.ifPresent(a -> AppUser.getEntityManager().detach(a));
+                return u;
+            }));
+
     @Override
     public Class<TrustedAuthenticationRequest> getRequestType() {
         return TrustedAuthenticationRequest.class;
@@ -33,8 +48,7 @@ public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenti
     @Override
     public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
         return context.runBlocking(() -> {
-            AppUser u = QuarkusTransaction.requiringNew()
-                    .call(() -> AppUser.findByUsername(request.getPrincipal()).orElse(null));
+            AppUser u = accounts.get(request.getPrincipal()).orElse(null);
             if (u == null) {
                 throw new AuthenticationFailedException("the account of this session no longer exists");
             }

@@ -23,6 +23,7 @@ import io.strata.audit.Outcome;
 import io.strata.audit.Refusals;
 import io.strata.kernel.Caller;
 import io.strata.kernel.Roles;
+import io.strata.kernel.SharedRead;
 import io.strata.libvirt.LibvirtGateway;
 
 /**
@@ -113,13 +114,22 @@ public class HostRegistry {
         return h;
     }
 
-    @Transactional
+    /**
+     * Every host, by name, read for each request but shared by the requests that arrive while one
+     * read runs ({@link SharedRead}): every list and VM request asks. Detached: for reading only.
+     */
+    private final SharedRead<Boolean, List<Host>> allHosts = new SharedRead<>(any -> QuarkusTransaction.requiringNew()
+            .call(() -> {
+                List<Host> list = Host.listAll(Sort.by("name"));
+                list.forEach(h -> Host.getEntityManager().detach(h));
+                return List.copyOf(list);
+            }));
+
     public List<Host> all() {
-        return Host.listAll(Sort.by("name"));
+        return allHosts.get(Boolean.TRUE);
     }
 
-    @Transactional
     public Optional<Host> find(String name) {
-        return Optional.ofNullable(Host.findById(name));
+        return all().stream().filter(h -> h.name.equals(name)).findFirst();
     }
 }

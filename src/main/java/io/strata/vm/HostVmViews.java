@@ -16,12 +16,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.strata.kernel.Digests;
+import io.strata.kernel.SharedRead;
 
 /**
  * The views of all VMs of a host, kept while the inventory and the set of active jobs are
  * unchanged: a list of a thousand VMs costs one small query instead of loading and converting a
  * thousand rows. Any node may change the inventory, so the version is read from the database at
- * every use: the VM rows' count and the sum of their sync times (every change of a row goes through
+ * every use (one query shared by the requests that arrive while it runs, {@link SharedRead}): the VM rows' count and the sum of their sync times (every change of a row goes through
  * the sync, which stamps it; the newest stamp alone missed a row stamped below it, by a sync whose
  * transaction began earlier or a node whose clock is behind) and the active jobs' count and highest id (ids only grow, so any change of the
  * active set changes the pair). Snapshot health also moves with time and policy, so a kept list
@@ -87,7 +88,14 @@ public class HostVmViews {
         return fresh;
     }
 
+    /** Shared by concurrent requests (each still gets a reading taken after it asked). */
+    private final SharedRead<String, String> versions = new SharedRead<>(this::readVersion);
+
     private String version(String host) {
+        return versions.get(host);
+    }
+
+    private String readVersion(String host) {
         return QuarkusTransaction.requiringNew().call(() -> String.valueOf(em.createNativeQuery(
                 "SELECT (SELECT count(*) || '/' || coalesce(sum(extract(epoch FROM synced_at)), 0) FROM vm WHERE host = ?1) || '|'"
                         + " || (SELECT count(*) || '/' || coalesce(max(id), 0) FROM job WHERE state IN ('QUEUED', 'RUNNING'))")
