@@ -2,6 +2,7 @@ package io.strata.web;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -30,6 +31,7 @@ import io.strata.snapshot.SnapshotTree;
 import io.strata.vm.VmService;
 import io.strata.vm.VmAccess;
 import io.strata.vm.VmView;
+import io.strata.web.i18n.RowWords;
 import io.strata.vm.VmViews;
 import io.strata.vm.Vm;
 
@@ -58,7 +60,8 @@ public class VmPages {
     @CheckedTemplate
     static class Templates {
         /** {@code live}: the stream of the listed VMs' active jobs (null when none runs). */
-        static native TemplateInstance list(List<HostVms> hosts, String live);
+        static native TemplateInstance list(List<HostVms> hosts, String live, Map<String, String> states,
+                Map<String, String> healths);
 
         static native TemplateInstance vm(VmView vm, List<SnapshotTree.Row> snapshots, boolean byTime,
                 boolean hasExternal, boolean operator, boolean backed, List<Job> jobs,
@@ -79,6 +82,8 @@ public class VmPages {
     JobQueries jobs;
     @Inject
     CurrentCaller caller;
+    @Inject
+    RowWords words;
 
     /** {@code page} (from 1) applies to the table of {@code host}, or to every table when no host is named. */
     @GET
@@ -97,7 +102,10 @@ public class VmPages {
         // active job's progress bar; the first ones only if there are very many.
         String ids = out.stream().flatMap(hv -> hv.vms().stream()).map(VmView::activeJobId).filter(java.util.Objects::nonNull)
                 .limit(JobStreams.MAX_JOBS).map(id -> "id=" + id).collect(java.util.stream.Collectors.joining("&"));
-        return Templates.list(out, ids.isEmpty() ? null : "/jobs/events?" + ids);
+        List<VmView> shown = out.stream().flatMap(hv -> hv.vms().stream()).toList();
+        return Templates.list(out, ids.isEmpty() ? null : "/jobs/events?" + ids,
+                words.vmStates(shown.stream().map(VmView::state).toList()),
+                words.healthNames(shown.stream().map(VmView::health).toList()));
     }
 
     @GET

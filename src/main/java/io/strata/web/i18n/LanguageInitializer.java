@@ -2,6 +2,7 @@ package io.strata.web.i18n;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import io.quarkus.arc.Arc;
 import io.quarkus.qute.EngineBuilder;
@@ -16,13 +17,17 @@ import io.quarkus.qute.TemplateInstance;
 @ApplicationScoped
 public class LanguageInitializer {
 
+    /** A client proxy: it answers for the request at hand (looked up per instance, it cost a bean resolution each time). */
+    @Inject
+    CurrentLanguage language;
+
     void register(@Observes EngineBuilder builder) {
-        builder.addTemplateInstanceInitializer(LanguageInitializer::setLocale);
+        builder.addTemplateInstanceInitializer(this::setLocale);
     }
 
-    static void setLocale(TemplateInstance instance) {
+    void setLocale(TemplateInstance instance) {
         if (Arc.container().requestContext().isActive()) {
-            instance.setLocale(Arc.container().instance(CurrentLanguage.class).get().getLocale());
+            instance.setLocale(language.getLocale());
         }
     }
 }

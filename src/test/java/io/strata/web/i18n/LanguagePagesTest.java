@@ -92,9 +92,12 @@ class LanguagePagesTest {
                 .cookie("strata-lang", "zh-TW");
         CookieFilter session = login(admin, Api.passwordOf(admin));
         given().filter(session).cookie("strata-lang", "zh-TW").header("Accept-Language", "en-US").get("/vms")
-                .then().statusCode(200).body(containsString("<html lang=\"zh-TW\">")).body(containsString("虛擬機器（VM）"));
+                .then().statusCode(200).body(containsString("<html lang=\"zh-TW\">")).body(containsString("虛擬機器（VM）"))
+                // the rows' words (RowWords), in the reader's language too: test:///default's VM runs
+                .body(containsString("<span class=\"state running\">執行中</span>"));
         given().filter(session).cookie("strata-lang", "en").header("Accept-Language", "zh-TW").get("/vms")
-                .then().statusCode(200).body(containsString("<html lang=\"en\">")).body(containsString("Virtual machines"));
+                .then().statusCode(200).body(containsString("<html lang=\"en\">")).body(containsString("Virtual machines"))
+                .body(containsString("<span class=\"state running\">running</span>"));
         // Anything else in the cookie is ignored; the browser's language stands.
         given().filter(session).cookie("strata-lang", "\"><script>").header("Accept-Language", "zh-TW").get("/vms")
                 .then().statusCode(200).body(containsString("<html lang=\"zh-TW\">")).body(not(containsString("<script>")));
