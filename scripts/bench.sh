@@ -448,6 +448,8 @@ if has lists; then
     # Only a 200 is measured (wrk counts a redirect to the login page as an answer).
     read -r code size < <(curl -s -H "$hdr" -H "$enc" "$URL$path" -o /dev/null -w '%{http_code} %{size_download}\n')
     [[ "$code" == 200 ]] || { echo "GET $path answered $code, not 200" >&2; exit 1; }
+    # Uncounted first (BENCH_WRK_WARMUP seconds, default 5): the server is measured warm, as it runs.
+    wrk -t2 -c50 -d"${BENCH_WRK_WARMUP:-5}"s -H "$hdr" -H "$enc" "$URL$path" >/dev/null
     rss_max=0
     ( for _ in $(seq 1 "${BENCH_WRK_SECONDS:-10}"); do sleep 1; awk '/VmRSS/ {print $2}' /proc/$APP/status; done ) > "$DIR/rss" &
     sampler=$!
