@@ -12,13 +12,21 @@ public final class JobContext {
     private final Supplier<JobPayload> payload;
     private final JobTransitions transitions;
     private final JobLog log;
+    /** Null: every check point reads the cancel flag (a reconciliation). */
+    private final JobNotices notices;
+    /** When the cancel flag was last read: the claim read it just before the context was made. */
+    private long flagReadAt = System.nanoTime();
+
+    /** How long a check point trusts that no cancel came when none was heard (a lost notification costs at most this). */
+    static final long FLAG_TRUSTED_NANOS = 1_000_000_000L;
 
     /** The payload is read when the handler asks: a reconciliation may not need it. */
-    JobContext(Job job, Supplier<JobPayload> payload, JobTransitions transitions, JobLog log) {
+    JobContext(Job job, Supplier<JobPayload> payload, JobTransitions transitions, JobLog log, JobNotices notices) {
         this.job = job;
         this.payload = payload;
         this.transitions = transitions;
         this.log = log;
+        this.notices = notices;
     }
 
     public long jobId() {
@@ -163,7 +171,13 @@ public final class JobContext {
      * the database is away nobody can have asked (a cancel is a database write): false.
      */
     public boolean cancelRequested() {
+        // No cancel heard (LISTEN) and the flag read less than a second ago: not asked. A short
+        // job's check points then cost nothing; a long one's still read the flag every second.
+        if (notices != null && !notices.mayBeCancelled(job.id) && System.nanoTime() - flagReadAt < FLAG_TRUSTED_NANOS) {
+            return false;
+        }
         try {
+            flagReadAt = System.nanoTime();
             return transitions.isCancelRequested(job.id);
         } catch (RuntimeException e) {
             if (!databaseUnavailable(e)) {

@@ -36,6 +36,8 @@ public class JobNotices {
     static final String FINISHED = "strata_job_finished";
     /** Payload: the job id. Sent by the statements that change what a job's page shows. */
     static final String CHANGED = "strata_job_changed";
+    /** Payload: the job id. A cancel was asked of a running job (its handler's next check point reads the flag). */
+    static final String CANCEL = "strata_job_cancel";
 
     @ConfigProperty(name = "strata.jobs.listen", defaultValue = "true")
     boolean listen;
@@ -54,6 +56,8 @@ public class JobNotices {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Thread thread;
     private volatile boolean listening;
+    /** Running jobs a cancel was heard for since they started here (see {@link #mayBeCancelled}). */
+    private final java.util.Set<Long> cancelsHeard = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     void start(@Observes StartupEvent ev) {
         if (!listen) {
@@ -77,6 +81,26 @@ public class JobNotices {
     /** Whether this node is listening right now (for tests and the health of the fast path). */
     public boolean listening() {
         return listening;
+    }
+
+    /**
+     * Whether a cancel of this job may have been asked since it started here: one was heard, or
+     * this node is not listening (so it could have been missed). Lets a handler's check points skip
+     * the database read while neither is so (JobContext#cancelRequested).
+     */
+    boolean mayBeCancelled(long jobId) {
+        return !listening || cancelsHeard.contains(jobId);
+    }
+
+    /** The job ended here: what was heard for it is no longer needed. */
+    void forgetCancel(long jobId) {
+        cancelsHeard.remove(jobId);
+    }
+
+    /** In the caller's transaction: tells every node that a running job was asked to stop (sent at commit). */
+    void cancelRequestedInCurrentTransaction(long jobId) {
+        em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, CANCEL).setParameter(2, String.valueOf(jobId))
+                .getSingleResult();
     }
 
     /** In the caller's transaction: tells every node that a job was queued (sent at commit). */
@@ -105,6 +129,7 @@ public class JobNotices {
                     s.execute("LISTEN " + QUEUED);
                     s.execute("LISTEN " + FINISHED);
                     s.execute("LISTEN " + CHANGED);
+                    s.execute("LISTEN " + CANCEL);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 listening = true;
@@ -120,6 +145,12 @@ public class JobNotices {
                     for (PGNotification n : ns) {
                         if (QUEUED.equals(n.getName())) {
                             queued = true;
+                        } else if (CANCEL.equals(n.getName())) {
+                            try {
+                                cancelsHeard.add(Long.parseLong(n.getParameter()));
+                            } catch (NumberFormatException ignored) {
+                                // not a job id
+                            }
                         } else if (FINISHED.equals(n.getName()) || CHANGED.equals(n.getName())) {
                             boolean finished = FINISHED.equals(n.getName());
                             for (String id : n.getParameter().split(",")) {

@@ -71,7 +71,7 @@ public class JobReaper {
                 // A block job the dead worker started goes on in QEMU: it is stopped before
                 // anything is read, or the findings would describe a chain still changing.
                 String aborted = abortBlockJobs(j);
-                finding = aborted + handlers.of(j.kind).reconcile(new JobContext(j, () -> handlers.read(j), transitions, log));
+                finding = aborted + handlers.of(j.kind).reconcile(new JobContext(j, () -> handlers.read(j), transitions, log, null));
             } catch (Exception e) {
                 finding = "reconciliation failed: " + e.getMessage() + "; inspect the host by hand";
             }

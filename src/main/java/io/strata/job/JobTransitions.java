@@ -176,6 +176,7 @@ public class JobTransitions {
             audit.record(caller, "job.cancel", j.auditTarget(), j.id, Outcome.ACCEPTED,
                     "cancel requested while running; the job stops at its next check point");
             notices.changedInCurrentTransaction(jobId);
+            notices.cancelRequestedInCurrentTransaction(jobId);
         }
         return j;
     }

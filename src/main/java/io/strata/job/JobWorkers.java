@@ -67,6 +67,8 @@ public class JobWorkers {
     Event<JobFinished> finished;
     @Inject
     JobChanges changes;
+    @Inject
+    JobNotices notices;
 
     /** This process's name in the job table's worker column: new at every start. */
     private final String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
@@ -132,7 +134,10 @@ public class JobWorkers {
                     } finally {
                         // Finished, or the database failed us: either way no longer heartbeated, so
                         // a job left RUNNING is reaped (by any node, this one included) and reconciled.
-                        claimed.forEach(j -> liveHere.remove(j.id));
+                        claimed.forEach(j -> {
+                            liveHere.remove(j.id);
+                            notices.forgetCancel(j.id);
+                        });
                     }
                 } else {
                     signal.awaitAfter(seen, pollInterval.toMillis());
@@ -175,7 +180,7 @@ public class JobWorkers {
     private JobOutcomes.Ending execute(Job job) {
         long jobId = job.id;
         JobHandler handler = handlers.of(job.kind);
-        JobContext ctx = new JobContext(job, () -> handlers.read(job), transitions, log);
+        JobContext ctx = new JobContext(job, () -> handlers.read(job), transitions, log, notices);
         JobState state;
         String result = null;
         String error = null;

@@ -45,7 +45,7 @@ class JobContextDatabaseAwayTest {
         };
         Job j = new Job();
         j.id = 7L;
-        return new JobContext(j, () -> null, transitions, log);
+        return new JobContext(j, () -> null, transitions, log, null);
     }
 
     @Test
