@@ -14,6 +14,7 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathExpression;
 import javax.xml.xpath.XPathExpressionException;
 import javax.xml.xpath.XPathFactory;
 
@@ -48,6 +49,35 @@ public final class Xml {
     });
     private static final ThreadLocal<javax.xml.xpath.XPath> XPATH =
             ThreadLocal.withInitial(() -> XPathFactory.newInstance().newXPath());
+    /**
+     * Compiled expressions, per thread (they are not thread-safe): compiling took longer than
+     * evaluating, and a snapshot's XML is read with a dozen of them after every snapshot job.
+     * The expressions are the code's own constants; at most {@link #MAX_COMPILED} are kept.
+     */
+    private static final ThreadLocal<java.util.Map<String, XPathExpression>> COMPILED =
+            ThreadLocal.withInitial(java.util.HashMap::new);
+    private static final int MAX_COMPILED = 256;
+    private static final ThreadLocal<TransformerFactory> TRANSFORMERS = ThreadLocal.withInitial(() -> {
+        try {
+            TransformerFactory tf = TransformerFactory.newInstance();
+            tf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            return tf;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    private static XPathExpression compiled(String xpath) throws XPathExpressionException {
+        java.util.Map<String, XPathExpression> kept = COMPILED.get();
+        XPathExpression x = kept.get(xpath);
+        if (x == null) {
+            x = XPATH.get().compile(xpath);
+            if (kept.size() < MAX_COMPILED) {
+                kept.put(xpath, x);
+            }
+        }
+        return x;
+    }
 
     public static Document parse(String xml) {
         try {
@@ -71,9 +101,7 @@ public final class Xml {
 
     public static String serialize(Node node) {
         try {
-            TransformerFactory tf = TransformerFactory.newInstance();
-            tf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            Transformer t = tf.newTransformer();
+            Transformer t = TRANSFORMERS.get().newTransformer();
             t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
             StringWriter w = new StringWriter();
             t.transform(new DOMSource(node), new StreamResult(w));
@@ -94,7 +122,7 @@ public final class Xml {
     /** The string value of an XPath over the node, or null when it selects nothing or an empty string. */
     public static String string(Node node, String xpath) {
         try {
-            String s = (String) XPATH.get().evaluate(xpath, node, XPathConstants.STRING);
+            String s = (String) compiled(xpath).evaluate(node, XPathConstants.STRING);
             return s == null || s.isEmpty() ? null : s;
         } catch (XPathExpressionException e) {
             throw new IllegalArgumentException(xpath, e);
@@ -103,7 +131,7 @@ public final class Xml {
 
     public static List<Element> elements(Node node, String xpath) {
         try {
-            NodeList nl = (NodeList) XPATH.get().evaluate(xpath, node, XPathConstants.NODESET);
+            NodeList nl = (NodeList) compiled(xpath).evaluate(node, XPathConstants.NODESET);
             List<Element> out = new ArrayList<>(nl.getLength());
             for (int i = 0; i < nl.getLength(); i++) {
                 if (nl.item(i) instanceof Element e) {
