@@ -158,6 +158,9 @@ public class JobNotices {
                                     long jobId = Long.parseLong(id);
                                     if (finished) {
                                         waiters.finished(jobId);
+                                        // A cancel heard for a job that ran elsewhere, or heard after the job
+                                        // ended here (its notification commits before the job's end: the row lock).
+                                        cancelsHeard.remove(jobId);
                                     }
                                     streams.changed(jobId);
                                 } catch (NumberFormatException ignored) {

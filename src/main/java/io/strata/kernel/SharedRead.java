@@ -56,17 +56,19 @@ public final class SharedRead<K, V> {
             }
         }
         V value = null;
-        RuntimeException failure = new IllegalStateException("the shared read ended abnormally");
+        RuntimeException failure = null;
+        boolean done = false;
         try {
             value = read.apply(key);
-            failure = null;
+            done = true;
         } catch (RuntimeException e) {
             failure = e;
         } finally {
+            // Whatever happened (an Error too), the waiters are woken: a read left unended would block the key for good.
             synchronized (slot) {
                 slot.ended = mine;
                 slot.value = value;
-                slot.failure = failure;
+                slot.failure = done ? null : failure != null ? failure : new IllegalStateException("the shared read ended abnormally");
                 slot.notifyAll();
             }
         }

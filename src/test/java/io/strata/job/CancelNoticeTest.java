@@ -31,11 +31,16 @@ class CancelNoticeTest {
     @Inject
     JobNotices notices;
 
-    private JobContext running(String vm) {
+    private Job running(String vm) {
         Job j = queue.enqueue(JobBatchTest.ALICE, new JobRequest(JobKind.INVENTORY_SYNC, "local", vm, null,
                 new JobPayload.None(), "refresh " + vm));
         assertEquals(1, TestDatabase.queryLong("WITH u AS (UPDATE job SET state = 'RUNNING', started_at = now(),"
                 + " heartbeat_at = now(), worker = 'node-cancelnotice' WHERE id = ? RETURNING 1) SELECT count(*) FROM u", j.id));
+        return j;
+    }
+
+    /** The context as a worker makes it right after its claim read the flag. */
+    private JobContext claimed(Job j) {
         return new JobContext(j, () -> null, transitions, log, notices);
     }
 
@@ -54,7 +59,7 @@ class CancelNoticeTest {
     @Test
     void aCancelAskedThroughStrataIsSeenAtTheNextCheckPoint() throws InterruptedException {
         awaitListening();
-        JobContext ctx = running("cn-asked");
+        JobContext ctx = claimed(running("cn-asked"));
         try {
             assertFalse(ctx.cancelRequested());
             transitions.cancel(JobBatchTest.ALICE, ctx.jobId());
@@ -72,10 +77,11 @@ class CancelNoticeTest {
     @Test
     void aFlagSetWithoutANotificationIsSeenWithinASecond() throws InterruptedException {
         awaitListening();
-        JobContext ctx = running("cn-silent");
+        Job j = running("cn-silent");
+        TestDatabase.queryLong("WITH u AS (UPDATE job SET cancel_requested = true WHERE id = ? RETURNING 1)"
+                + " SELECT count(*) FROM u", j.id);
+        JobContext ctx = claimed(j);
         try {
-            TestDatabase.queryLong("WITH u AS (UPDATE job SET cancel_requested = true WHERE id = ? RETURNING 1)"
-                    + " SELECT count(*) FROM u", ctx.jobId());
             assertFalse(ctx.cancelRequested(), "nothing heard and the flag read just now (by the claim): not read again");
             Thread.sleep(JobContext.FLAG_TRUSTED_NANOS / 1_000_000 + 100);
             assertTrue(ctx.cancelRequested(), "a second later the flag is read");

@@ -21,7 +21,7 @@ import io.quarkus.qute.i18n.Localized;
 @ApplicationScoped
 public class RowWords {
 
-    /** Values kept per kind and language at most (libvirt's states and the healths are a handful). */
+    /** Words kept at most, all kinds and languages together (libvirt's states and the healths are a handful). */
     private static final int MAX_KEPT = 1000;
 
     @Inject
