@@ -183,15 +183,19 @@ jfr_stop() {
 # a server answers warm, and the first rounds measured the JIT compiling the job path (the first
 # create's snapshot listing took 24 ms, the fifth 4 ms). The raw side's rounds are dropped alike.
 WARMUP=${BENCH_SNAP_WARMUP:-2}
-warm_up_done() { (( $1 == WARMUP + 1 )) && for k in vc vr vd sc sr sd; do T[$k]=""; done; return 0; }
+# warm_up_done ROUND SECTION: at the first counted round, drops the warm-up's times and starts the section's JFR recording.
+warm_up_done() {
+  (( $1 == WARMUP + 1 )) || return 0
+  for k in vc vr vd sc sr sd; do T[$k]=""; done
+  jfr_start "$2"
+}
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(virsh version | awk '/Running hypervisor/{print $3,$4}'), libvirt $(virsh version | awk '/Using library/{print $4}'); $(date -u '+%F %H:%M') UTC"
 
 if has internal; then
   VM=$(define_vm int 1G)
   api "$URL/api/hosts/local/vms/$VM" >/dev/null   # first lookup fills the inventory
-  jfr_start internal
   for i in $(seq 1 $((N + WARMUP))); do
-    warm_up_done "$i"
+    warm_up_done "$i" internal
     timed vc virsh -q snapshot-create-as "$VM" "v$i" --atomic
     timed vr virsh -q snapshot-revert "$VM" "v$i"
     timed vd virsh -q snapshot-delete "$VM" "v$i"
@@ -218,9 +222,8 @@ manual_revert() { # VM SNAPSHOT IMAGE NEWFILE
 if has external; then
   VV=$(define_vm extv 1G); VS=$(define_vm exts 1G)
   api "$URL/api/hosts/local/vms/$VS" >/dev/null
-  jfr_start external
   for i in $(seq 1 $((N + WARMUP))); do
-    warm_up_done "$i"
+    warm_up_done "$i" external
     # virsh: create; the manual revert; libvirt 9.0's own delete needs the snapshot on the current
     # chain, so it is timed on a second snapshot taken after the revert.
     timed vc virsh -q snapshot-create-as "$VV" "v$i" --disk-only --atomic
@@ -440,21 +443,30 @@ if has lists; then
   echo; echo "Lists at scale: host big (test:///, $(grep -c 'xmlns:test=' "$BIG") domains, $(grep -c '<test:domainsnapshot>' "$BIG") snapshots)"
   echo "  full inventory sync (job, ms): ${T[sy]}  (virsh list --all of the same file: $rawlist ms)"
   # The API list twice: as HTTP clients ask for it (Accept-Encoding: gzip) and uncompressed.
+  PAGES=("api /api/hosts/big/vms" "identity /api/hosts/big/vms" "page /vms" "page /vms/big/big-0500")
+  headers() { # headers KIND: the auth and encoding headers of one kind of request
+    hdr=$([[ $1 != page ]] && echo "$auth" || echo "Cookie: $cookie")
+    enc=$([[ $1 == identity ]] && echo "Accept-Encoding: identity" || echo "Accept-Encoding: gzip")
+  }
+  # Only a 200 is measured (wrk counts a redirect to the login page as an answer): checked before
+  # and after each run.
+  answer() { read -r code size < <(curl -s -H "$hdr" -H "$enc" "$URL$1" -o /dev/null -w '%{http_code} %{size_download}\n')
+    [[ "$code" == 200 ]] || { echo "GET $1 answered $code, not 200" >&2; exit 1; }; }
+  # Uncounted first (BENCH_WRK_WARMUP seconds each, default 5): the server is measured warm, as it runs.
+  for page in "${PAGES[@]}"; do
+    headers "${page%% *}"; answer "${page#* }"
+    wrk -t2 -c50 -d"${BENCH_WRK_WARMUP:-5}"s -H "$hdr" -H "$enc" "$URL${page#* }" >/dev/null
+  done
   jfr_start lists
-  for page in "api /api/hosts/big/vms" "identity /api/hosts/big/vms" "page /vms" "page /vms/big/big-0500"; do
+  for page in "${PAGES[@]}"; do
     kind=${page%% *}; path=${page#* }
-    hdr=$([[ $kind != page ]] && echo "$auth" || echo "Cookie: $cookie")
-    enc=$([[ $kind == identity ]] && echo "Accept-Encoding: identity" || echo "Accept-Encoding: gzip")
-    # Only a 200 is measured (wrk counts a redirect to the login page as an answer).
-    read -r code size < <(curl -s -H "$hdr" -H "$enc" "$URL$path" -o /dev/null -w '%{http_code} %{size_download}\n')
-    [[ "$code" == 200 ]] || { echo "GET $path answered $code, not 200" >&2; exit 1; }
-    # Uncounted first (BENCH_WRK_WARMUP seconds, default 5): the server is measured warm, as it runs.
-    wrk -t2 -c50 -d"${BENCH_WRK_WARMUP:-5}"s -H "$hdr" -H "$enc" "$URL$path" >/dev/null
+    headers "$kind"; answer "$path"
     rss_max=0
     ( for _ in $(seq 1 "${BENCH_WRK_SECONDS:-10}"); do sleep 1; awk '/VmRSS/ {print $2}' /proc/$APP/status; done ) > "$DIR/rss" &
     sampler=$!
     res=$(wrk -t2 -c50 --timeout 60s -d"${BENCH_WRK_SECONDS:-10}"s -H "$hdr" -H "$enc" -s scripts/bench/percentiles.lua "$URL$path" | awk '/^WRK/')
     wait "$sampler"
+    answer "$path"
     rss=$(sort -n "$DIR/rss" | tail -1)
     label=$([[ $kind == identity ]] && echo "  (plain)" || echo "TARGET 4 ")
     shown=$([[ $kind == page ]] && echo "$path" || echo "$path (${enc#*: })")
