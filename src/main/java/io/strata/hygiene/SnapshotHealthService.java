@@ -76,7 +76,7 @@ public class SnapshotHealthService implements VmHealthSource {
     /** One VM's snapshots by name (the VM page and the snapshot tree); the caller checked access. */
     public Map<String, SnapshotHealth> forVm(Vm vm) {
         Map<String, SnapshotHealth> out = new HashMap<>();
-        for (SnapshotHealth s : QuarkusTransaction.requiringNew().call(() -> compute(
+        for (SnapshotHealth s : QuarkusTransaction.joiningExisting().call(() -> compute(
                 Vm.<Vm>list("id = ?1", vm.id), new Filter(null, vm.host, null, null), Instant.now()))) {
             out.put(s.snapshot(), s);
         }

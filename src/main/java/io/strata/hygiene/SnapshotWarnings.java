@@ -20,7 +20,7 @@ public class SnapshotWarnings {
 
     /** A VM's recorded warnings by snapshot name, oldest first. */
     public Map<String, List<Warning>> forVm(String host, String vm) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.joiningExisting().call(() -> {
             Map<String, List<Warning>> out = new HashMap<>();
             for (SnapshotWarningRecord w : SnapshotWarningRecord.<SnapshotWarningRecord>list(
                     "host = ?1 and vm = ?2 order by id", host, vm)) {

@@ -76,7 +76,7 @@ public class SnapshotMark extends PanacheEntityBase {
 
     /** snapshot name → reason, for one VM. */
     static Map<String, String> of(String host, String vm) {
-        return QuarkusTransaction.requiringNew().call(() -> SnapshotMark.<SnapshotMark>list("host = ?1 and vm = ?2", host, vm)
+        return QuarkusTransaction.joiningExisting().call(() -> SnapshotMark.<SnapshotMark>list("host = ?1 and vm = ?2", host, vm)
                 .stream().collect(Collectors.toMap(m -> m.snapshot, m -> m.reason)));
     }
 }

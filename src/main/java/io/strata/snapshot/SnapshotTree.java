@@ -16,6 +16,15 @@ import io.strata.vm.SnapshotRecord;
 public final class SnapshotTree {
 
     /** A row of the flat form: the node and how deep it sits. */
+    /**
+     * The VM's health as its snapshots make it: the worst of theirs, ok without any (what
+     * the VM list shows, computed here from the tree a page already has).
+     */
+    public static String worstHealth(List<Row> rows) {
+        return rows.stream().map(r -> r.node().health()).filter(java.util.Objects::nonNull)
+                .reduce(io.strata.hygiene.Health.OK, io.strata.hygiene.Health::worst).label();
+    }
+
     public record Row(SnapshotNode node, int depth) {
     }
 

@@ -36,8 +36,19 @@ public class VmViews {
         return of(vm).withGuestAgent(guestAgent.answers(vm.host, vm.name));
     }
 
+    /** The same with the VM's health as the caller already knows it (the VM page, from its snapshot tree). */
+    public VmView detail(Vm vm, String health) {
+        return ofAll(List.of(vm), java.util.Map.of(vm.host + "/" + vm.name, health)).get(0)
+                .withGuestAgent(guestAgent.answers(vm.host, vm.name));
+    }
+
     /** Views of many VMs with two queries in all (snapshot counts, active jobs), not two per VM. */
     public List<VmView> ofAll(List<Vm> vms) {
+        return ofAll(vms, null);
+    }
+
+    /** {@code knownHealth}: each VM's health by "host/vm" when the caller has it; null: asked of the health source. */
+    private List<VmView> ofAll(List<Vm> vms, java.util.Map<String, String> knownHealth) {
         if (vms.isEmpty()) {
             return List.of();
         }
@@ -54,8 +65,8 @@ public class VmViews {
                 activeJobs.put(j.host + "/" + j.vm, j.id);
             }
         });
-        java.util.Map<String, String> health = healthSource.isResolvable() ? healthSource.get().healthOf(vms)
-                : java.util.Map.of();
+        java.util.Map<String, String> health = knownHealth != null ? knownHealth
+                : healthSource.isResolvable() ? healthSource.get().healthOf(vms) : java.util.Map.of();
         return vms.stream().map(vm -> new VmView(vm.host, vm.name, vm.uuid, vm.state, vm.vcpus, vm.memoryKib / 1024,
                 vm.owner, vm.template, disks(vm), snapshots.getOrDefault(vm.id, 0L), vm.syncedAt,
                 activeJobs.get(vm.host + "/" + vm.name)).withHealth(health.get(vm.host + "/" + vm.name))).toList();

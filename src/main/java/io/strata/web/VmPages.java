@@ -113,12 +113,12 @@ public class VmPages {
     public TemplateInstance vm(@PathParam("host") String host, @PathParam("vm") String name,
             @jakarta.ws.rs.QueryParam("order") String order) {
         Vm vm = access.forReading(caller.get(), host, name, "vm.read");
-        var tree = snapshots.tree(caller.get(), host, name);
+        var tree = snapshots.treeOf(vm);
         boolean byTime = "time".equals(order);
         var rows = byTime ? SnapshotTree.byTime(tree) : SnapshotTree.flatten(tree);
         var recent = jobs.list(caller.get(), new JobQueries.Filter(null, null, host, name, null, 10));
         boolean hasExternal = rows.stream().anyMatch(r -> r.node().kind().equals("external"));
-        VmView view = views.detail(vm);
+        VmView view = views.detail(vm, SnapshotTree.worstHealth(SnapshotTree.flatten(tree)));
         boolean backed = view.disks().stream().anyMatch(d -> d.chain().size() > 1);
         return Templates.vm(view, rows, byTime, hasExternal, caller.get().actsOnAllVms(), backed, recent,
                 access.canChange(caller.get(), vm),

@@ -41,6 +41,24 @@ class SnapshotTreeTest {
         assertTrue(SnapshotTree.byTime(List.of()).isEmpty());
     }
 
+    private static io.strata.hygiene.SnapshotHealth health(String snapshot, io.strata.hygiene.Health h) {
+        return new io.strata.hygiene.SnapshotHealth("h", "vm", snapshot, "internal", null, null, null, null, T0, 0, "0 s",
+                null, false, null, null, false, null, false, h, List.of());
+    }
+
+    @Test
+    void theVmsHealthIsTheWorstOfItsSnapshotsAndOkWithoutAny() {
+        assertEquals("ok", SnapshotTree.worstHealth(List.of()), "no snapshots: ok, as the VM list says");
+        List<SnapshotNode> roots = SnapshotTree.roots(List.of(rec("a", null, 0), rec("b", "a", 10), rec("c", "b", 20)),
+                Map.of(), Map.of("a", health("a", io.strata.hygiene.Health.OK), "b", health("b", io.strata.hygiene.Health.WARN)),
+                Map.of(), NOW);
+        assertEquals("warn", SnapshotTree.worstHealth(SnapshotTree.flatten(roots)), "c has no health (not assessed): skipped");
+        roots = SnapshotTree.roots(List.of(rec("a", null, 0), rec("b", "a", 10)), Map.of(),
+                Map.of("a", health("a", io.strata.hygiene.Health.CRITICAL), "b", health("b", io.strata.hygiene.Health.WARN)),
+                Map.of(), NOW);
+        assertEquals("critical", SnapshotTree.worstHealth(SnapshotTree.flatten(roots)));
+    }
+
     @Test
     void chainNestsAndFlattensWithDepth() {
         List<SnapshotNode> roots = SnapshotTree.roots(List.of(rec("a", null, 0), rec("b", "a", 10), rec("c", "b", 20)), NOW);
