@@ -27,25 +27,33 @@ final class SnapshotXml {
      * the current marker itself; {@code bytesOf} gives an overlay's size on disk.
      */
     static SnapshotInfo parse(Document xml, String currentName, ToLongFunction<String> bytesOf) {
-        String name = Xml.string(xml, "/domainsnapshot/name");
-        String parent = Xml.string(xml, "/domainsnapshot/parent/name");
-        String created = Xml.string(xml, "/domainsnapshot/creationTime");
-        boolean external = !Xml.elements(xml, "/domainsnapshot/disks/disk[@snapshot='external']").isEmpty()
-                || "external".equals(Xml.string(xml, "/domainsnapshot/memory/@snapshot"));
+        // Walked, not queried with XPath: this runs for every new snapshot after every job, and
+        // JAXP's XPath cost 3–4 ms here. The steps are those of the XPaths it replaced
+        // (/domainsnapshot/name, …/disks/disk[@snapshot='external'], …/domain/devices/disk).
+        Element root = xml.getDocumentElement();
+        Element snap = root != null && root.getNamespaceURI() == null && "domainsnapshot".equals(root.getLocalName())
+                ? root : null;
+        String name = Xml.text(Xml.child(snap, "name"));
+        String parent = Xml.text(Xml.child(Xml.child(snap, "parent"), "name"));
+        String created = Xml.text(Xml.child(snap, "creationTime"));
+        List<Element> snapDisks = Xml.children(Xml.child(snap, "disks"), "disk");
+        List<Element> savedDisks = Xml.children(Xml.child(Xml.child(snap, "domain"), "devices"), "disk");
+        boolean external = snapDisks.stream().anyMatch(d -> "external".equals(d.getAttribute("snapshot")))
+                || "external".equals(Xml.attribute(Xml.child(snap, "memory"), "snapshot"));
         List<SnapshotDisk> disks = new ArrayList<>();
-        for (Element d : Xml.elements(xml, "/domainsnapshot/disks/disk")) {
+        for (Element d : snapDisks) {
             String target = d.getAttribute("name");
             String mode = d.getAttribute("snapshot");
-            Element saved = Xml.elements(xml, "/domainsnapshot/domain/devices/disk").stream()
-                    .filter(e -> target.equals(Xml.string(e, "target/@dev"))).findFirst().orElse(null);
-            String overlay = Xml.string(d, "source/@file");
+            Element saved = savedDisks.stream()
+                    .filter(e -> target.equals(Xml.attribute(Xml.child(e, "target"), "dev"))).findFirst().orElse(null);
+            String overlay = Xml.attribute(Xml.child(d, "source"), "file");
             disks.add(new SnapshotDisk(target, mode.isEmpty() ? null : mode, overlay,
-                    saved == null ? null : Xml.string(saved, "source/@file"),
-                    saved == null ? null : Xml.string(saved, "driver/@type"),
+                    saved == null ? null : Xml.attribute(Xml.child(saved, "source"), "file"),
+                    saved == null ? null : Xml.attribute(Xml.child(saved, "driver"), "type"),
                     overlay == null ? -1 : bytesOf.applyAsLong(overlay)));
         }
         return new SnapshotInfo(name, parent, external ? SnapshotKind.EXTERNAL : SnapshotKind.INTERNAL,
-                Xml.string(xml, "/domainsnapshot/state"), Xml.string(xml, "/domainsnapshot/description"),
+                Xml.text(Xml.child(snap, "state")), Xml.text(Xml.child(snap, "description")),
                 created == null ? Instant.EPOCH : Instant.ofEpochSecond(Long.parseLong(created)),
                 name.equals(currentName), List.copyOf(disks));
     }

@@ -119,6 +119,48 @@ public final class Xml {
         return e;
     }
 
+    /**
+     * The first child element of {@code parent} named {@code name} (no namespace, as an XPath step
+     * without a prefix selects), or null; null for a null parent. A walk of the children: JAXP's
+     * XPath over a DOM wraps the whole document on every evaluation (3–4 ms for a snapshot's XML).
+     */
+    public static Element child(Node parent, String name) {
+        if (parent == null) {
+            return null;
+        }
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getNamespaceURI() == null && name.equals(e.getLocalName())) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Every child element of {@code parent} named {@code name} (no namespace), in document order; empty for a null parent. */
+    public static List<Element> children(Node parent, String name) {
+        List<Element> out = new ArrayList<>();
+        if (parent != null) {
+            for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof Element e && e.getNamespaceURI() == null && name.equals(e.getLocalName())) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An element's text (its string value, as XPath's), or null when the element is missing or its text empty. */
+    public static String text(Element e) {
+        String s = e == null ? null : e.getTextContent();
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** An attribute's value, or null when the element or the attribute is missing or the value empty. */
+    public static String attribute(Element e, String name) {
+        String s = e == null ? null : e.getAttribute(name);
+        return s == null || s.isEmpty() ? null : s;
+    }
+
     /** The string value of an XPath over the node, or null when it selects nothing or an empty string. */
     public static String string(Node node, String xpath) {
         try {

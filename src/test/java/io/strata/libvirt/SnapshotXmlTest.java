@@ -180,6 +180,21 @@ class SnapshotXmlTest {
     }
 
     @Test
+    void onlyUnprefixedElementsCountAsXPathWithoutAPrefixWouldSelect() {
+        // A namespaced element of the same local name (domain metadata) is not the saved disk.
+        SnapshotInfo s = SnapshotXml.parse("<domainsnapshot><name>x</name><state>shutoff</state>"
+                + "<disks><disk name='vda' snapshot='external'><source file='/o.qcow2'/></disk></disks>"
+                + "<domain><devices><s:disk xmlns:s='urn:x'><target dev='vda'/><source file='/wrong'/></s:disk>"
+                + "<disk><target dev='vda'/><source file='/b.qcow2'/><driver type='qcow2'/></disk></devices></domain>"
+                + "</domainsnapshot>", null, f -> 7);
+        assertEquals(List.of(new SnapshotDisk("vda", "external", "/o.qcow2", "/b.qcow2", "qcow2", 7)), s.disks());
+        assertEquals(SnapshotKind.EXTERNAL, s.kind());
+        assertEquals("shutoff", s.domainState());
+        assertThrows(NullPointerException.class, () -> SnapshotXml.parse("<other><name>x</name></other>", null, f -> -1),
+                "another root is no snapshot (as before: no name)");
+    }
+
+    @Test
     void unreadableXmlIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SnapshotXml.parse("<domainsnapshot><name>x</name>", null, f -> -1));
