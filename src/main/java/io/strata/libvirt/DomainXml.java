@@ -21,12 +21,17 @@ final class DomainXml {
         return Xml.string(Xml.parse(xml), "/domain/name");
     }
 
+    /** The domain's {@code <devices><disk>} elements (walked, not XPath: every reading of a VM parses them). */
+    private static List<Element> diskElements(Document xml) {
+        return Xml.children(Xml.child(Xml.root(xml, "domain"), "devices"), "disk");
+    }
+
     /** Every {@code <disk>} of the domain, in document order. */
     static List<Disk> disks(Document xml) {
         List<Disk> out = new ArrayList<>();
-        for (Element disk : Xml.elements(xml, "/domain/devices/disk")) {
-            out.add(new Disk(Xml.string(disk, "target/@dev"), disk.getAttribute("device"),
-                    Xml.string(disk, "source/@file"), Xml.string(disk, "driver/@type")));
+        for (Element disk : diskElements(xml)) {
+            out.add(new Disk(Xml.attribute(Xml.child(disk, "target"), "dev"), disk.getAttribute("device"),
+                    Xml.attribute(Xml.child(disk, "source"), "file"), Xml.attribute(Xml.child(disk, "driver"), "type")));
         }
         return out;
     }
@@ -34,12 +39,11 @@ final class DomainXml {
     /** The image files of one disk as a running domain's XML lists them: its source, then each backing store's. */
     static List<String> chain(Document xml, String target) {
         List<String> out = new ArrayList<>();
-        for (Element disk : Xml.elements(xml, "/domain/devices/disk")) {
-            if (target.equals(Xml.string(disk, "target/@dev"))) {
+        for (Element disk : diskElements(xml)) {
+            if (target.equals(Xml.attribute(Xml.child(disk, "target"), "dev"))) {
                 // Only the nested <backingStore> elements: a <mirror> has a <source> of its own.
-                for (Element layer = disk; layer != null;
-                        layer = Xml.elements(layer, "backingStore").stream().findFirst().orElse(null)) {
-                    String file = Xml.string(layer, "source/@file");
+                for (Element layer = disk; layer != null; layer = Xml.child(layer, "backingStore")) {
+                    String file = Xml.attribute(Xml.child(layer, "source"), "file");
                     if (file != null && !file.isEmpty()) {
                         out.add(file);
                     }

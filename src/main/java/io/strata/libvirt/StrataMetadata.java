@@ -16,7 +16,7 @@ public record StrataMetadata(String owner, boolean template) {
     public static final String ELEMENT = "vm";
 
     static StrataMetadata fromDomainXml(Document domainXml) {
-        for (Element e : Xml.elements(domainXml, "/domain/metadata/*")) {
+        for (Element e : Xml.childElements(Xml.child(Xml.root(domainXml, "domain"), "metadata"))) {
             if (NAMESPACE.equals(e.getNamespaceURI()) && ELEMENT.equals(e.getLocalName())) {
                 String owner = e.getAttribute("owner");
                 return new StrataMetadata(owner.isEmpty() ? null : owner, "true".equals(e.getAttribute("template")));

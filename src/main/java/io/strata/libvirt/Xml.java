@@ -136,6 +136,25 @@ public final class Xml {
         return null;
     }
 
+    /** The document's root element when it is named {@code name} (no namespace), else null: the XPath step "/name". */
+    public static Element root(Document d, String name) {
+        Element r = d.getDocumentElement();
+        return r != null && r.getNamespaceURI() == null && name.equals(r.getLocalName()) ? r : null;
+    }
+
+    /** Every child element of {@code parent}, of any name and namespace (the XPath step "*"); empty for a null parent. */
+    public static List<Element> childElements(Node parent) {
+        List<Element> out = new ArrayList<>();
+        if (parent != null) {
+            for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof Element e) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Every child element of {@code parent} named {@code name} (no namespace), in document order; empty for a null parent. */
     public static List<Element> children(Node parent, String name) {
         List<Element> out = new ArrayList<>();
