@@ -28,9 +28,11 @@ public class SnapshotProvenance {
     /** The caller asked for snapshot {@code snapshot} (job {@code jobId}) with this reason (may be null). */
     public void requested(Caller c, String host, String vm, String snapshot, String reason, long jobId) {
         QuarkusTransaction.requiringNew().run(() -> {
-            // A row left by an earlier snapshot of that name (deleted outside Strata) is replaced whole.
+            // A row left by an earlier snapshot of that name (deleted outside Strata) is replaced whole,
+            // and that snapshot's recorded warnings go with it: they are not the new one's.
             em.createNativeQuery("DELETE FROM snapshot_hygiene WHERE host = ?1 AND vm = ?2 AND snapshot = ?3")
                     .setParameter(1, host).setParameter(2, vm).setParameter(3, snapshot).executeUpdate();
+            forgetWarnings(host, vm, snapshot);
             SnapshotHygieneRecord r = new SnapshotHygieneRecord();
             r.host = host;
             r.vm = vm;
@@ -60,18 +62,37 @@ public class SnapshotProvenance {
                 if (job != null && job.target != null) {
                     em.createNativeQuery("DELETE FROM snapshot_hygiene WHERE host = ?1 AND vm = ?2 AND snapshot = ?3")
                             .setParameter(1, e.host()).setParameter(2, e.vm()).setParameter(3, job.target).executeUpdate();
+                    forgetWarnings(e.host(), e.vm(), job.target);
                 }
             });
         } else if ((e.kind() == JobKind.SNAPSHOT_MERGE_ALL || e.kind() == JobKind.VM_DELETE)
                 && e.state() == JobState.SUCCEEDED) {
-            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                    "DELETE FROM snapshot_hygiene WHERE host = ?1 AND vm = ?2")
-                    .setParameter(1, e.host()).setParameter(2, e.vm()).executeUpdate());
+            QuarkusTransaction.requiringNew().run(() -> {
+                em.createNativeQuery("DELETE FROM snapshot_hygiene WHERE host = ?1 AND vm = ?2")
+                        .setParameter(1, e.host()).setParameter(2, e.vm()).executeUpdate();
+                forgetWarnings(e.host(), e.vm(), null);
+            });
         }
+    }
+
+    /**
+     * Drops the warnings recorded for a snapshot that is gone (or for every snapshot of a VM that
+     * is gone or was merged, {@code snapshot} null): kept by name, they would show on a later
+     * snapshot or VM of the same name, another user's perhaps. The audit log keeps each crossing.
+     */
+    private void forgetWarnings(String host, String vm, String snapshot) {
+        em.createNativeQuery("DELETE FROM snapshot_warning WHERE host = ?1 AND vm = ?2 AND (CAST(?3 AS text) IS NULL OR snapshot = ?3)")
+                .setParameter(1, host).setParameter(2, vm).setParameter(3, snapshot).executeUpdate();
     }
 
     /** Drops rows of snapshots the inventory no longer has (deleted outside Strata, VM gone). */
     int prune() {
+        // Warnings of snapshots the inventory no longer has (deleted or VM undefined outside Strata).
+        QuarkusTransaction.joiningExisting().run(() -> em.createNativeQuery(
+                "DELETE FROM snapshot_warning w WHERE NOT EXISTS (SELECT 1 FROM snapshot s JOIN vm ON vm.id = s.vm_id"
+                        + " WHERE vm.host = w.host AND vm.name = w.vm AND s.name = w.snapshot)"
+                        + " AND NOT EXISTS (SELECT 1 FROM job j WHERE j.host = w.host AND j.vm = w.vm AND j.state IN ('QUEUED','RUNNING'))")
+                .executeUpdate());
         return QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery(
                 "DELETE FROM snapshot_hygiene h WHERE NOT EXISTS (SELECT 1 FROM snapshot s JOIN vm ON vm.id = s.vm_id"
                         + " WHERE vm.host = h.host AND vm.name = h.vm AND s.name = h.snapshot)"

@@ -90,14 +90,15 @@ public class LibvirtSnapshots {
                         s.free();
                     }
                     long t1 = System.nanoTime();
-                    // Parsing (DOM and XPath) costs far more than libvirt's answer: a full sync of
+                    // Parsing costs far more than libvirt's answer: a full sync of
                     // 10,000 unchanged snapshots only compares digests.
                     String digest = Digests.sha256Hex(xml);
                     Parsed old = before.get(name);
                     p = old != null && old.xmlDigest().equals(digest) ? old
                             : new Parsed(SnapshotXml.parse(xml, null, f -> -1), digest);
                     if (LOG.isDebugEnabled()) {
-                        LOG.debugf("snapshot %s of %s: XML read %.1f ms (%d chars), digest and parse %.1f ms", name, vm,
+                        LOG.debugf("snapshot %s of %s: XML read %.1f ms (%d chars), digest and parse %.1f ms",
+                                io.strata.kernel.InputRules.printable(name), io.strata.kernel.InputRules.printable(vm),
                                 (t1 - t0) / 1e6, xml.length(), (System.nanoTime() - t1) / 1e6);
                     }
                 }

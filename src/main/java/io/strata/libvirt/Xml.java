@@ -121,8 +121,10 @@ public final class Xml {
 
     /**
      * The first child element of {@code parent} named {@code name} (no namespace, as an XPath step
-     * without a prefix selects), or null; null for a null parent. A walk of the children: JAXP's
-     * XPath over a DOM wraps the whole document on every evaluation (3–4 ms for a snapshot's XML).
+     * without a prefix selects), or null; null for a null parent. Only the first: where an XPath
+     * would search under every element of a repeated name, a walk through this one does not (libvirt
+     * writes each element these walks pass through once). A walk of the children: JAXP's XPath over
+     * a DOM wraps the whole document on every evaluation (3–4 ms for a snapshot's XML).
      */
     public static Element child(Node parent, String name) {
         if (parent == null) {

@@ -15,7 +15,6 @@ import io.strata.vm.SnapshotRecord;
 /** Builds the parent/child tree of a VM's snapshots, and a flat, indented form for pages. */
 public final class SnapshotTree {
 
-    /** A row of the flat form: the node and how deep it sits. */
     /**
      * The VM's health as its snapshots make it: the worst of theirs, ok without any (what
      * the VM list shows, computed here from the tree a page already has).
@@ -25,6 +24,7 @@ public final class SnapshotTree {
                 .reduce(io.strata.hygiene.Health.OK, io.strata.hygiene.Health::worst).label();
     }
 
+    /** A row of the flat form: the node and how deep it sits. */
     public record Row(SnapshotNode node, int depth) {
     }
 

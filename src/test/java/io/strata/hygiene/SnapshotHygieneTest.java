@@ -173,6 +173,21 @@ class SnapshotHygieneTest {
         scan.scan();
         assertEquals(3, warnings(s2));
         assertEquals(2, warnings(s1));
+
+        // s1 deleted: its recorded warnings go (the audit log keeps the crossings); a new s1 starts clean.
+        String rows = "SELECT count(*) FROM snapshot_warning WHERE host = 'local' AND vm = ? AND snapshot = ?";
+        awaitSuccess(alice, io.strata.support.Api.deleteSnapshot(alice, vm, "s1"));
+        assertEquals(0, TestDatabase.queryLong(rows, vm, "s1"));
+        assertEquals(3, TestDatabase.queryLong(rows, vm, "s2"), "the other snapshot's stay");
+        assertEquals(2, warnings(s1), "the audit events stay");
+        awaitSuccess(alice, io.strata.support.Api.createSnapshot(alice, vm, "s1", "a new one"));
+        JsonPath again = as(alice).get(vmPath(vm) + "/snapshots").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(), again.getList("find { it.name == 's1' }.warnings.crossing", String.class));
+        // A warning row of a snapshot the inventory does not have (deleted outside Strata) goes at the next scan.
+        TestDatabase.queryLong("WITH i AS (INSERT INTO snapshot_warning (host, vm, snapshot, crossing, health, reasons, at)"
+                + " VALUES ('local', ?, 'gone-outside', 'warn', 'warn', 'age', now()) RETURNING 1) SELECT count(*) FROM i", vm);
+        scan.scan();
+        assertEquals(0, TestDatabase.queryLong(rows, vm, "gone-outside"));
     }
 
     @Test

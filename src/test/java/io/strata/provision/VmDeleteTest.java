@@ -30,6 +30,7 @@ import io.strata.support.Api;
 import io.strata.support.DiskProbes;
 import io.strata.support.LibvirtHost;
 import io.strata.support.Processes;
+import io.strata.support.TestDatabase;
 import io.strata.support.VmBuilder;
 
 /** Deleting a VM on the real libvirtd: refusals that change nothing, then its snapshots, definition and files. */
@@ -188,7 +189,12 @@ class VmDeleteTest {
         String vm = VmBuilder.defineVm("del-keep", owner);
         awaitSuccess(owner, Api.createSnapshot(owner, vm, "i1", "internal"));
         String sum = DiskProbes.sha256(VmBuilder.diskOf(vm));
+        // A recorded warning of its snapshot: it must not show on a later VM of the same name.
+        TestDatabase.queryLong("WITH i AS (INSERT INTO snapshot_warning (host, vm, snapshot, crossing, health, reasons)"
+                + " VALUES ('local', ?, 'i1', 'warn', 'warn', 'age') RETURNING 1) SELECT count(*) FROM i", vm);
         JsonPath j = awaitSuccess(owner, delete(owner, vm, "?disks=false"));
+        assertEquals(0, TestDatabase.queryLong("SELECT count(*) FROM snapshot_warning WHERE host = 'local' AND vm = ?", vm),
+                "the deleted VM's recorded warnings went with it");
         assertTrue(j.getString("result").contains("1 snapshot"), j.getString("result"));
         assertFalse(defined(vm));
         assertTrue(Files.exists(VmBuilder.diskOf(vm)));
