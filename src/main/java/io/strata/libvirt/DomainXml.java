@@ -26,11 +26,16 @@ final class DomainXml {
         return Xml.children(Xml.child(Xml.root(xml, "domain"), "devices"), "disk");
     }
 
+    /** A {@code <disk>} element's target ({@code vda}), or null: in domain XML and in a snapshot's saved domain. */
+    static String targetOf(Element disk) {
+        return Xml.attribute(Xml.child(disk, "target"), "dev");
+    }
+
     /** Every {@code <disk>} of the domain, in document order. */
     static List<Disk> disks(Document xml) {
         List<Disk> out = new ArrayList<>();
         for (Element disk : diskElements(xml)) {
-            out.add(new Disk(Xml.attribute(Xml.child(disk, "target"), "dev"), disk.getAttribute("device"),
+            out.add(new Disk(targetOf(disk), disk.getAttribute("device"),
                     Xml.attribute(Xml.child(disk, "source"), "file"), Xml.attribute(Xml.child(disk, "driver"), "type")));
         }
         return out;
@@ -40,7 +45,7 @@ final class DomainXml {
     static List<String> chain(Document xml, String target) {
         List<String> out = new ArrayList<>();
         for (Element disk : diskElements(xml)) {
-            if (target.equals(Xml.attribute(Xml.child(disk, "target"), "dev"))) {
+            if (target.equals(targetOf(disk))) {
                 // Only the nested <backingStore> elements: a <mirror> has a <source> of its own.
                 for (Element layer = disk; layer != null; layer = Xml.child(layer, "backingStore")) {
                     String file = Xml.attribute(Xml.child(layer, "source"), "file");

@@ -43,7 +43,7 @@ final class SnapshotXml {
             String target = d.getAttribute("name");
             String mode = d.getAttribute("snapshot");
             Element saved = savedDisks.stream()
-                    .filter(e -> target.equals(Xml.attribute(Xml.child(e, "target"), "dev"))).findFirst().orElse(null);
+                    .filter(e -> target.equals(DomainXml.targetOf(e))).findFirst().orElse(null);
             String overlay = Xml.attribute(Xml.child(d, "source"), "file");
             disks.add(new SnapshotDisk(target, mode.isEmpty() ? null : mode, overlay,
                     saved == null ? null : Xml.attribute(Xml.child(saved, "source"), "file"),

@@ -127,44 +127,39 @@ public final class Xml {
      * a DOM wraps the whole document on every evaluation (3–4 ms for a snapshot's XML).
      */
     public static Element child(Node parent, String name) {
-        if (parent == null) {
-            return null;
-        }
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getNamespaceURI() == null && name.equals(e.getLocalName())) {
-                return e;
+        for (Node n = parent == null ? null : parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (named(n, name)) {
+                return (Element) n;
             }
         }
         return null;
     }
 
+    /** Whether the node is an element named {@code name} in no namespace (an unprefixed XPath step); any element for null. */
+    private static boolean named(Node n, String name) {
+        return n instanceof Element e && (name == null || e.getNamespaceURI() == null && name.equals(e.getLocalName()));
+    }
+
     /** The document's root element when it is named {@code name} (no namespace), else null: the XPath step "/name". */
     public static Element root(Document d, String name) {
         Element r = d.getDocumentElement();
-        return r != null && r.getNamespaceURI() == null && name.equals(r.getLocalName()) ? r : null;
+        return named(r, name) ? r : null;
     }
 
     /** Every child element of {@code parent}, of any name and namespace (the XPath step "*"); empty for a null parent. */
     public static List<Element> childElements(Node parent) {
-        List<Element> out = new ArrayList<>();
-        if (parent != null) {
-            for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-                if (n instanceof Element e) {
-                    out.add(e);
-                }
-            }
-        }
-        return out;
+        return children(parent, null);
     }
 
-    /** Every child element of {@code parent} named {@code name} (no namespace), in document order; empty for a null parent. */
+    /**
+     * Every child element of {@code parent} named {@code name} (no namespace; any element for a null
+     * name), in document order; empty for a null parent.
+     */
     public static List<Element> children(Node parent, String name) {
         List<Element> out = new ArrayList<>();
-        if (parent != null) {
-            for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-                if (n instanceof Element e && e.getNamespaceURI() == null && name.equals(e.getLocalName())) {
-                    out.add(e);
-                }
+        for (Node n = parent == null ? null : parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (named(n, name)) {
+                out.add((Element) n);
             }
         }
         return out;
