@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,12 +73,47 @@ public class HostVmViews {
         });
     }
 
+    /** One rebuild per host at a time: a thousand VMs' views are built once, not by every request that needs them. */
+    private final ConcurrentHashMap<String, ReentrantLock> rebuilds = new ConcurrentHashMap<>();
+
     private Cached current(String host) {
         String version = version(host);
         Cached c = byHost.get(host);
-        if (c != null && c.version().equals(version) && c.built().plus(MAX_AGE).isAfter(Instant.now())) {
-            return c;
+        if (c != null && c.version().equals(version)) {
+            if (fresh(c)) {
+                return c;
+            }
+            // Only aged (health moves with time): while one request rebuilds, the others keep the
+            // list they would have got a moment earlier.
+            ReentrantLock lock = rebuilds.computeIfAbsent(host, h -> new ReentrantLock());
+            if (!lock.tryLock()) {
+                return c;
+            }
+            try {
+                return rebuild(host, version);
+            } finally {
+                lock.unlock();
+            }
         }
+        // Changed: this request waits for a list that holds the change it read.
+        ReentrantLock lock = rebuilds.computeIfAbsent(host, h -> new ReentrantLock());
+        lock.lock();
+        try {
+            Cached built = byHost.get(host);
+            if (built != null && built.version().equals(version) && fresh(built)) {
+                return built; // built while this request waited, from rows read after that version
+            }
+            return rebuild(host, version);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean fresh(Cached c) {
+        return c.built().plus(MAX_AGE).isAfter(Instant.now());
+    }
+
+    private Cached rebuild(String host, String version) {
         List<Vm> vms = QuarkusTransaction.requiringNew().call(() -> {
             List<Vm> list = Vm.<Vm>list("host = ?1 order by name", host);
             list.forEach(em::detach);
