@@ -1,7 +1,10 @@
 package io.strata.hygiene;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +18,7 @@ import io.strata.audit.Outcome;
 import io.strata.audit.Refusals;
 import io.strata.kernel.Caller;
 import io.strata.kernel.Roles;
+import io.strata.vm.Vm;
 import io.strata.vm.VmAccess;
 
 /**
@@ -44,6 +48,45 @@ public class PolicyService {
         return QuarkusTransaction.joiningExisting().call(() -> {
             SnapshotPolicyRecord r = SnapshotPolicyRecord.findById(SnapshotPolicyRecord.GLOBAL);
             return r == null ? PolicyValues.DEFAULTS : PolicyValues.DEFAULTS.overriddenBy(r.values());
+        });
+    }
+
+    /** The global policy and VMs' overrides by scope, as read together; {@link #of} is what applies to a VM. */
+    public record Policies(PolicyValues global, Map<String, PolicyValues> overrides) {
+        public PolicyValues of(String host, String vm) {
+            return global.overriddenBy(overrides.get(SnapshotPolicyRecord.vmScope(host, vm)));
+        }
+    }
+
+    /**
+     * What applies to these VMs, in one query: the global row and, when the VMs are few, their
+     * own overrides only (a VM page must not load every override); else every row.
+     */
+    public Policies policiesFor(Collection<Vm> vms) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            List<SnapshotPolicyRecord> rows;
+            if (vms.size() > 100) {
+                rows = SnapshotPolicyRecord.listAll();
+            } else if (vms.size() == 1) { // '=': a list parameter costs a translation to SQL at each run
+                Vm vm = vms.iterator().next();
+                rows = SnapshotPolicyRecord.list("scope = ?1 or scope = ?2", SnapshotPolicyRecord.GLOBAL,
+                        SnapshotPolicyRecord.vmScope(vm.host, vm.name));
+            } else {
+                List<String> scopes = new ArrayList<>();
+                scopes.add(SnapshotPolicyRecord.GLOBAL);
+                vms.forEach(v -> scopes.add(SnapshotPolicyRecord.vmScope(v.host, v.name)));
+                rows = SnapshotPolicyRecord.list("scope in ?1", scopes);
+            }
+            PolicyValues global = PolicyValues.DEFAULTS;
+            Map<String, PolicyValues> overrides = new HashMap<>();
+            for (SnapshotPolicyRecord r : rows) {
+                if (SnapshotPolicyRecord.GLOBAL.equals(r.scope)) {
+                    global = PolicyValues.DEFAULTS.overriddenBy(r.values());
+                } else {
+                    overrides.put(r.scope, r.values());
+                }
+            }
+            return new Policies(global, overrides);
         });
     }
 

@@ -73,11 +73,14 @@ public class SnapshotHealthService implements VmHealthSource {
         return QuarkusTransaction.joiningExisting().call(() -> compute(vm -> true, Filter.ALL, now));
     }
 
-    /** One VM's snapshots by name (the VM page and the snapshot tree); the caller checked access. */
-    public Map<String, SnapshotHealth> forVm(Vm vm) {
+    /**
+     * One VM's snapshots by name (the VM page and the snapshot tree), from its records as the
+     * caller read them in its transaction; the caller checked access.
+     */
+    public Map<String, SnapshotHealth> forVm(Vm vm, List<SnapshotRecord> records) {
         Map<String, SnapshotHealth> out = new HashMap<>();
         for (SnapshotHealth s : QuarkusTransaction.joiningExisting().call(() -> compute(
-                Vm.<Vm>list("id = ?1", vm.id), new Filter(null, vm.host, null, null), Instant.now()))) {
+                List.of(vm), Map.of(vm.id, records), Filter.ALL, Instant.now()))) {
             out.put(s.snapshot(), s);
         }
         return out;
@@ -119,31 +122,41 @@ public class SnapshotHealthService implements VmHealthSource {
 
     /** The health of the given VMs' snapshots (those the filter keeps), in the caller's transaction. */
     private List<SnapshotHealth> compute(List<Vm> candidates, Filter filter, Instant now) {
+        List<Vm> vms = candidates.stream().filter(filter::keepsVm).toList();
+        if (vms.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<SnapshotRecord>> byVm = new HashMap<>();
+        for (SnapshotRecord r : SnapshotRecord.<SnapshotRecord>list("vmId in ?1", vms.stream().map(v -> v.id).toList())) {
+            byVm.computeIfAbsent(r.vmId, k -> new ArrayList<>()).add(r);
+        }
+        return compute(vms, byVm, filter, now);
+    }
+
+    /** The same from records already read ({@code byVm}: each VM's snapshot records by its id). */
+    private List<SnapshotHealth> compute(List<Vm> candidates, Map<Long, List<SnapshotRecord>> byVm, Filter filter, Instant now) {
         {
             List<Vm> vms = candidates.stream().filter(filter::keepsVm).toList();
             if (vms.isEmpty()) {
                 return List.<SnapshotHealth>of();
             }
-            Map<Long, List<SnapshotRecord>> byVm = new HashMap<>();
-            for (SnapshotRecord r : SnapshotRecord.<SnapshotRecord>list("vmId in ?1", vms.stream().map(v -> v.id).toList())) {
-                byVm.computeIfAbsent(r.vmId, k -> new ArrayList<>()).add(r);
-            }
             Map<SnapshotHygieneRecord.Key, SnapshotHygieneRecord> hygiene = new HashMap<>();
+            // One VM (its page) is asked with '=': Hibernate translates a query with a list parameter anew at each run.
             List<SnapshotHygieneRecord> records = vms.size() > 100 ? SnapshotHygieneRecord.listAll()
+                    : vms.size() == 1 ? SnapshotHygieneRecord.list("host = ?1 and vm = ?2", vms.get(0).host, vms.get(0).name)
                     : SnapshotHygieneRecord.list("host in ?1 and vm in ?2", vms.stream().map(v -> v.host).distinct().toList(),
                             vms.stream().map(v -> v.name).distinct().toList());
             for (SnapshotHygieneRecord h : records) {
                 hygiene.put(new SnapshotHygieneRecord.Key(h.host, h.vm, h.snapshot), h);
             }
-            PolicyValues global = policy.global();
-            Map<String, PolicyValues> overrides = policy.allOverrides();
+            PolicyService.Policies policies = policy.policiesFor(vms);
             List<SnapshotHealth> out = new ArrayList<>();
             for (Vm vm : vms) {
                 List<SnapshotRecord> snaps = byVm.getOrDefault(vm.id, List.of());
                 if (snaps.isEmpty()) {
                     continue;
                 }
-                PolicyValues p = global.overriddenBy(overrides.get(SnapshotPolicyRecord.vmScope(vm.host, vm.name)));
+                PolicyValues p = policies.of(vm.host, vm.name);
                 Map<String, Long> virtualByTarget = new HashMap<>();
                 for (DiskInfo d : views.disks(vm)) {
                     if (!d.chain().isEmpty()) {

@@ -74,7 +74,7 @@ public class JobQueries {
         }
         int limit = f.limit() == null ? 100 : Math.max(1, Math.min(500, f.limit()));
         q.append(" order by j.id desc");
-        return QuarkusTransaction.requiringNew().call(() -> Job.<Job>find(q.toString(), args.toArray()).page(0, limit).list());
+        return QuarkusTransaction.joiningExisting().call(() -> Job.<Job>find(q.toString(), args.toArray()).page(0, limit).list());
     }
 
     /** The job, or 404 (audited) when it does not exist or is not the caller's. */
@@ -116,8 +116,8 @@ public class JobQueries {
 
     /** The VM's queued or running job, if any (there is at most one). */
     public Optional<Job> activeJobFor(String host, String vm) {
-        return QuarkusTransaction.requiringNew().call(() -> Job.<Job>find("host = ?1 and vm = ?2 and state in ?3",
-                host, vm, JobState.ACTIVE).firstResultOptional());
+        return QuarkusTransaction.requiringNew().call(() -> Job.<Job>find("host = ?1 and vm = ?2 and state in " + JobState.ACTIVE_HQL,
+                host, vm).firstResultOptional());
     }
 
     public List<JobLogLine> logOf(long id) {

@@ -47,6 +47,12 @@ public enum JobState {
     /** The states a job may still change from; at most one per VM (index job_one_active_per_vm). */
     public static final Set<JobState> ACTIVE = EnumSet.of(QUEUED, RUNNING);
 
+    /**
+     * {@link #ACTIVE} as HQL literals, for queries run on every request: Hibernate keeps no plan
+     * for a query with a list parameter and translates it to SQL again at each run.
+     */
+    public static final String ACTIVE_HQL = "(io.strata.job.JobState.QUEUED, io.strata.job.JobState.RUNNING)";
+
     /** The states this one may become. */
     public Set<JobState> next() {
         return switch (this) {

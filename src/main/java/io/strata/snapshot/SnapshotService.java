@@ -83,13 +83,17 @@ public class SnapshotService {
     }
 
     /**
-     * The tree of a VM the caller has already been allowed to read: its four reads (records,
-     * marks, health, warnings) in one transaction, not four.
+     * The tree of a VM the caller has already been allowed to read: its reads (records, marks,
+     * health, warnings) in one transaction, the caller's when it has one (the VM page reads all
+     * it shows in one).
      */
     public List<SnapshotNode> treeOf(Vm vm) {
         Instant now = Instant.now();
-        return QuarkusTransaction.requiringNew().call(() -> SnapshotTree.roots(records(vm), SnapshotMark.of(vm.host, vm.name),
-                health.forVm(vm), warnings.forVm(vm.host, vm.name), now));
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            List<SnapshotRecord> records = records(vm);
+            return SnapshotTree.roots(records, SnapshotMark.of(vm.host, vm.name), health.forVm(vm, records),
+                    warnings.forVm(vm.host, vm.name), now);
+        });
     }
 
     static List<SnapshotRecord> records(Vm vm) {

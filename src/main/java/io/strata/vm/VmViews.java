@@ -33,16 +33,20 @@ public class VmViews {
 
     /** One VM's view with whether its guest agent answers (a ping, cached briefly). */
     public VmView detail(Vm vm) {
-        return of(vm).withGuestAgent(guestAgent.answers(vm.host, vm.name));
+        return withGuestAgent(of(vm));
     }
 
-    /** The same with the VM's health as the caller already knows it (the VM page, from its snapshot tree). */
-    public VmView detail(Vm vm, String health) {
-        return ofAll(List.of(vm), java.util.Map.of(vm.host + "/" + vm.name, health)).get(0)
-                .withGuestAgent(guestAgent.answers(vm.host, vm.name));
+    /** One VM's view with its health as the caller already knows it (the VM page, from its snapshot tree). */
+    public VmView of(Vm vm, String health) {
+        return ofAll(List.of(vm), java.util.Map.of(vm.host + "/" + vm.name, health)).get(0);
     }
 
-    /** Views of many VMs with two queries in all (snapshot counts, active jobs), not two per VM. */
+    /** The view with whether the VM's guest agent answers: may wait for a ping, so never inside a transaction. */
+    public VmView withGuestAgent(VmView view) {
+        return view.withGuestAgent(guestAgent.answers(view.host(), view.name()));
+    }
+
+    /** Views of many VMs with two queries in all (snapshot counts, active jobs), not two per VM; in the caller's transaction if it has one. */
     public List<VmView> ofAll(List<Vm> vms) {
         return ofAll(vms, null);
     }
@@ -56,12 +60,18 @@ public class VmViews {
         java.util.Set<String> hosts = vms.stream().map(v -> v.host).collect(java.util.stream.Collectors.toSet());
         java.util.Map<Long, Long> snapshots = new java.util.HashMap<>();
         java.util.Map<String, Long> activeJobs = new java.util.HashMap<>();
-        QuarkusTransaction.requiringNew().run(() -> {
-            for (Object[] row : em.createQuery("select s.vmId, count(s) from SnapshotRecord s where s.vmId in ?1 group by s.vmId",
-                    Object[].class).setParameter(1, ids).getResultList()) {
+        // One VM (its page) is asked with '=': Hibernate translates a query with a list parameter anew at each run.
+        boolean one = vms.size() == 1;
+        QuarkusTransaction.joiningExisting().run(() -> {
+            for (Object[] row : em.createQuery("select s.vmId, count(s) from SnapshotRecord s where s.vmId "
+                    + (one ? "= ?1" : "in ?1") + " group by s.vmId", Object[].class)
+                    .setParameter(1, one ? ids.get(0) : ids).getResultList()) {
                 snapshots.put((Long) row[0], (Long) row[1]);
             }
-            for (Job j : Job.<Job>list("host in ?1 and vm is not null and state in ?2", hosts, JobState.ACTIVE)) {
+            List<Job> active = one
+                    ? Job.list("host = ?1 and vm = ?2 and state in " + JobState.ACTIVE_HQL, vms.get(0).host, vms.get(0).name)
+                    : Job.list("host in ?1 and vm is not null and state in " + JobState.ACTIVE_HQL, hosts);
+            for (Job j : active) {
                 activeJobs.put(j.host + "/" + j.vm, j.id);
             }
         });

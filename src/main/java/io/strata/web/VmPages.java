@@ -2,7 +2,6 @@ package io.strata.web;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -16,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.strata.kernel.Caller;
@@ -31,7 +31,6 @@ import io.strata.snapshot.SnapshotTree;
 import io.strata.vm.VmService;
 import io.strata.vm.VmAccess;
 import io.strata.vm.VmView;
-import io.strata.web.i18n.RowWords;
 import io.strata.vm.VmViews;
 import io.strata.vm.Vm;
 
@@ -41,10 +40,10 @@ import io.strata.vm.Vm;
 public class VmPages {
 
     /**
-     * One host's table: the VMs of the page shown, numbered {@code from}–{@code to} of {@code total}
+     * One host's table: the rows of the page shown, numbered {@code from}–{@code to} of {@code total}
      * (1-based); {@code page} and {@code pages} for the links to the others.
      */
-    public record HostVms(Host host, List<VmView> vms, int page, int pages, int from, int to, int total) {
+    public record HostVms(Host host, List<Row> rows, int page, int pages, int from, int to, int total) {
         public int prevPage() {
             return page - 1;
         }
@@ -54,14 +53,20 @@ public class VmPages {
         }
     }
 
+    /** A VM's row: its cells as kept ({@link VmListRows}) and the view, for the cell that moves with time. */
+    public record Row(VmView vm, io.quarkus.qute.RawString cells) {
+    }
+
     /** VMs per host table: a page of a thousand rows is half a megabyte of HTML to render and to send. */
     static final int PAGE_SIZE = 100;
 
     @CheckedTemplate
     static class Templates {
         /** {@code live}: the stream of the listed VMs' active jobs (null when none runs). */
-        static native TemplateInstance list(List<HostVms> hosts, String live, Map<String, String> states,
-                Map<String, String> healths);
+        static native TemplateInstance list(List<HostVms> hosts, String live);
+
+        /** A VM's row in the list but its last cell: rendered once per view and language ({@link VmListRows}). */
+        static native TemplateInstance row(VmView vm);
 
         static native TemplateInstance vm(VmView vm, List<SnapshotTree.Row> snapshots, boolean byTime,
                 boolean hasExternal, boolean operator, boolean backed, List<Job> jobs,
@@ -83,7 +88,7 @@ public class VmPages {
     @Inject
     CurrentCaller caller;
     @Inject
-    RowWords words;
+    VmListRows rows;
 
     /** {@code page} (from 1) applies to the table of {@code host}, or to every table when no host is named. */
     @GET
@@ -96,16 +101,14 @@ public class VmPages {
             int p = pagedHost == null || pagedHost.equals(h.name) ? Math.min(Math.max(1, page), pages) : 1;
             int from = (p - 1) * PAGE_SIZE;
             int to = Math.min(all.size(), from + PAGE_SIZE);
-            out.add(new HostVms(h, all.subList(from, to), p, pages, all.isEmpty() ? 0 : from + 1, to, all.size()));
+            out.add(new HostVms(h, all.subList(from, to).stream().map(v -> new Row(v, rows.cells(v))).toList(), p, pages,
+                    all.isEmpty() ? 0 : from + 1, to, all.size()));
         }
         // One stream for the whole list (a browser keeps few connections per site), carrying each
         // active job's progress bar; the first ones only if there are very many.
-        String ids = out.stream().flatMap(hv -> hv.vms().stream()).map(VmView::activeJobId).filter(java.util.Objects::nonNull)
+        String ids = out.stream().flatMap(hv -> hv.rows().stream()).map(r -> r.vm().activeJobId()).filter(java.util.Objects::nonNull)
                 .limit(JobStreams.MAX_JOBS).map(id -> "id=" + id).collect(java.util.stream.Collectors.joining("&"));
-        List<VmView> shown = out.stream().flatMap(hv -> hv.vms().stream()).toList();
-        return Templates.list(out, ids.isEmpty() ? null : "/jobs/events?" + ids,
-                words.vmStates(shown.stream().map(VmView::state).toList()),
-                words.healthNames(shown.stream().map(VmView::health).toList()));
+        return Templates.list(out, ids.isEmpty() ? null : "/jobs/events?" + ids);
     }
 
     @GET
@@ -113,16 +116,21 @@ public class VmPages {
     public TemplateInstance vm(@PathParam("host") String host, @PathParam("vm") String name,
             @jakarta.ws.rs.QueryParam("order") String order) {
         Vm vm = access.forReading(caller.get(), host, name, "vm.read");
-        var tree = snapshots.treeOf(vm);
         boolean byTime = "time".equals(order);
-        var rows = byTime ? SnapshotTree.byTime(tree) : SnapshotTree.flatten(tree);
-        var recent = jobs.list(caller.get(), new JobQueries.Filter(null, null, host, name, null, 10));
-        boolean hasExternal = rows.stream().anyMatch(r -> r.node().kind().equals("external"));
-        VmView view = views.detail(vm, SnapshotTree.worstHealth(SnapshotTree.flatten(tree)));
+        // What the page shows, read in one transaction: one consistent picture, one BEGIN and COMMIT.
+        record Shown(List<SnapshotTree.Row> rows, VmView view, List<Job> recent) {
+        }
+        Shown shown = QuarkusTransaction.requiringNew().call(() -> {
+            var tree = snapshots.treeOf(vm);
+            var rows = byTime ? SnapshotTree.byTime(tree) : SnapshotTree.flatten(tree);
+            var recent = jobs.list(caller.get(), new JobQueries.Filter(null, null, host, name, null, 10));
+            return new Shown(rows, views.of(vm, SnapshotTree.worstHealth(SnapshotTree.flatten(tree))), recent);
+        });
+        VmView view = views.withGuestAgent(shown.view());
+        boolean hasExternal = shown.rows().stream().anyMatch(r -> r.node().kind().equals("external"));
         boolean backed = view.disks().stream().anyMatch(d -> d.chain().size() > 1);
-        return Templates.vm(view, rows, byTime, hasExternal, caller.get().actsOnAllVms(), backed, recent,
-                access.canChange(caller.get(), vm),
-                caller.get().has("admin"));
+        return Templates.vm(view, shown.rows(), byTime, hasExternal, caller.get().actsOnAllVms(), backed,
+                shown.recent(), access.canChange(caller.get(), vm), caller.get().has("admin"));
     }
 
     @POST

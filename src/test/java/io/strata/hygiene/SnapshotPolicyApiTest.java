@@ -122,6 +122,12 @@ class SnapshotPolicyApiTest {
         as(alice).get(path).then().statusCode(200).body("effective.ageCriticalDays", is(30));
         as(alice).get(vmPath(vm)).then().body("health", is("warn"));
         as(alice).get(vmPath(vm) + "/snapshots").then().body("[0].reasons[0]", is("age 16 d 0 h > 3 d"));
+        // The VM page reads the VM's override with the global row (one query for one VM).
+        CookieFilter page = new CookieFilter();
+        Api.loginInto(page, alice, Api.passwordOf(alice));
+        String html = given().filter(page).get("/vms/local/" + vm).then().statusCode(200)
+                .extract().asString();
+        assertTrue(html.contains("<span class=\"health warn\">") && !html.contains("<span class=\"health critical\">"), html);
         assertEquals(1, TestDatabase.queryLong("SELECT count(*) FROM audit_event WHERE action = ? AND actor = ?"
                 + " AND target = ? AND details = 'old overrides: (none); new overrides: ageCriticalDays=30'",
                 PolicyService.VM_ACTION, operator, "local/" + vm));

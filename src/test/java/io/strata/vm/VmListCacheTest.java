@@ -167,6 +167,9 @@ class VmListCacheTest {
     void aChangeOfOwnerReachesTheKeptLists() {
         String aliceTag = as(alice).get(list()).header("ETag");
         as(bob).get(list()).then().statusCode(200);
+        CookieFilter page = new CookieFilter();
+        Api.loginInto(page, admin, Api.passwordOf(admin));
+        assertTrue(ownerCell(page, "vm-001").contains("<td>" + alice + "</td>"), "the kept row, before");
         Api.awaitSuccess(admin, as(admin).body(Map.of("owner", bob)).put(list() + "/vm-001/owner").then().statusCode(202)
                 .extract().jsonPath().getLong("jobId"));
         Response a = as(alice).header("If-None-Match", aliceTag).get(list());
@@ -176,6 +179,15 @@ class VmListCacheTest {
         List<Object> bobs = as(bob).get(list()).jsonPath().getList("name");
         assertTrue(bobs.contains("vm-001"));
         assertEquals(BOB_VMS + 1, bobs.size());
+        // The page's kept row (VmListRows) is keyed by the whole view: the new owner shows.
+        assertTrue(ownerCell(page, "vm-001").contains("<td>" + bob + "</td>"), "the kept row, after");
+    }
+
+    /** The list page's row of a VM, from its link to the end of the row. */
+    private String ownerCell(CookieFilter session, String vm) {
+        String html = given().filter(session).get("/vms?host=" + host).then().statusCode(200).extract().asString();
+        int at = html.indexOf("/vms/" + host + "/" + vm + "\"");
+        return html.substring(at, html.indexOf("</tr>", at));
     }
 
     /**

@@ -93,7 +93,7 @@ class LanguagePagesTest {
         CookieFilter session = login(admin, Api.passwordOf(admin));
         given().filter(session).cookie("strata-lang", "zh-TW").header("Accept-Language", "en-US").get("/vms")
                 .then().statusCode(200).body(containsString("<html lang=\"zh-TW\">")).body(containsString("虛擬機器（VM）"))
-                // the rows' words (RowWords), in the reader's language too: test:///default's VM runs
+                // the rows' words (VmListRows keeps a row per language), in the reader's language too: test:///default's VM runs
                 .body(containsString("<span class=\"state running\">執行中</span>"));
         given().filter(session).cookie("strata-lang", "en").header("Accept-Language", "zh-TW").get("/vms")
                 .then().statusCode(200).body(containsString("<html lang=\"en\">")).body(containsString("Virtual machines"))
