@@ -188,6 +188,15 @@ class RevertRunningVmTest {
         // Without shutdown: true the running VM is still refused, and told how to ask.
         as(owner).body(Map.of("start", true)).post(vmPath(ext) + "/snapshots/q1/revert").then().statusCode(409)
                 .body("message", containsString("shutdown: true"));
+        // The page offers the same: the running VM's row has the shutdown options, checked for an external snapshot.
+        io.restassured.filter.cookie.CookieFilter page = new io.restassured.filter.cookie.CookieFilter();
+        Api.loginInto(page, owner, Api.passwordOf(owner));
+        String html = io.restassured.RestAssured.given().filter(page).get("/vms/local/" + ext).then().statusCode(200)
+                .extract().asString();
+        String form = html.substring(html.indexOf("action=\"/vms/local/" + ext + "/snapshots/q1/revert\""));
+        form = form.substring(0, form.indexOf("</form>"));
+        assertTrue(form.contains("name=\"shutdown\" value=\"true\" checked") && form.contains("name=\"timeoutSeconds\"")
+                && form.contains("name=\"csrf-token\""), form);
         Path topBefore = DiskProbes.topOf(ext, "vda");
         JsonPath j = awaitSuccess(owner, revert(ext, "q1", Map.of("shutdown", true, "start", true, "timeoutSeconds", 90)));
         String result = j.getString("result");
