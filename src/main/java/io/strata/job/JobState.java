@@ -51,7 +51,8 @@ public enum JobState {
      * {@link #ACTIVE} as HQL literals, for queries run on every request: Hibernate keeps no plan
      * for a query with a list parameter and translates it to SQL again at each run.
      */
-    public static final String ACTIVE_HQL = "(io.strata.job.JobState.QUEUED, io.strata.job.JobState.RUNNING)";
+    public static final String ACTIVE_HQL = ACTIVE.stream().map(s -> JobState.class.getName() + "." + s.name())
+            .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
     /** The states this one may become. */
     public Set<JobState> next() {

@@ -84,12 +84,20 @@ public class HostVmViews {
                 return c;
             }
             // Only aged (health moves with time): while one request rebuilds, the others keep the
-            // list they would have got a moment earlier.
+            // list they would have got a moment earlier, but never one twice as old (a rebuild
+            // that keeps failing fails them too).
             ReentrantLock lock = rebuilds.computeIfAbsent(host, h -> new ReentrantLock());
             if (!lock.tryLock()) {
-                return c;
+                if (c.built().plus(MAX_AGE.multipliedBy(2)).isAfter(Instant.now())) {
+                    return c;
+                }
+                lock.lock();
             }
             try {
+                Cached built = byHost.get(host);
+                if (built != null && built.version().equals(version) && fresh(built)) {
+                    return built; // rebuilt by another request just before
+                }
                 return rebuild(host, version);
             } finally {
                 lock.unlock();

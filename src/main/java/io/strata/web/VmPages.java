@@ -82,7 +82,7 @@ public class VmPages {
         static native TemplateInstance list(List<HostVms> hosts, String live);
 
         /** A VM's row in the list but its last cell: rendered once per view and language ({@link VmListRows}). */
-        static native TemplateInstance row(VmView vm);
+        static native TemplateInstance row(VmListRows.Shown vm);
 
         static native TemplateInstance vm(VmView vm, List<SnapshotRow> snapshots, boolean byTime,
                 boolean hasExternal, boolean operator, boolean backed, List<Job> jobs,
@@ -135,7 +135,7 @@ public class VmPages {
             @jakarta.ws.rs.QueryParam("order") String order) {
         Vm vm = access.forReading(caller.get(), host, name, "vm.read");
         boolean byTime = "time".equals(order);
-        // What the page shows, read in one transaction: one consistent picture, one BEGIN and COMMIT.
+        // What the page shows, read in one transaction: one connection, one BEGIN and COMMIT.
         record Shown(List<SnapshotTree.Row> rows, VmView view, List<Job> recent) {
         }
         Shown shown = QuarkusTransaction.requiringNew().call(() -> {

@@ -58,4 +58,10 @@ class JobStateTest {
             assertEquals(!s.isFinished(), withRules.contains(s), "trigger has a rule for " + s + " iff it is not final");
         }
     }
+
+    @Test
+    void theActiveStatesAsHqlLiteralsAreTheActiveSet() {
+        assertEquals("(io.strata.job.JobState.QUEUED, io.strata.job.JobState.RUNNING)", JobState.ACTIVE_HQL);
+        assertEquals(EnumSet.of(JobState.QUEUED, JobState.RUNNING), JobState.ACTIVE);
+    }
 }
