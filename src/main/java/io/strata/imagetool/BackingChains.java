@@ -54,7 +54,7 @@ public class BackingChains {
         synchronized (chains) {
             cached = chains.get(key);
         }
-        if (cached != null && current(key, cached)) {
+        if (cached != null && cached.stamps().equals(stamps(cached.chain()))) {
             return cached.chain();
         }
         List<Object> topBefore = stamps(List.of(new ImageInfo(file, format, 0, 0, null, 0)));
@@ -122,7 +122,7 @@ public class BackingChains {
             below = chains.get(fmt + ":" + backing);
         }
         if (below == null || below.chain().stream().anyMatch(i -> i.file().equals(file))
-                || !current(fmt + ":" + backing, below)) {
+                || !below.stamps().equals(stamps(below.chain()))) {
             return null;
         }
         requireInStorage(backing, file);
@@ -130,61 +130,6 @@ public class BackingChains {
         chain.add(new ImageInfo(file, "qcow2", h.virtualSize(), bytes, backing, h.snapshots()));
         chain.addAll(below.chain());
         return List.copyOf(chain);
-    }
-
-    /** Whether a kept chain still holds: its files unchanged, or only relabelled (its stamps are then renewed). */
-    private boolean current(String key, CachedChain cached) {
-        List<Object> now = stamps(cached.chain());
-        if (cached.stamps().equals(now)) {
-            return true;
-        }
-        if (!onlyRelabelled(cached, now)) {
-            return false;
-        }
-        synchronized (chains) {
-            chains.put(key, new CachedChain(cached.chain(), now));
-        }
-        return true;
-    }
-
-    /**
-     * Whether a chain's files changed in their change time alone and their headers still say what
-     * was kept. libvirt relabels a domain's images (owner, security label, the extended attributes
-     * that remember the old owner) when it starts or stops it and when it swaps a disk, which moves
-     * the change time of every file in the chain; a rewrite with the modification time set back
-     * moves it too. Same inode, length and modification time, and each qcow2 header naming the same
-     * backing file and format, virtual size and snapshot count: nothing kept is stale (a raw
-     * file's kept facts are its length). A header read costs microseconds, qemu-img 10–20 ms.
-     */
-    private static boolean onlyRelabelled(CachedChain cached, List<Object> now) {
-        if (now == null || now.size() != cached.stamps().size()) {
-            return false;
-        }
-        for (int i = 0; i < now.size(); i++) {
-            if (!((List<?>) cached.stamps().get(i)).subList(0, 3).equals(((List<?>) now.get(i)).subList(0, 3))) {
-                return false; // inode, length or modification time
-            }
-        }
-        List<ImageInfo> chain = cached.chain();
-        for (int i = 0; i < chain.size(); i++) {
-            ImageInfo image = chain.get(i);
-            if (!image.format().equals("qcow2")) {
-                continue;
-            }
-            ImageHeaders.Qcow2Header h = ImageHeaders.readQcow2(Path.of(image.file())).orElse(null);
-            if (h == null || h.virtualSize() != image.virtualSize() || h.snapshots() != image.internalSnapshots()) {
-                return false;
-            }
-            String named = h.backingFile() == null ? null
-                    : h.backingFile().startsWith("/") ? h.backingFile() : dirOf(image.file()) + h.backingFile();
-            ImageInfo below = i + 1 < chain.size() ? chain.get(i + 1) : null;
-            if (!java.util.Objects.equals(named, image.backingFile())
-                    || !java.util.Objects.equals(named, below == null ? null : below.file())
-                    || (below != null && !below.format().equals(h.backingFormat()))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String dirOf(String file) {
@@ -220,7 +165,7 @@ public class BackingChains {
         synchronized (chains) {
             below = chains.get(backingFormat + ":" + backing);
         }
-        if (below == null || !current(backingFormat + ":" + backing, below)) {
+        if (below == null || !below.stamps().equals(stamps(below.chain()))) {
             return;
         }
         List<ImageInfo> chain = new ArrayList<>();

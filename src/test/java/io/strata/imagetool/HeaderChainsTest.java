@@ -132,33 +132,6 @@ class HeaderChainsTest {
         assertEquals(base.toString(), again.get(0).backingFile());
     }
 
-    /**
-     * libvirt relabels a domain's images when it starts, stops or swaps a disk (owner, label,
-     * extended attributes): the change time of every file moves, nothing kept goes stale, and the
-     * chain is still answered without a qemu-img process.
-     */
-    @Test
-    void aRelabelledChainIsStillKept() throws Exception {
-        BackingChains chains = chains();
-        Path base = storage.resolve("base.raw");
-        Path top = storage.resolve("top.qcow2");
-        qemuImg("create", "-q", "-f", "raw", base.toString(), "32M");
-        qemuImg("create", "-q", "-f", "qcow2", "-b", base.toString(), "-F", "raw", top.toString());
-        List<ImageInfo> first = chains.of(top.toString(), "qcow2");
-        assertEquals(1, chains.toolReads());
-        Thread.sleep(50); // past the kernel's coarse clock tick
-        for (Path p : List.of(base, top)) {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
-        }
-        assertEquals(first, chains.of(top.toString(), "qcow2"));
-        assertEquals(1, chains.toolReads(), "a relabel alone costs no qemu-img process");
-        // An overlay made on the relabelled chain is read from its header too.
-        Path next = storage.resolve("next.qcow2");
-        qemuImg("create", "-q", "-f", "qcow2", "-b", top.toString(), "-F", "qcow2", next.toString());
-        assertSameChain(qemuImg().info(next.toString(), "qcow2", true), chains.of(next.toString(), "qcow2"));
-        assertEquals(1, chains.toolReads());
-    }
-
     @Test
     void aBackingFileOutsideStorageIsStillRefused() throws Exception {
         BackingChains chains = chains();
