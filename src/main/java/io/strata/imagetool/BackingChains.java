@@ -13,7 +13,7 @@ import jakarta.inject.Inject;
 
 /**
  * Backing chains of disk images, read with qemu-img and kept while none of their files changed
- * (same inode, size, mtime and ctime): the inventory and every snapshot check read the same chains
+ * (same inode, size and mtime): the inventory and every snapshot check read the same chains
  * again and again, and a qemu-img process costs 10–20 ms where a stat costs microseconds.
  */
 @ApplicationScoped
@@ -179,7 +179,7 @@ public class BackingChains {
         }
     }
 
-    /** inode, size, mtime and ctime of every file of the chain; null when one cannot be read. */
+    /** inode, size and mtime of every file of the chain; null when one cannot be read. */
     private static List<Object> stamps(List<ImageInfo> chain) {
         List<Object> out = new ArrayList<>();
         for (ImageInfo i : chain) {

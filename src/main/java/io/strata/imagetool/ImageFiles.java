@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -196,16 +195,14 @@ public class ImageFiles {
     }
 
     /**
-     * What tells whether a file changed since it was read: inode, size, modification time and
-     * change time (a resize, a rewrite or a replacement changes one of them; the change time also
-     * catches a rewrite whose modification time was set back, which user space cannot do to the
-     * change time); null when it cannot be read.
+     * What tells whether a file changed since it was read: inode, size and modification time (a
+     * resize, a rewrite or a replacement changes one of them); null when it cannot be read.
      */
     static List<Object> stamp(String file) {
         try {
-            Map<String, Object> a = Files.readAttributes(Path.of(file), "unix:ino,dev,size,lastModifiedTime,ctime");
-            return List.of(a.get("dev") + ":" + a.get("ino"), a.get("size"), a.get("lastModifiedTime"), a.get("ctime"));
-        } catch (IOException | java.nio.file.InvalidPathException | UnsupportedOperationException e) {
+            var a = Files.readAttributes(Path.of(file), java.nio.file.attribute.BasicFileAttributes.class);
+            return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toInstant());
+        } catch (IOException | java.nio.file.InvalidPathException e) {
             return null;
         }
     }

@@ -21,7 +21,7 @@ import jakarta.inject.Inject;
  * file holds nothing of its own: its header names the backing file, the backing format and the
  * backing's virtual size, so every overlay qemu-img makes on one unchanged backing file is the
  * same bytes (whatever its own name). A copy is a write of ~200 KiB where a qemu-img process
- * costs 10–20 ms. Kept only while the backing file is unchanged (same inode, size, mtime and ctime: a
+ * costs 10–20 ms. Kept only while the backing file is unchanged (same inode, size and mtime: a
  * resize changes them) and only as long as this app runs (the same qemu-img made it).
  */
 @ApplicationScoped
