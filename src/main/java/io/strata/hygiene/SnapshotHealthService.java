@@ -133,61 +133,58 @@ public class SnapshotHealthService implements VmHealthSource {
         return compute(vms, byVm, filter, now);
     }
 
-    /** The same from records already read ({@code byVm}: each VM's snapshot records by its id). */
-    private List<SnapshotHealth> compute(List<Vm> candidates, Map<Long, List<SnapshotRecord>> byVm, Filter filter, Instant now) {
-        {
-            List<Vm> vms = candidates.stream().filter(filter::keepsVm).toList();
-            if (vms.isEmpty()) {
-                return List.<SnapshotHealth>of();
-            }
-            Map<SnapshotHygieneRecord.Key, SnapshotHygieneRecord> hygiene = new HashMap<>();
-            // One VM (its page) is asked with '=': Hibernate translates a query with a list parameter anew at each run.
-            List<SnapshotHygieneRecord> records = vms.size() > 100 ? SnapshotHygieneRecord.listAll()
-                    : vms.size() == 1 ? SnapshotHygieneRecord.list("host = ?1 and vm = ?2", vms.get(0).host, vms.get(0).name)
-                    : SnapshotHygieneRecord.list("host in ?1 and vm in ?2", vms.stream().map(v -> v.host).distinct().toList(),
-                            vms.stream().map(v -> v.name).distinct().toList());
-            for (SnapshotHygieneRecord h : records) {
-                hygiene.put(new SnapshotHygieneRecord.Key(h.host, h.vm, h.snapshot), h);
-            }
-            PolicyService.Policies policies = policy.policiesFor(vms);
-            List<SnapshotHealth> out = new ArrayList<>();
-            for (Vm vm : vms) {
-                List<SnapshotRecord> snaps = byVm.getOrDefault(vm.id, List.of());
-                if (snaps.isEmpty()) {
-                    continue;
-                }
-                PolicyValues p = policies.of(vm.host, vm.name);
-                Map<String, Long> virtualByTarget = new HashMap<>();
-                for (DiskInfo d : views.disks(vm)) {
-                    if (!d.chain().isEmpty()) {
-                        virtualByTarget.put(d.target(), d.chain().get(0).virtualSize());
-                    }
-                }
-                Map<String, SnapshotRecord> byName = new HashMap<>();
-                snaps.forEach(s -> byName.put(s.name, s));
-                for (SnapshotRecord s : snaps) {
-                    SnapshotHygieneRecord h = hygiene.get(new SnapshotHygieneRecord.Key(vm.host, vm.name, s.name));
-                    SnapshotFacts facts = new SnapshotFacts(s.name, s.createdAt, snaps.size(), externalDepth(s, byName),
-                            s.overlayBytes, imageVirtualBytes(s, virtualByTarget), s.current, runs(vm.state),
-                            h == null ? null : h.leaseUntil);
-                    Assessment a = HealthAssessment.assess(p, facts, now);
-                    long age = Math.max(0, Duration.between(s.createdAt, now).getSeconds());
-                    SnapshotHealth sh = new SnapshotHealth(vm.host, vm.name, s.name, s.kind.toLowerCase(), vm.owner,
-                            vm.state, h == null || h.creator == null ? SnapshotHealth.OUTSIDE : h.creator,
-                            h == null ? null : h.reason, s.createdAt, age, Ages.human(age), a.leaseUntil(),
-                            h != null && h.leaseUntil != null, h == null ? null : h.leaseBy,
-                            h == null ? null : h.leaseReason, a.leaseExpired(), s.overlayBytes, s.current, a.health(),
-                            a.reasons());
-                    if (filter.keeps(sh, now)) {
-                        out.add(sh);
-                    }
-                }
-            }
-            out.sort(Comparator.comparing(SnapshotHealth::health).reversed()
-                    .thenComparing(SnapshotHealth::created).thenComparing(SnapshotHealth::host)
-                    .thenComparing(SnapshotHealth::vm).thenComparing(SnapshotHealth::snapshot));
-            return out;
+    /**
+     * The same from records already read ({@code byVm}: each VM's snapshot records by its id);
+     * {@code vms} are those the filter keeps.
+     */
+    private List<SnapshotHealth> compute(List<Vm> vms, Map<Long, List<SnapshotRecord>> byVm, Filter filter, Instant now) {
+        Map<SnapshotHygieneRecord.Key, SnapshotHygieneRecord> hygiene = new HashMap<>();
+        // One VM (its page) is asked with '=': Hibernate translates a query with a list parameter anew at each run.
+        List<SnapshotHygieneRecord> records = vms.size() > 100 ? SnapshotHygieneRecord.listAll()
+                : vms.size() == 1 ? SnapshotHygieneRecord.list("host = ?1 and vm = ?2", vms.get(0).host, vms.get(0).name)
+                : SnapshotHygieneRecord.list("host in ?1 and vm in ?2", vms.stream().map(v -> v.host).distinct().toList(),
+                        vms.stream().map(v -> v.name).distinct().toList());
+        for (SnapshotHygieneRecord h : records) {
+            hygiene.put(new SnapshotHygieneRecord.Key(h.host, h.vm, h.snapshot), h);
         }
+        PolicyService.Policies policies = policy.policiesFor(vms);
+        List<SnapshotHealth> out = new ArrayList<>();
+        for (Vm vm : vms) {
+            List<SnapshotRecord> snaps = byVm.getOrDefault(vm.id, List.of());
+            if (snaps.isEmpty()) {
+                continue;
+            }
+            PolicyValues p = policies.of(vm.host, vm.name);
+            Map<String, Long> virtualByTarget = new HashMap<>();
+            for (DiskInfo d : views.disks(vm)) {
+                if (!d.chain().isEmpty()) {
+                    virtualByTarget.put(d.target(), d.chain().get(0).virtualSize());
+                }
+            }
+            Map<String, SnapshotRecord> byName = new HashMap<>();
+            snaps.forEach(s -> byName.put(s.name, s));
+            for (SnapshotRecord s : snaps) {
+                SnapshotHygieneRecord h = hygiene.get(new SnapshotHygieneRecord.Key(vm.host, vm.name, s.name));
+                SnapshotFacts facts = new SnapshotFacts(s.name, s.createdAt, snaps.size(), externalDepth(s, byName),
+                        s.overlayBytes, imageVirtualBytes(s, virtualByTarget), s.current, runs(vm.state),
+                        h == null ? null : h.leaseUntil);
+                Assessment a = HealthAssessment.assess(p, facts, now);
+                long age = Math.max(0, Duration.between(s.createdAt, now).getSeconds());
+                SnapshotHealth sh = new SnapshotHealth(vm.host, vm.name, s.name, s.kind.toLowerCase(), vm.owner,
+                        vm.state, h == null || h.creator == null ? SnapshotHealth.OUTSIDE : h.creator,
+                        h == null ? null : h.reason, s.createdAt, age, Ages.human(age), a.leaseUntil(),
+                        h != null && h.leaseUntil != null, h == null ? null : h.leaseBy,
+                        h == null ? null : h.leaseReason, a.leaseExpired(), s.overlayBytes, s.current, a.health(),
+                        a.reasons());
+                if (filter.keeps(sh, now)) {
+                    out.add(sh);
+                }
+            }
+        }
+        out.sort(Comparator.comparing(SnapshotHealth::health).reversed()
+                .thenComparing(SnapshotHealth::created).thenComparing(SnapshotHealth::host)
+                .thenComparing(SnapshotHealth::vm).thenComparing(SnapshotHealth::snapshot));
+        return out;
     }
 
     private static boolean runs(String state) {

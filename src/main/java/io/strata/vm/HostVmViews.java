@@ -93,19 +93,16 @@ public class HostVmViews {
                 }
                 lock.lock();
             }
-            try {
-                Cached built = byHost.get(host);
-                if (built != null && built.version().equals(version) && fresh(built)) {
-                    return built; // rebuilt by another request just before
-                }
-                return rebuild(host, version);
-            } finally {
-                lock.unlock();
-            }
+            return rebuildHolding(lock, host, version);
         }
         // Changed: this request waits for a list that holds the change it read.
         ReentrantLock lock = rebuilds.computeIfAbsent(host, h -> new ReentrantLock());
         lock.lock();
+        return rebuildHolding(lock, host, version);
+    }
+
+    /** With the host's rebuild lock taken (released here): the list another request built meanwhile, else a new one. */
+    private Cached rebuildHolding(ReentrantLock lock, String host, String version) {
         try {
             Cached built = byHost.get(host);
             if (built != null && built.version().equals(version) && fresh(built)) {

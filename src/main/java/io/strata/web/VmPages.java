@@ -142,7 +142,7 @@ public class VmPages {
             var tree = snapshots.treeOf(vm);
             var rows = byTime ? SnapshotTree.byTime(tree) : SnapshotTree.flatten(tree);
             var recent = jobs.list(caller.get(), new JobQueries.Filter(null, null, host, name, null, 10));
-            return new Shown(rows, views.of(vm, SnapshotTree.worstHealth(SnapshotTree.flatten(tree))), recent);
+            return new Shown(rows, views.of(vm, SnapshotTree.worstHealth(rows)), recent); // the order does not matter to it
         });
         VmView view = views.withGuestAgent(shown.view());
         boolean hasExternal = shown.rows().stream().anyMatch(r -> r.node().kind().equals("external"));
